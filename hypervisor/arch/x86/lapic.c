@@ -1,0 +1,54 @@
+/* Local APIC (xAPIC mode) of the current pCPU: enable, identify, send IPIs. */
+#include "lib/errno.h"
+#include "x86/cpu.h"
+#include "x86/lapic.h"
+#include "x86/tsc.h"
+
+#define APIC_BASE_ENABLE    (1ull << 11)
+#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ull
+#define SVR_SOFT_ENABLE	    (1u << 8)
+#define SPURIOUS_VECTOR	    0xFF
+#define IPI_DELIVERY_TIMEOUT_US 100000
+
+uint64_t lapic_base;
+
+uint32_t lapic_read(uint32_t reg)
+{
+	return (uint32_t)mmio_read32(lapic_base + reg);
+}
+
+void lapic_write(uint32_t reg, uint32_t value)
+{
+	mmio_write32(lapic_base + reg, value);
+}
+
+void lapic_init_cpu(void)
+{
+	uint64_t msr = rdmsr(MSR_APIC_BASE);
+
+	if (!(msr & APIC_BASE_ENABLE))
+		wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
+	if (!lapic_base)
+		lapic_base = msr & APIC_BASE_ADDR_MASK;
+	lapic_write(LAPIC_REG_SVR, lapic_read(LAPIC_REG_SVR) | SVR_SOFT_ENABLE | SPURIOUS_VECTOR);
+	lapic_write(LAPIC_REG_TPR, 0);
+}
+
+uint32_t lapic_id(void)
+{
+	return lapic_read(LAPIC_REG_ID) >> 24;
+}
+
+int lapic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low)
+{
+	lapic_write(LAPIC_REG_ICR_HI, dest_apic_id << 24);
+	lapic_write(LAPIC_REG_ICR_LO, icr_low);
+
+	uint64_t deadline = tsc_deadline_us(IPI_DELIVERY_TIMEOUT_US);
+	while (lapic_read(LAPIC_REG_ICR_LO) & ICR_DELIVERY_PENDING) {
+		if (tsc_passed(deadline))
+			return -ETIMEDOUT;
+		cpu_relax();
+	}
+	return 0;
+}

@@ -1,0 +1,92 @@
+/* Hypervisor IDT and exception reporting: every fault is printed with full state, then that pCPU stops. */
+#include "core/console.h"
+#include "core/pcpu.h"
+#include "x86/boot_defs.h"
+#include "x86/cpu.h"
+#include "x86/traps.h"
+
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist; /* always 0: after a VM exit TR is the guest's, so IST stacks cannot be trusted */
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __packed;
+
+struct descriptor_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+#define IDT_INTERRUPT_GATE 0x8E
+
+extern const uint64_t trap_stub_table[256];
+extern const struct descriptor_ptr boot_gdt_desc;
+
+static struct idt_gate idt[256] __aligned(16);
+static bool idt_built;
+
+static const char *const exception_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
+	"coprocessor overrun", "#TS invalid TSS", "#NP segment not present", "#SS stack fault",
+	"#GP general protection", "#PF page fault", "reserved 15", "#MF x87 error",
+	"#AC alignment check", "#MC machine check", "#XM SIMD error", "#VE virtualization",
+	"#CP control protection", "reserved 22", "reserved 23", "reserved 24", "reserved 25",
+	"reserved 26", "reserved 27", "#HV hypervisor injection", "#VC VMM communication",
+	"#SX security", "reserved 31",
+};
+
+static void idt_build(void)
+{
+	for (int v = 0; v < 256; v++) {
+		uint64_t addr = trap_stub_table[v];
+		idt[v] = (struct idt_gate){
+			.offset_low = (uint16_t)addr,
+			.selector = GDT_SEL_CODE64,
+			.type_attr = IDT_INTERRUPT_GATE,
+			.offset_mid = (uint16_t)(addr >> 16),
+			.offset_high = (uint32_t)(addr >> 32),
+		};
+	}
+	idt_built = true;
+}
+
+void traps_init_cpu(void)
+{
+	static const struct descriptor_ptr idt_desc = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	if (!idt_built)
+		idt_build();
+	__asm__ volatile("lgdt %0" : : "m"(boot_gdt_desc));
+	__asm__ volatile("lidt %0" : : "m"(idt_desc));
+}
+
+static void trap_report_fatal(const struct trap_frame *f)
+{
+	const char *name = f->vector < 32 ? exception_names[f->vector] : "unexpected interrupt";
+
+	printf("cairn: FATAL exception on pCPU %u (APIC ID %u): vector %lu (%s), error code 0x%lx\n"
+	       "  RIP %016lx  CS %04lx  RFLAGS %016lx  RSP %016lx  SS %04lx\n"
+	       "  CR0 %016lx  CR2 %016lx  CR3 %016lx  CR4 %016lx\n"
+	       "  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n"
+	       "  RSI %016lx  RDI %016lx  RBP %016lx  R8  %016lx\n"
+	       "  R9  %016lx  R10 %016lx  R11 %016lx  R12 %016lx\n"
+	       "  R13 %016lx  R14 %016lx  R15 %016lx\n"
+	       "cairn: pCPU %u stopped\n",
+	       pcpu_current_id(), pcpu_current()->apic_id, f->vector, name, f->error_code, f->rip,
+	       f->cs, f->rflags, f->rsp, f->ss, read_cr0(), read_cr2(), read_cr3(), read_cr4(),
+	       f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->r8, f->r9, f->r10, f->r11,
+	       f->r12, f->r13, f->r14, f->r15, pcpu_current_id());
+}
+
+void trap_dispatch(struct trap_frame *frame)
+{
+	/* NMIs are the hypervisor's own inter-pCPU signal; the interrupted code reads its mailbox. */
+	if (frame->vector == VECTOR_NMI)
+		return;
+	trap_report_fatal(frame);
+	cpu_halt_forever();
+}

@@ -1,0 +1,35 @@
+/* The hypervisor's physical memory: usable RAM from the boot map minus everything already in use. */
+#ifndef CAIRN_MM_PHYS_MEM_H
+#define CAIRN_MM_PHYS_MEM_H
+
+#include "core/boot_info.h"
+#include "lib/compiler.h"
+
+struct phys_mem_stats {
+	uint64_t usable_bytes;	/* RAM the memory map calls usable */
+	uint64_t free_bytes;	/* of it, still available for allocation */
+	uint64_t highest_usable; /* end of the highest usable range */
+};
+
+/*
+ * Sets up the page allocator over the usable RAM of bi, keeping out the first MiB (firmware, AP
+ * trampoline), [image_start, image_end), every module and the allocator's own bitmap.
+ */
+int phys_mem_init(const struct boot_info *bi, uint64_t image_start, uint64_t image_end);
+
+/* Zeroed, contiguous, aligned to align_pages pages (0/1: none). -ENOMEM when out of memory. */
+int phys_alloc_pages(size_t count, size_t align_pages, uint64_t *pa);
+int phys_free_pages(uint64_t pa, size_t count);
+
+void phys_mem_get_stats(struct phys_mem_stats *stats);
+
+/* The hypervisor identity-maps physical memory; the empty asm keeps GCC from reasoning about
+ * low constant addresses as null-pointer arithmetic. */
+static inline void *phys_to_virt(uint64_t pa)
+{
+	void *p;
+	__asm__("" : "=r"(p) : "0"(pa));
+	return p;
+}
+
+#endif

@@ -1,0 +1,157 @@
+"""Integration test harness: boots QEMU TCG machines, watches their serial output, reports TAP lines.
+
+Each test is a function decorated with @test(name). The runner prints exactly one line per test,
+`ok - integration: NAME` or `not ok - integration: NAME`, followed on failure by the reason and
+the tail of the serial log (indented with '#'). Every QEMU run has a hard timeout.
+"""
+import os
+import re
+import subprocess
+import threading
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("CAIRN_BUILD", os.path.join(ROOT, "build"))
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+SERIAL_TAIL_LINES = 40
+
+_tests = []
+
+
+def test(name):
+    def register(fn):
+        _tests.append((name, fn))
+        return fn
+    return register
+
+
+class TestFailure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise TestFailure(message)
+
+
+class Machine:
+    """One QEMU TCG machine whose COM1 goes to a log file and a line buffer."""
+
+    def __init__(self, name, smp=2, mem="256M", cpu="qemu64,+svm,+npt", kernel=None,
+                 cdrom=None, append=None, extra=()):
+        self.name = name
+        self.log_path = os.path.join(BUILD, "test-logs", name + ".log")
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        args = [QEMU, "-accel", "tcg", "-machine", "q35", "-cpu", cpu, "-smp", str(smp),
+                "-m", mem, "-display", "none", "-monitor", "none", "-serial", "stdio",
+                "-no-reboot"]
+        if kernel:
+            args += ["-kernel", kernel]
+            if append:
+                args += ["-append", append]
+        if cdrom:
+            args += ["-cdrom", cdrom, "-boot", "d"]
+        args += list(extra)
+        self.args = args
+        self.output = ""
+        self._lock = threading.Lock()
+        self._log = open(self.log_path, "w")
+        self._log.write("# " + " ".join(args) + "\n")
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(4096)
+            if not chunk:
+                break
+            text = chunk.decode("utf-8", "replace").replace("\r", "")
+            with self._lock:
+                self.output += text
+            self._log.write(text)
+            self._log.flush()
+
+    def text(self):
+        with self._lock:
+            return self.output
+
+    def wait_for(self, pattern, timeout):
+        """Waits until `pattern` (regex) appears in the serial output; returns the match."""
+        regex = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = regex.search(self.text())
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                time.sleep(0.2)  # let the reader drain
+                m = regex.search(self.text())
+                if m:
+                    return m
+                raise TestFailure(f"QEMU exited (status {self.proc.returncode}) before "
+                                  f"/{pattern}/ appeared")
+            time.sleep(0.05)
+        raise TestFailure(f"timed out after {timeout}s waiting for /{pattern}/")
+
+    def stays_quiet(self, pattern, seconds):
+        """Fails if `pattern` appears within the next `seconds`."""
+        time.sleep(seconds)
+        m = re.search(pattern, self.text(), re.M)
+        check(m is None, f"unexpected output /{pattern}/: {m.group(0) if m else ''}")
+
+    def tail(self, n=SERIAL_TAIL_LINES):
+        return self.text().splitlines()[-n:]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._reader.join(timeout=2)
+        self._log.close()
+
+
+_machines = []
+
+
+def boot(name, **kwargs):
+    """Starts a machine that the runner stops (and shows the serial tail of) after the test."""
+    m = Machine(name, **kwargs)
+    _machines.append(m)
+    return m
+
+
+def run_all(selected=None):
+    passed = failed = 0
+    for name, fn in _tests:
+        if selected and not any(s in name for s in selected):
+            continue
+        _machines.clear()
+        error = None
+        start = time.monotonic()
+        try:
+            fn()
+        except TestFailure as e:
+            error = str(e)
+        except Exception:
+            error = traceback.format_exc()
+        finally:
+            for m in _machines:
+                m.stop()
+        elapsed = time.monotonic() - start
+        if error is None:
+            passed += 1
+            print(f"ok - integration: {name} ({elapsed:.1f}s)", flush=True)
+            continue
+        failed += 1
+        print(f"not ok - integration: {name} ({elapsed:.1f}s)")
+        for line in error.rstrip().splitlines():
+            print(f"#   {line}")
+        for m in _machines:
+            print(f"#   serial tail of {m.name} ({m.log_path}):")
+            for line in m.tail():
+                print(f"#   | {line}")
+        print("", end="", flush=True)
+    return passed, failed

@@ -1,0 +1,45 @@
+# Host unit tests: each tests/unit/test_*.c becomes $(BUILD)/tests/unit/test_*, linked with the
+# harness and the hypervisor sources it tests, all built for the host with sanitizers.
+# Included by the top-level Makefile; also works alone: make -f tests/unit/unit.mk unit-tests
+
+BUILD	?= build
+HOST_CC ?= gcc
+
+UNIT_DIR := $(BUILD)/tests/unit
+# Host objects live apart from the freestanding ones under $(BUILD)/hypervisor.
+UNIT_OBJ := $(UNIT_DIR)/obj
+
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -DCAIRN_HOST_TEST \
+	-Ihypervisor/include -MMD -MP
+UNIT_LDFLAGS := -fsanitize=address,undefined
+
+# The hypervisor sources each test links, besides its own file and the harness.
+UNIT_SRCS_test_format	  := hypervisor/lib/format.c
+UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
+UNIT_SRCS_test_page_alloc := hypervisor/mm/page_alloc.c hypervisor/lib/bitmap.c
+UNIT_SRCS_test_acpi	  := hypervisor/acpi/acpi_tables.c
+
+UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
+UNIT_BINS  := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
+
+unit_objs = $(patsubst %.c,$(UNIT_OBJ)/%.o,tests/unit/$(1).c tests/unit/harness.c $(UNIT_SRCS_$(1)))
+
+.PHONY: unit-test-binaries unit-tests
+unit-test-binaries: $(UNIT_BINS)
+
+# Runs every binary even after a failure, and fails if any did.
+unit-tests: unit-test-binaries
+	@failed=0; for bin in $(UNIT_BINS); do $$bin || failed=1; done; exit $$failed
+
+$(UNIT_OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(UNIT_CFLAGS) -c $< -o $@
+
+define unit_link_rule
+$(UNIT_DIR)/$(1): $(call unit_objs,$(1))
+	$$(HOST_CC) $$(UNIT_LDFLAGS) $$^ -o $$@
+endef
+$(foreach test,$(UNIT_TESTS),$(eval $(call unit_link_rule,$(test))))
+
+-include $(foreach test,$(UNIT_TESTS),$(patsubst %.o,%.d,$(call unit_objs,$(test))))

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Cairn's build, run and tests need; does nothing when all are present.
+set -euo pipefail
+
+packages=(
+	make gcc binutils python3       # build and build-time tools
+	qemu-system-x86                 # the test machine (TCG)
+	grub-pc-bin grub-common xorriso mtools   # the GRUB rescue ISO
+	clang-format                    # make format-check
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
