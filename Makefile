@@ -5,39 +5,70 @@ BUILD     ?= build
 CC        := gcc
 HOST_CC   := gcc
 QEMU      ?= qemu-system-x86_64
-SMP       ?= 4
-MEM       ?= 512M
+SCENARIO  ?= partitions
+Q         := @
+
+SCENARIO_FILE := configs/$(SCENARIO).scn
+SCENARIOS     := $(basename $(notdir $(wildcard configs/*.scn)))
+empty :=
+space := $(empty) $(empty)
+comma := ,
+# Images a scenario may name: the project's guests (guests/<name>/).
+KNOWN_IMAGES  := $(subst $(space),$(comma),$(filter-out lib,$(notdir $(wildcard guests/*))))
 
 HV_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=small -mno-sse -mno-mmx -mno-80387 \
 	-fno-asynchronous-unwind-tables -fno-common -O2 -g \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
-	-Ihypervisor/include -MMD -MP
-HV_ASFLAGS := -Ihypervisor/include -MMD -MP -D__ASSEMBLY__
+	-Ihypervisor/include -Iabi -MMD -MP
+HV_ASFLAGS := -Ihypervisor/include -Iabi -MMD -MP -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none -T hypervisor/arch/x86/hypervisor.ld
 
 HV_SRCS := $(wildcard hypervisor/core/*.c hypervisor/lib/*.c hypervisor/mm/*.c hypervisor/acpi/*.c \
 	hypervisor/drivers/*.c hypervisor/devices/*.c hypervisor/arch/x86/*.c hypervisor/arch/x86/svm/*.c) \
 	$(wildcard hypervisor/arch/x86/*.S hypervisor/arch/x86/svm/*.S)
+HV_SRCS += $(wildcard hypervisor/arch/x86/guest/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
+SCENARIO_ELFS := $(patsubst %,$(BUILD)/scenarios/%/cairn.elf,$(SCENARIOS))
 
-.PHONY: all setup run iso test unit-tests integration-tests format format-check clean
-all: $(BUILD)/cairn.elf
+.PHONY: all setup run iso test unit-tests integration-tests format format-check clean scenarios
+# `make` builds the hypervisor for $(SCENARIO) (build/cairn.elf) and the guests.
+all: $(BUILD)/cairn.elf guests
 
 setup:
 	@tools/setup.sh
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_ASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 
-$(BUILD)/cairn.elf: $(HV_OBJS) hypervisor/arch/x86/hypervisor.ld
-	$(CC) $(HV_LDFLAGS) -o $@ $(HV_OBJS)
-	tools/check-image.sh $@
+# Each scenario is compiled into its own image: build/scenarios/<name>/cairn.elf.
+$(BUILD)/scenarios/%/scenario.c: configs/%.scn tools/scenario.py
+	@mkdir -p $(dir $@)
+	@echo "  SCN     $<"
+	$(Q)python3 tools/scenario.py gen $< --known-images '$(KNOWN_IMAGES)' -o $@
+
+$(BUILD)/scenarios/%/cairn.elf: $(HV_OBJS) $(BUILD)/scenarios/%/scenario.c.o hypervisor/arch/x86/hypervisor.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(HV_LDFLAGS) -o $@ $(HV_OBJS) $(BUILD)/scenarios/$*/scenario.c.o
+	$(Q)tools/check-image.sh $@
+
+$(BUILD)/scenarios/%/scenario.c.o: $(BUILD)/scenarios/%/scenario.c
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/cairn.elf: $(BUILD)/scenarios/$(SCENARIO)/cairn.elf
+	$(Q)cp $< $@
+
+scenarios: $(SCENARIO_ELFS)
+
+.SECONDARY:
 
 # A GRUB rescue ISO that boots the image through multiboot2.
 $(BUILD)/cairn.iso: $(BUILD)/cairn.elf tools/grub.cfg
@@ -51,13 +82,13 @@ iso: setup
 
 run: setup
 	@$(MAKE) --no-print-directory all
-	$(QEMU) -accel tcg -machine q35 -cpu qemu64,+svm,+npt -smp $(SMP) -m $(MEM) \
-		-nographic -no-reboot -kernel $(BUILD)/cairn.elf
+	tools/run-scenario.sh $(BUILD) $(SCENARIO_FILE)
 
+include guests/guests.mk
 -include tests/unit/unit.mk
 
 test: setup
-	@$(MAKE) --no-print-directory all $(BUILD)/cairn.iso unit-test-binaries
+	@$(MAKE) --no-print-directory all scenarios $(BUILD)/cairn.iso unit-test-binaries
 	@tools/run-tests.sh $(BUILD)
 
 format:

@@ -14,11 +14,11 @@
 #define ACPI_MADT_TYPE_X2APIC	      9
 #define ACPI_MADT_ENABLED	      (1U << 0)
 
-#define ACPI_GAS_SYSTEM_MEMORY	 0
-#define ACPI_GAS_SYSTEM_IO	 1
-#define ACPI_FADT_TMR_VAL_EXT	 (1U << 8)
-#define ACPI_FADT_PM_TMR_LEN	 4 /* the only valid PM_TMR_LEN when there is a PM timer */
-#define ACPI_IO_PORT_MAX	 0xffff
+#define ACPI_GAS_SYSTEM_MEMORY 0
+#define ACPI_GAS_SYSTEM_IO     1
+#define ACPI_FADT_TMR_VAL_EXT  (1U << 8)
+#define ACPI_FADT_PM_TMR_LEN   4 /* the only valid PM_TMR_LEN when there is a PM timer */
+#define ACPI_IO_PORT_MAX       0xffff
 
 struct acpi_madt {
 	struct acpi_sdt_header header;
@@ -185,8 +185,7 @@ static bool acpi_root_ok(const struct acpi_sdt_header *root, const char *sig, si
 	       (root->length - sizeof(*root)) % entry_size == 0;
 }
 
-static uint64_t acpi_root_entry(const struct acpi_sdt_header *root, size_t index,
-				size_t entry_size)
+static uint64_t acpi_root_entry(const struct acpi_sdt_header *root, size_t index, size_t entry_size)
 {
 	const uint8_t *entry = (const uint8_t *)(root + 1) + index * entry_size;
 	uint64_t addr = 0;

@@ -1,7 +1,9 @@
 /* Start-up sequence on the boot pCPU: banner, memory, platform, virtualization, secondary pCPUs. */
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/housekeeping.h"
 #include "core/hypervisor.h"
+#include "core/partition.h"
 #include "core/pcpu.h"
 #include "core/virt.h"
 #include "mm/phys_mem.h"
@@ -88,6 +90,9 @@ void hypervisor_main(const struct boot_info *bi)
 
 	arch_start_secondary_pcpus();
 	print_pcpu_summary();
+	pcpu_ownership_init();
+	partitions_start(bi);
+	housekeeping_init();
 	printf("cairn: ready\n");
 	pcpu_idle();
 }

@@ -12,17 +12,17 @@ struct format_out {
 
 /* One parsed conversion specification, e.g. "%-08.3llx". */
 struct format_spec {
-	bool left;	  /* '-': pad on the right */
-	bool zero;	  /* '0': pad numbers with zeros */
-	bool plus;	  /* '+': sign on non-negative numbers */
-	bool space;	  /* ' ': blank before non-negative numbers */
-	bool alt;	  /* '#': 0x prefix on non-zero %x */
-	bool width_arg;	  /* width given as '*' */
-	bool prec_arg;	  /* precision given as '*' */
-	int width;	  /* minimum field width */
-	int precision;	  /* minimum digits or maximum string length; -1 when absent */
-	char length;	  /* 'H' (hh), 'h', 'l', 'L' (ll), 'z', 't', 'j', or 0 */
-	char conversion;  /* the conversion character; 0 when the format ended first */
+	bool left;	 /* '-': pad on the right */
+	bool zero;	 /* '0': pad numbers with zeros */
+	bool plus;	 /* '+': sign on non-negative numbers */
+	bool space;	 /* ' ': blank before non-negative numbers */
+	bool alt;	 /* '#': 0x prefix on non-zero %x */
+	bool width_arg;	 /* width given as '*' */
+	bool prec_arg;	 /* precision given as '*' */
+	int width;	 /* minimum field width */
+	int precision;	 /* minimum digits or maximum string length; -1 when absent */
+	char length;	 /* 'H' (hh), 'h', 'l', 'L' (ll), 'z', 't', 'j', or 0 */
+	char conversion; /* the conversion character; 0 when the format ended first */
 };
 
 /* An integer ready to print: magnitude, base and what goes in front of the digits. */

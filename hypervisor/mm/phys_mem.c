@@ -14,6 +14,7 @@ struct keepout {
 
 static struct page_alloc phys_pages;
 static uint64_t usable_bytes, highest_usable;
+static spinlock_t claim_lock = SPINLOCK_INIT;
 
 static bool overlaps(uint64_t a_start, uint64_t a_end, const struct keepout *k, size_t n)
 {
@@ -108,6 +109,18 @@ int phys_alloc_pages(size_t count, size_t align_pages, uint64_t *pa)
 int phys_free_pages(uint64_t pa, size_t count)
 {
 	return page_alloc_free(&phys_pages, pa, count);
+}
+
+int phys_claim_range(uint64_t base, uint64_t size)
+{
+	if ((base | size) & (PAGE_SIZE - 1) || size == 0)
+		return -EINVAL;
+	spin_lock(&claim_lock);
+	int err = page_alloc_range_is_free(&phys_pages, base, size) ? 0 : -EBUSY;
+	if (!err)
+		page_alloc_reserve(&phys_pages, base, size);
+	spin_unlock(&claim_lock);
+	return err;
 }
 
 void phys_mem_get_stats(struct phys_mem_stats *stats)

@@ -1,6 +1,7 @@
 /* The unit-test runner: runs each registered test in a child process and prints one TAP line each. */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #define HARNESS_MAX_TESTS   256
 #define HARNESS_MAX_SHOWN   20 /* failed expectations reported per test; the rest are counted */
 #define HARNESS_EXIT_FAILED 3  /* a child that ran to the end with failed expectations */
+#define HARNESS_TIMEOUT_S   60 /* a test still running after this is killed: it hangs */
 
 struct harness_test {
 	const char *name;
@@ -21,8 +23,7 @@ struct harness_test {
 static struct harness_test harness_tests[HARNESS_MAX_TESTS];
 static size_t harness_ntests;
 
-/* In a child: where diagnostics go (a pipe the parent prints after the test's line). */
-static FILE *harness_diag;
+/* In a child: failed expectations so far; their reports go to stderr, a pipe to the parent. */
 static unsigned int harness_failures;
 
 void harness_register(const char *name, harness_test_fn fn)
@@ -39,7 +40,7 @@ static bool harness_fail(const char *file, int line, const char *what)
 {
 	if (++harness_failures > HARNESS_MAX_SHOWN)
 		return false;
-	fprintf(harness_diag, "    # %s:%d: %s failed\n", file, line, what);
+	fprintf(stderr, "%s:%d: %s failed\n", file, line, what);
 	return true;
 }
 
@@ -49,8 +50,8 @@ bool harness_expect_num(const char *file, int line, const char *what, bool want_
 	if ((a == b) == want_equal)
 		return true;
 	if (harness_fail(file, line, what)) {
-		fprintf(harness_diag, "    #   left:  %lld (0x%llx)\n", (long long)a, a);
-		fprintf(harness_diag, "    #   right: %lld (0x%llx)\n", (long long)b, b);
+		fprintf(stderr, "  left:  %lld (0x%llx)\n", (long long)a, a);
+		fprintf(stderr, "  right: %lld (0x%llx)\n", (long long)b, b);
 	}
 	return false;
 }
@@ -65,23 +66,22 @@ bool harness_expect_true(const char *file, int line, const char *what, bool cond
 /* Prints a string with C escapes, so no diagnostic can break the one-line-per-test output. */
 static void harness_print_escaped(const char *label, const char *s)
 {
-	fprintf(harness_diag, "    #   %s", label);
+	fprintf(stderr, "  %s", label);
 	if (!s) {
-		fputs("NULL\n", harness_diag);
+		fputs("NULL\n", stderr);
 		return;
 	}
-	fputc('"', harness_diag);
+	fputc('"', stderr);
 	for (; *s; s++) {
 		if (isprint((unsigned char)*s) && *s != '"' && *s != '\\')
-			fputc(*s, harness_diag);
+			fputc(*s, stderr);
 		else
-			fprintf(harness_diag, "\\x%02x", (unsigned char)*s);
+			fprintf(stderr, "\\x%02x", (unsigned char)*s);
 	}
-	fputs("\"\n", harness_diag);
+	fputs("\"\n", stderr);
 }
 
-bool harness_expect_str(const char *file, int line, const char *what, const char *a,
-			const char *b)
+bool harness_expect_str(const char *file, int line, const char *what, const char *a, const char *b)
 {
 	bool equal = (a && b) ? strcmp(a, b) == 0 : a == b;
 
@@ -92,8 +92,8 @@ bool harness_expect_str(const char *file, int line, const char *what, const char
 	return equal;
 }
 
-bool harness_expect_mem(const char *file, int line, const char *what, const void *a,
-			const void *b, size_t len)
+bool harness_expect_mem(const char *file, int line, const char *what, const void *a, const void *b,
+			size_t len)
 {
 	const unsigned char *x = a;
 	const unsigned char *y = b;
@@ -102,22 +102,27 @@ bool harness_expect_mem(const char *file, int line, const char *what, const void
 	for (i = 0; i < len && x[i] == y[i]; i++)
 		;
 	if (i < len && harness_fail(file, line, what))
-		fprintf(harness_diag, "    #   first difference at byte %zu: 0x%02x != 0x%02x\n", i,
-			x[i], y[i]);
+		fprintf(stderr, "  first difference at byte %zu: 0x%02x != 0x%02x\n", i, x[i],
+			y[i]);
 	return i == len;
 }
 
-/* In the child: runs the test and exits with 0 or HARNESS_EXIT_FAILED. */
-static void harness_child(const struct harness_test *test, int diag_fd)
+/*
+ * In the child: runs the test with stdout and stderr going to the parent, which prints them as
+ * diagnostics, so sanitizer reports stay with their test and nothing can fake a result line.
+ */
+static void harness_child(const struct harness_test *test, int out_fd)
 {
-	harness_diag = fdopen(diag_fd, "w");
-	if (!harness_diag)
+	if (dup2(out_fd, STDOUT_FILENO) < 0 || dup2(out_fd, STDERR_FILENO) < 0)
 		_exit(2);
+	close(out_fd);
+	/* Unbuffered, so that a crash loses nothing the test printed. */
+	setvbuf(stdout, NULL, _IONBF, 0);
+	alarm(HARNESS_TIMEOUT_S);
 	test->fn();
 	if (harness_failures > HARNESS_MAX_SHOWN)
-		fprintf(harness_diag, "    # ... and %u more failed expectations\n",
+		fprintf(stderr, "... and %u more failed expectations\n",
 			harness_failures - HARNESS_MAX_SHOWN);
-	fclose(harness_diag);
 	/* exit(), not _exit(): the leak checker runs at exit and turns a leak into a failure. */
 	exit(harness_failures ? HARNESS_EXIT_FAILED : 0);
 }
@@ -145,15 +150,31 @@ static void harness_read_diags(int fd, char *buf, size_t size)
 	buf[len] = '\0';
 }
 
+/* Prints the child's output under its result line, each line as an indented comment. */
+static void harness_print_diags(char *diags)
+{
+	char *line, *next;
+
+	for (line = diags; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		printf("    # %s\n", line);
+	}
+}
+
 static void harness_explain_status(int status)
 {
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		printf("    # test timed out after %d seconds\n", HARNESS_TIMEOUT_S);
+	else if (WIFSIGNALED(status))
 		printf("    # test crashed: signal %d (%s)\n", WTERMSIG(status),
 		       strsignal(WTERMSIG(status)));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
 		 WEXITSTATUS(status) != HARNESS_EXIT_FAILED)
-		printf("    # test exited with status %d (see the sanitizer report on stderr)\n",
-		       WEXITSTATUS(status));
+		printf("    # test exited with status %d\n", WEXITSTATUS(status));
 }
 
 static bool harness_run(const char *binary, const struct harness_test *test)
@@ -181,10 +202,7 @@ static bool harness_run(const char *binary, const struct harness_test *test)
 
 	passed = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	printf("%s - %s: %s\n", passed ? "ok" : "not ok", binary, test->name);
-	fputs(diags, stdout);
-	/* A report cut short must not leave the next result line mid-line. */
-	if (diags[0] && diags[strlen(diags) - 1] != '\n')
-		putchar('\n');
+	harness_print_diags(diags);
 	harness_explain_status(status);
 	fflush(stdout);
 	return passed;

@@ -90,6 +90,9 @@ int arch_platform_init(const struct boot_info *bi)
 	if (err)
 		return err;
 	print_platform();
+	/* The 8259s stay masked: the firmware's timer on LINT0 would otherwise reach an idle pCPU. */
+	outb(0x21, 0xFF);
+	outb(0xA1, 0xFF);
 	lapic_init_cpu();
 	pcpus_from_madt(bi, lapic_id());
 

@@ -7,7 +7,6 @@
 #define APIC_BASE_ENABLE    (1ull << 11)
 #define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ull
 #define SVR_SOFT_ENABLE	    (1u << 8)
-#define SPURIOUS_VECTOR	    0xFF
 #define IPI_DELIVERY_TIMEOUT_US 100000
 
 uint64_t lapic_base;
@@ -30,7 +29,7 @@ void lapic_init_cpu(void)
 		wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
 	if (!lapic_base)
 		lapic_base = msr & APIC_BASE_ADDR_MASK;
-	lapic_write(LAPIC_REG_SVR, lapic_read(LAPIC_REG_SVR) | SVR_SOFT_ENABLE | SPURIOUS_VECTOR);
+	lapic_write(LAPIC_REG_SVR, lapic_read(LAPIC_REG_SVR) | SVR_SOFT_ENABLE | LAPIC_SPURIOUS_VECTOR);
 	lapic_write(LAPIC_REG_TPR, 0);
 }
 
@@ -51,4 +50,36 @@ int lapic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low)
 		cpu_relax();
 	}
 	return 0;
+}
+
+#define TIMER_DIVIDE_BY_16 0x3
+#define TIMER_MASKED	   (1u << 16)
+#define CALIBRATION_US	   10000
+
+static uint64_t lapic_timer_khz;
+
+void lapic_timer_calibrate(void)
+{
+	lapic_write(LAPIC_REG_TIMER_DIV, TIMER_DIVIDE_BY_16);
+	lapic_write(LAPIC_REG_LVT_TIMER, TIMER_MASKED | LAPIC_TIMER_VECTOR);
+	lapic_write(LAPIC_REG_TIMER_INIT, 0xFFFFFFFF);
+	tsc_delay_us(CALIBRATION_US);
+	uint32_t elapsed = 0xFFFFFFFF - lapic_read(LAPIC_REG_TIMER_CUR);
+	lapic_write(LAPIC_REG_TIMER_INIT, 0);
+	lapic_timer_khz = (uint64_t)elapsed * 1000 / CALIBRATION_US;
+}
+
+void lapic_timer_oneshot_us(uint64_t us)
+{
+	uint64_t count = us * lapic_timer_khz / 1000;
+
+	lapic_write(LAPIC_REG_TIMER_DIV, TIMER_DIVIDE_BY_16);
+	lapic_write(LAPIC_REG_LVT_TIMER, LAPIC_TIMER_VECTOR);
+	lapic_write(LAPIC_REG_TIMER_INIT, (uint32_t)MIN(MAX(count, 1), 0xFFFFFFFFull));
+}
+
+void lapic_timer_stop(void)
+{
+	lapic_write(LAPIC_REG_TIMER_INIT, 0);
+	lapic_write(LAPIC_REG_LVT_TIMER, TIMER_MASKED | LAPIC_TIMER_VECTOR);
 }

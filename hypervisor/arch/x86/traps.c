@@ -3,6 +3,7 @@
 #include "core/pcpu.h"
 #include "x86/boot_defs.h"
 #include "x86/cpu.h"
+#include "x86/lapic.h"
 #include "x86/traps.h"
 
 struct idt_gate {
@@ -61,6 +62,18 @@ void traps_init_cpu(void)
 	if (!idt_built)
 		idt_build();
 	__asm__ volatile("lgdt %0" : : "m"(boot_gdt_desc));
+	/* Reload CS and the data segments: APs arrive with the trampoline GDT's selectors. */
+	__asm__ volatile("pushq %[cs]\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\tmovl %[ds], %%eax\n\t"
+			 "movl %%eax, %%ds\n\t"
+			 "movl %%eax, %%es\n\t"
+			 "movl %%eax, %%ss"
+			 :
+			 : [cs] "i"(GDT_SEL_CODE64), [ds] "i"(GDT_SEL_DATA)
+			 : "rax", "memory");
 	__asm__ volatile("lidt %0" : : "m"(idt_desc));
 }
 
@@ -68,25 +81,46 @@ static void trap_report_fatal(const struct trap_frame *f)
 {
 	const char *name = f->vector < 32 ? exception_names[f->vector] : "unexpected interrupt";
 
-	printf("cairn: FATAL exception on pCPU %u (APIC ID %u): vector %lu (%s), error code 0x%lx\n"
-	       "  RIP %016lx  CS %04lx  RFLAGS %016lx  RSP %016lx  SS %04lx\n"
-	       "  CR0 %016lx  CR2 %016lx  CR3 %016lx  CR4 %016lx\n"
-	       "  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n"
-	       "  RSI %016lx  RDI %016lx  RBP %016lx  R8  %016lx\n"
-	       "  R9  %016lx  R10 %016lx  R11 %016lx  R12 %016lx\n"
-	       "  R13 %016lx  R14 %016lx  R15 %016lx\n"
-	       "cairn: pCPU %u stopped\n",
-	       pcpu_current_id(), pcpu_current()->apic_id, f->vector, name, f->error_code, f->rip,
-	       f->cs, f->rflags, f->rsp, f->ss, read_cr0(), read_cr2(), read_cr3(), read_cr4(),
-	       f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->r8, f->r9, f->r10, f->r11,
-	       f->r12, f->r13, f->r14, f->r15, pcpu_current_id());
+	uint32_t id = pcpu_current_id();
+
+	printf("cairn: FATAL exception on pCPU %u (APIC ID %u): vector %lu (%s), error code 0x%lx\n",
+	       id, pcpu_current()->apic_id, f->vector, name, f->error_code);
+	printf("  RIP %016lx  CS %04lx  RFLAGS %016lx  RSP %016lx  SS %04lx\n", f->rip, f->cs,
+	       f->rflags, f->rsp, f->ss);
+	printf("  CR0 %016lx  CR2 %016lx  CR3 %016lx  CR4 %016lx\n", read_cr0(), read_cr2(),
+	       read_cr3(), read_cr4());
+	printf("  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", f->rax, f->rbx, f->rcx,
+	       f->rdx);
+	printf("  RSI %016lx  RDI %016lx  RBP %016lx  R8  %016lx\n", f->rsi, f->rdi, f->rbp,
+	       f->r8);
+	printf("  R9  %016lx  R10 %016lx  R11 %016lx  R12 %016lx\n", f->r9, f->r10, f->r11,
+	       f->r12);
+	printf("  R13 %016lx  R14 %016lx  R15 %016lx\n", f->r13, f->r14, f->r15);
+	printf("cairn: pCPU %u stopped\n", id);
 }
+
+extern const uint8_t pcpu_wait_hlt[], pcpu_wait_resume[];
 
 void trap_dispatch(struct trap_frame *frame)
 {
 	/* NMIs are the hypervisor's own inter-pCPU signal; the interrupted code reads its mailbox. */
-	if (frame->vector == VECTOR_NMI)
+	if (frame->vector == VECTOR_NMI) {
+		if (frame->rip == (uint64_t)(uintptr_t)pcpu_wait_hlt)
+			frame->rip = (uint64_t)(uintptr_t)pcpu_wait_resume;
 		return;
+	}
+	if (frame->vector == LAPIC_TIMER_VECTOR) {
+		lapic_write(LAPIC_REG_EOI, 0);
+		return;
+	}
+	if (frame->vector == LAPIC_SPURIOUS_VECTOR)
+		return;
+	if (frame->vector >= 32) {
+		printf("cairn: pCPU %u: unexpected interrupt vector %lu ignored\n",
+		       pcpu_current_id(), frame->vector);
+		lapic_write(LAPIC_REG_EOI, 0);
+		return;
+	}
 	trap_report_fatal(frame);
 	cpu_halt_forever();
 }

@@ -50,4 +50,10 @@ struct boot_info {
  */
 int multiboot_parse(uint32_t magic, const void *info, struct boot_info *out, size_t *dropped);
 
+/*
+ * The module whose name is `name`: the basename of the first word of its command line, up to the
+ * first '.' ("/boot/hello.elf x=1" is "hello"). NULL when there is none.
+ */
+const struct boot_module *boot_module_find(const struct boot_info *bi, const char *name);
+
 #endif

@@ -13,6 +13,15 @@ enum pcpu_state {
 	PCPU_FAILED,	 /* did not answer, or could not enable virtualization */
 };
 
+struct vcpu;
+
+/* Requests posted to a pCPU's mailbox; an NMI makes it look (see docs/architecture.md). */
+#define PCPU_REQ_RUN	(1u << 0) /* start running the vCPU it was given */
+#define PCPU_REQ_PAUSE	(1u << 1)
+#define PCPU_REQ_RESUME (1u << 2)
+#define PCPU_REQ_STOP	(1u << 3)
+#define PCPU_REQ_RESET	(1u << 4)
+
 struct pcpu {
 	struct pcpu *self; /* must stay first: pcpu_current() reads %gs:0 */
 	uint32_t id;	   /* index in pcpus[]; 0 is the boot pCPU */
@@ -20,6 +29,9 @@ struct pcpu {
 	volatile enum pcpu_state state;
 	uint64_t stack_top;
 	uint64_t virt_host_area; /* vendor's per-pCPU page (SVM: host save area) */
+	struct vcpu *vcpu;	 /* the vCPU bound to this pCPU, NULL when free */
+	volatile uint32_t mailbox;
+	bool housekeeper;	 /* idle pCPU that polls the console and watchdogs on a timer */
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];
@@ -43,5 +55,20 @@ uint32_t pcpu_online_count(void);
 
 /* Where a pCPU with nothing to run waits, halted, without taking any other pCPU's time. */
 __noreturn void pcpu_idle(void);
+
+/* allocate_pcpu()/free_pcpu() of the static-partitioning design: bind a pCPU to one vCPU. */
+void pcpu_ownership_init(void);
+int allocate_pcpu(uint32_t id, struct vcpu *vcpu);
+void free_pcpu(uint32_t id);
+
+/* Posts requests to cpu's mailbox and signals it with an NMI (no NMI needed for oneself). */
+void pcpu_post(struct pcpu *cpu, uint32_t requests);
+uint32_t pcpu_take_requests(struct pcpu *cpu);
+
+/*
+ * Waits, halted with GIF set, until an NMI (or with allow_irq, an interrupt) arrives or the
+ * mailbox is non-empty. Race-free: an NMI that lands between the check and HLT skips the HLT.
+ */
+void pcpu_wait_signal(volatile uint32_t *mailbox, bool allow_irq);
 
 #endif

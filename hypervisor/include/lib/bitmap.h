@@ -4,7 +4,7 @@
 
 #include "lib/compiler.h"
 
-#define BITMAP_WORD_BITS 64
+#define BITMAP_WORD_BITS    64
 #define BITMAP_WORDS(nbits) (((nbits) + BITMAP_WORD_BITS - 1) / BITMAP_WORD_BITS)
 
 static inline void bitmap_set(uint64_t *map, size_t bit)

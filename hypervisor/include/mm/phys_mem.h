@@ -20,6 +20,8 @@ int phys_mem_init(const struct boot_info *bi, uint64_t image_start, uint64_t ima
 /* Zeroed, contiguous, aligned to align_pages pages (0/1: none). -ENOMEM when out of memory. */
 int phys_alloc_pages(size_t count, size_t align_pages, uint64_t *pa);
 int phys_free_pages(uint64_t pa, size_t count);
+/* Takes the exact range [base, base+size) (page aligned); -EBUSY if any page of it is not free. */
+int phys_claim_range(uint64_t base, uint64_t size);
 
 void phys_mem_get_stats(struct phys_mem_stats *stats);
 

@@ -13,6 +13,14 @@
 #define LAPIC_REG_ICR_LO 0x300
 #define LAPIC_REG_ICR_HI 0x310
 
+#define LAPIC_REG_LVT_TIMER  0x320
+#define LAPIC_REG_TIMER_INIT 0x380
+#define LAPIC_REG_TIMER_CUR  0x390
+#define LAPIC_REG_TIMER_DIV  0x3E0
+
+#define LAPIC_TIMER_VECTOR    0xEF /* the housekeeping pCPU's wake-up tick */
+#define LAPIC_SPURIOUS_VECTOR 0xFF
+
 #define ICR_DM_FIXED	     0x000
 #define ICR_DM_NMI	     0x400
 #define ICR_DM_INIT	     0x500
@@ -32,5 +40,11 @@ void lapic_write(uint32_t reg, uint32_t value);
 
 /* Sends an IPI in physical destination mode; -ETIMEDOUT if the APIC never reports it delivered. */
 int lapic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low);
+
+/* Measures the LAPIC timer rate against the TSC (call after TSC calibration, on the boot pCPU). */
+void lapic_timer_calibrate(void);
+/* One-shot timer interrupt (LAPIC_TIMER_VECTOR) on this pCPU after `us` microseconds. */
+void lapic_timer_oneshot_us(uint64_t us);
+void lapic_timer_stop(void);
 
 #endif

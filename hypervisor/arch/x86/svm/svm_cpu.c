@@ -3,6 +3,7 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "mm/phys_mem.h"
+#include "svm.h"
 #include "x86/cpu.h"
 
 #define CPUID_EXT_FEATURES   0x80000001
@@ -48,17 +49,31 @@ int virt_check_support(char *reason, size_t len)
 	return 0;
 }
 
+/* Per pCPU: the page VMSAVE fills with the hypervisor's hidden state, reloaded after each exit. */
+static uint64_t host_state_pa[MAX_PCPUS];
+
+uint64_t svm_host_state_pa(void)
+{
+	return host_state_pa[pcpu_current_id()];
+}
+
 int virt_cpu_enable(struct pcpu *cpu)
 {
 	char reason[160];
-	uint64_t hsave;
+	uint64_t hsave, host_state;
 
 	if (virt_check_support(reason, sizeof(reason)))
 		return -ENODEV;
 	if (phys_alloc_pages(1, 1, &hsave))
 		return -ENOMEM;
+	if (phys_alloc_pages(1, 1, &host_state)) {
+		phys_free_pages(hsave, 1);
+		return -ENOMEM;
+	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
 	cpu->virt_host_area = hsave;
+	host_state_pa[cpu->id] = host_state;
+	svm_save_host_state(host_state);
 	return 0;
 }

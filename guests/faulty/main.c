@@ -1,0 +1,128 @@
+/* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, endless loop) per mode=. */
+#include "cairn/guest_boot.h"
+#include "args.h"
+#include "console.h"
+#include "cpu.h"
+#include "guest.h"
+#include "lib/string.h"
+
+#define MODE_SIZE	 64
+#define PTE_PRESENT	 0x001ull
+#define PTE_WRITABLE	 0x002ull
+#define PTE_USER	 0x004ull
+#define PTE_LARGE	 0x080ull
+#define PTE_ADDR_MASK	 0x000FFFFFFFFFF000ull
+#define PTE_TABLE_FLAGS	 (PTE_PRESENT | PTE_WRITABLE | PTE_USER)
+#define LARGE_PAGE_SIZE	 (2 * MiB)
+#define SPARE_TABLES	 4 /* a PDPT and a PD for each of the two 2 MiB pages an access may touch */
+#define WILD_WRITE_VALUE 0x21594C5455414621ull /* "!FAULTY!" */
+
+/* Page tables added to the hypervisor-built ones when the wild address lies beyond guest memory. */
+static uint64_t spare_tables[SPARE_TABLES][512] __aligned(4096);
+static unsigned int spare_tables_used;
+
+/* An IDT with limit 0: every exception then becomes #GP, #DF and finally a triple fault. */
+static void faulty_load_empty_idt(void)
+{
+	struct desc_ptr idtr = { .limit = 0, .base = 0 };
+
+	cpu_lidt(&idtr);
+}
+
+static void faulty_triple_fault(void)
+{
+	faulty_load_empty_idt();
+	asm volatile("ud2");
+	guest_printf("faulty: survived the triple fault\n");
+}
+
+/* Cairn intercepts VMRUN and injects #UD, which the empty IDT turns into a triple fault. */
+static void faulty_svm_insn(void)
+{
+	faulty_load_empty_idt();
+	asm volatile("vmrun %%rax" : : "a"(0ul) : "memory");
+	guest_printf("faulty: survived VMRUN\n");
+}
+
+/* The table an entry points to; a missing one is taken from spare_tables. NULL if none is left. */
+static uint64_t *faulty_table_below(uint64_t *entry)
+{
+	if (!(*entry & PTE_PRESENT)) {
+		if (spare_tables_used == SPARE_TABLES)
+			return NULL;
+		*entry = (uint64_t)spare_tables[spare_tables_used++] | PTE_TABLE_FLAGS;
+	}
+	return (uint64_t *)(*entry & PTE_ADDR_MASK);
+}
+
+/* Identity-maps the 2 MiB page holding addr, unless some mapping already covers it. */
+static void faulty_map_large_page(uint64_t addr)
+{
+	uint64_t *pml4 = (uint64_t *)(cpu_read_cr3() & PTE_ADDR_MASK);
+	uint64_t *pdpt = faulty_table_below(&pml4[(addr >> 39) & 511]);
+	uint64_t *pd;
+
+	if (!pdpt || (pdpt[(addr >> 30) & 511] & PTE_LARGE))
+		return;
+	pd = faulty_table_below(&pdpt[(addr >> 30) & 511]);
+	if (!pd || (pd[(addr >> 21) & 511] & PTE_PRESENT))
+		return;
+	pd[(addr >> 21) & 511] = ALIGN_DOWN(addr, LARGE_PAGE_SIZE) | PTE_TABLE_FLAGS | PTE_LARGE;
+	cpu_invlpg(addr);
+}
+
+/* An 8-byte access at a guest-physical address, mapped first if it lies beyond guest memory. */
+static void faulty_wild_access(const char *addr_text, bool write, uint64_t memory_size)
+{
+	volatile uint64_t *p;
+	uint64_t addr;
+
+	if (!parse_u64(addr_text, 16, &addr)) {
+		guest_printf("faulty: unknown mode\n");
+		return;
+	}
+	if (addr >= memory_size || memory_size - addr < sizeof(*p)) {
+		faulty_map_large_page(addr);
+		faulty_map_large_page(addr + sizeof(*p) - 1);
+	}
+	p = (volatile uint64_t *)addr;
+	if (write)
+		*p = WILD_WRITE_VALUE;
+	else
+		(void)*p;
+	guest_printf("faulty: survived the access\n");
+}
+
+static __noreturn void faulty_loop(void)
+{
+	guest_printf("faulty: looping\n");
+	asm volatile("cli\n1: jmp 1b");
+	__builtin_unreachable();
+}
+
+static bool mode_is(const char *mode, const char *prefix)
+{
+	return strncmp(mode, prefix, strlen(prefix)) == 0;
+}
+
+void guest_main(const struct cairn_start_info *si)
+{
+	char mode[MODE_SIZE];
+
+	if (!arg_get("mode", mode, sizeof(mode)))
+		mode[0] = '\0';
+	guest_printf("faulty: mode %s\n", mode);
+	if (strcmp(mode, "triple-fault") == 0)
+		faulty_triple_fault();
+	else if (strcmp(mode, "svm-insn") == 0)
+		faulty_svm_insn();
+	else if (mode_is(mode, "wild-read="))
+		faulty_wild_access(mode + strlen("wild-read="), false, si->memory_size);
+	else if (mode_is(mode, "wild-write="))
+		faulty_wild_access(mode + strlen("wild-write="), true, si->memory_size);
+	else if (strcmp(mode, "loop") == 0)
+		faulty_loop();
+	else
+		guest_printf("faulty: unknown mode\n");
+	guest_halt();
+}

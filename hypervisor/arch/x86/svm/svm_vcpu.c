@@ -1,0 +1,300 @@
+/* SVM per-vCPU state: the VMCB, the entry state of a 64-bit guest, running it, events, registers. */
+#include "core/console.h"
+#include "core/virt.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "mm/phys_mem.h"
+#include "svm.h"
+#include "x86/cpu.h"
+
+#define GUEST_ASID 1 /* one guest per pCPU for life: one ASID is enough */
+#define DEFAULT_PAT 0x0007040600070406ull
+#define EFER_RESERVED ~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | (1u << 14))
+
+static struct virt_vcpu svm_vcpus[MAX_VMS][MAX_VCPUS_PER_VM];
+
+static void vmcb_set_intercepts(struct vmcb *vmcb, const struct vm *vm)
+{
+	struct vmcb_control *c = &vmcb->control;
+
+	c->exception_intercepts = 1u << 6; /* #UD: Intel VMCALL arrives this way on AMD */
+	c->misc1_intercepts = SVM_INTERCEPT_NMI | SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |
+			      SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
+			      SVM_INTERCEPT_SHUTDOWN;
+	if (vm->trap_hlt)
+		c->misc1_intercepts |= SVM_INTERCEPT_HLT;
+	c->misc2_intercepts = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+			      SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			      SVM_INTERCEPT_SKINIT;
+}
+
+int virt_vcpu_init(struct vcpu *vcpu)
+{
+	struct virt_vcpu *v = &svm_vcpus[vcpu->vm->id][vcpu->id];
+	struct virt_vm *vv = vcpu->vm->virt;
+
+	memset(v, 0, sizeof(*v));
+	if (phys_alloc_pages(1, 1, &v->vmcb_pa))
+		return -ENOMEM;
+	v->vmcb = phys_to_virt(v->vmcb_pa);
+	vmcb_set_intercepts(v->vmcb, vcpu->vm);
+	struct vmcb_control *c = &v->vmcb->control;
+	c->iopm_base_pa = vv->iopm_pa;
+	c->msrpm_base_pa = vv->msrpm_pa;
+	c->asid = GUEST_ASID;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = vv->npt.root_pa;
+	v->vmcb->save.g_pat = DEFAULT_PAT;
+	v->flush_tlb = true;
+	vcpu->virt = v;
+	return 0;
+}
+
+void virt_vcpu_destroy(struct vcpu *vcpu)
+{
+	if (!vcpu->virt)
+		return;
+	phys_free_pages(vcpu->virt->vmcb_pa, 1);
+	memset(vcpu->virt, 0, sizeof(*vcpu->virt));
+	vcpu->virt = NULL;
+}
+
+static void set_segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, uint32_t limit)
+{
+	*s = (struct vmcb_segment){ .selector = sel, .attrib = attrib, .limit = limit, .base = 0 };
+}
+
+void virt_vcpu_set_long_mode_entry(struct vcpu *vcpu, const struct vcpu_long_mode_entry *entry)
+{
+	struct vmcb_save *s = &vcpu->virt->vmcb->save;
+
+	memset(s, 0, sizeof(*s));
+	s->g_pat = DEFAULT_PAT;
+	set_segment(&s->cs, 0x08, SVM_ATTR_CODE64, 0xFFFFFFFF);
+	set_segment(&s->ds, 0x10, SVM_ATTR_DATA, 0xFFFFFFFF);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	set_segment(&s->tr, 0, SVM_ATTR_TSS_BUSY, 0x67);
+	set_segment(&s->ldtr, 0, SVM_ATTR_LDT, 0);
+	s->gdtr.base = entry->gdt_base;
+	s->gdtr.limit = entry->gdt_limit;
+	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	s->cr4 = CR4_PAE;
+	s->cr3 = entry->cr3;
+	vcpu->virt->guest_efer = EFER_LME | EFER_LMA;
+	s->efer = vcpu->virt->guest_efer | EFER_SVME;
+	s->rflags = 0x2;
+	s->rip = entry->rip;
+	s->rsp = entry->rsp;
+	s->dr6 = 0xFFFF0FF0;
+	s->dr7 = 0x400;
+	vcpu->virt->vmcb->control.event_inj = 0;
+	vcpu->virt->flush_tlb = true;
+	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+}
+
+static const char *virt_insn_name(uint32_t code)
+{
+	switch (code) {
+	case SVM_EXIT_VMRUN:
+		return "VMRUN";
+	case SVM_EXIT_VMLOAD:
+		return "VMLOAD";
+	case SVM_EXIT_VMSAVE:
+		return "VMSAVE";
+	case SVM_EXIT_STGI:
+		return "STGI";
+	case SVM_EXIT_CLGI:
+		return "CLGI";
+	case SVM_EXIT_SKINIT:
+		return "SKINIT";
+	case SVM_EXIT_INVLPGA:
+		return "INVLPGA";
+	default:
+		return NULL;
+	}
+}
+
+static void decode_ioio(const struct vmcb *vmcb, struct vm_exit *exit)
+{
+	uint64_t info = vmcb->control.exit_info1;
+
+	exit->reason = EXIT_IO;
+	exit->io.port = (uint16_t)(info >> 16);
+	exit->io.in = info & SVM_IOIO_IN;
+	exit->io.string = info & SVM_IOIO_STR;
+	exit->io.rep = info & SVM_IOIO_REP;
+	exit->io.size = (info >> SVM_IOIO_SIZE_SHIFT) & 4 ? 4 : (info >> SVM_IOIO_SIZE_SHIFT) & 2 ? 2 : 1;
+	exit->io.next_rip = vmcb->control.exit_info2;
+}
+
+static void decode_exit(const struct vmcb *vmcb, const struct vcpu_regs *regs, struct vm_exit *exit)
+{
+	uint32_t code = (uint32_t)vmcb->control.exit_code;
+
+	memset(exit, 0, sizeof(*exit));
+	exit->vendor_code = vmcb->control.exit_code;
+	if (code == SVM_EXIT_INVALID) {
+		exit->reason = EXIT_ENTRY_FAILED;
+	} else if (code >= SVM_EXIT_EXCEPTION_BASE && code < SVM_EXIT_EXCEPTION_BASE + 32) {
+		exit->reason = EXIT_EXCEPTION;
+		exit->exception.vector = (uint8_t)(code - SVM_EXIT_EXCEPTION_BASE);
+		exit->exception.error_code = (uint32_t)vmcb->control.exit_info1;
+	} else if (code == SVM_EXIT_IOIO) {
+		decode_ioio(vmcb, exit);
+	} else if (code == SVM_EXIT_MSR) {
+		exit->reason = vmcb->control.exit_info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+		exit->msr.index = (uint32_t)regs->rcx;
+	} else if (code == SVM_EXIT_NPF) {
+		exit->reason = EXIT_MEM_FAULT;
+		exit->mem.gpa = vmcb->control.exit_info2;
+		exit->mem.present = vmcb->control.exit_info1 & 1;
+		exit->mem.write = vmcb->control.exit_info1 & 2;
+		exit->mem.fetch = vmcb->control.exit_info1 & 16;
+	} else if (virt_insn_name(code)) {
+		exit->reason = EXIT_VIRT_INSN;
+		exit->virt_insn.name = virt_insn_name(code);
+	} else {
+		switch (code) {
+		case SVM_EXIT_CPUID:
+			exit->reason = EXIT_CPUID;
+			break;
+		case SVM_EXIT_HLT:
+			exit->reason = EXIT_HLT;
+			break;
+		case SVM_EXIT_VMMCALL:
+			exit->reason = EXIT_HYPERCALL;
+			break;
+		case SVM_EXIT_SHUTDOWN:
+			exit->reason = EXIT_TRIPLE_FAULT;
+			break;
+		case SVM_EXIT_INIT:
+			exit->reason = EXIT_INIT;
+			break;
+		case SVM_EXIT_NMI:
+			exit->reason = EXIT_NMI;
+			break;
+		default:
+			exit->reason = EXIT_OTHER;
+			break;
+		}
+	}
+}
+
+/*
+ * An event whose delivery the exit interrupted must be delivered again. QEMU records external
+ * interrupts and NMIs as exceptions, which VMRUN would refuse: give them back their real type.
+ */
+static void requeue_interrupted_event(struct vmcb_control *c)
+{
+	uint32_t info = c->exit_int_info;
+
+	if (!(info & SVM_EVENT_VALID))
+		return;
+	uint8_t vector = info & 0xFF;
+	if ((info & SVM_EVENT_TYPE_MASK) == SVM_EVENT_TYPE_EXEPT && (vector >= 32 || vector == 2)) {
+		info &= ~(SVM_EVENT_TYPE_MASK | SVM_EVENT_ERR_VALID);
+		info |= vector == 2 ? SVM_EVENT_TYPE_NMI : SVM_EVENT_TYPE_INTR;
+	}
+	c->event_inj = info;
+	c->event_inj_err = c->exit_int_info_err;
+}
+
+/* VMRUN refused the VMCB: print what its consistency checks look at (docs/vendor-interface.md). */
+static void vmcb_dump(const struct vmcb *vmcb)
+{
+	const struct vmcb_control *c = &vmcb->control;
+	const struct vmcb_save *s = &vmcb->save;
+
+	printf("cairn: VMCB: intercepts misc1 %08x misc2 %08x exc %08x asid %u tlb %u np %lx "
+	       "ncr3 %lx iopm %lx msrpm %lx event_inj %08x\n",
+	       c->misc1_intercepts, c->misc2_intercepts, c->exception_intercepts, c->asid,
+	       c->tlb_control, c->nested_ctl, c->nested_cr3, c->iopm_base_pa, c->msrpm_base_pa,
+	       c->event_inj);
+	printf("cairn: VMCB: cr0 %lx cr3 %lx cr4 %lx efer %lx rflags %lx rip %lx cs %04x/%04x "
+	       "ss %04x/%04x dr6 %lx dr7 %lx\n",
+	       s->cr0, s->cr3, s->cr4, s->efer, s->rflags, s->rip, s->cs.selector, s->cs.attrib,
+	       s->ss.selector, s->ss.attrib, s->dr6, s->dr7);
+}
+
+void virt_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
+{
+	struct virt_vcpu *v = vcpu->virt;
+	struct vmcb *vmcb = v->vmcb;
+
+	vmcb->control.tlb_control = v->flush_tlb ? SVM_TLB_FLUSH_ALL : 0;
+	v->flush_tlb = false;
+	vmcb->save.rax = vcpu->regs.rax;
+	svm_vmrun(v->vmcb_pa, &vcpu->regs, svm_host_state_pa());
+	vcpu->regs.rax = vmcb->save.rax;
+	requeue_interrupted_event(&vmcb->control);
+	decode_exit(vmcb, &vcpu->regs, exit);
+	if (exit->reason == EXIT_ENTRY_FAILED)
+		vmcb_dump(vmcb);
+}
+
+uint64_t virt_vcpu_rip(struct vcpu *vcpu)
+{
+	return vcpu->virt->vmcb->save.rip;
+}
+
+void virt_vcpu_set_rip(struct vcpu *vcpu, uint64_t rip)
+{
+	vcpu->virt->vmcb->save.rip = rip;
+}
+
+uint64_t virt_vcpu_rflags(struct vcpu *vcpu)
+{
+	return vcpu->virt->vmcb->save.rflags;
+}
+
+unsigned virt_vcpu_cpl(struct vcpu *vcpu)
+{
+	return vcpu->virt->vmcb->save.cpl;
+}
+
+void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *p)
+{
+	const struct vmcb_save *s = &vcpu->virt->vmcb->save;
+
+	p->cr0 = s->cr0;
+	p->cr3 = s->cr3;
+	p->cr4 = s->cr4;
+	p->efer = vcpu->virt->guest_efer | (s->efer & EFER_LMA);
+	p->cs_base = s->cs.base;
+	p->long_mode_code = s->cs.attrib & (1u << 9);
+}
+
+static bool vector_has_error_code(uint8_t v)
+{
+	return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
+}
+
+void virt_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code)
+{
+	struct vmcb_control *c = &vcpu->virt->vmcb->control;
+
+	c->event_inj = vector | SVM_EVENT_TYPE_EXEPT | SVM_EVENT_VALID;
+	if (vector_has_error_code(vector)) {
+		c->event_inj |= SVM_EVENT_ERR_VALID;
+		c->event_inj_err = error_code;
+	}
+}
+
+uint64_t virt_vcpu_efer(struct vcpu *vcpu)
+{
+	return vcpu->virt->guest_efer | (vcpu->virt->vmcb->save.efer & EFER_LMA);
+}
+
+int virt_vcpu_set_efer(struct vcpu *vcpu, uint64_t efer)
+{
+	struct vmcb_save *s = &vcpu->virt->vmcb->save;
+
+	if (efer & EFER_RESERVED)
+		return -EINVAL;
+	/* LMA is the processor's to set; SVME must stay on under SVM but is hidden from the guest. */
+	efer = (efer & ~(uint64_t)(EFER_LMA | EFER_SVME)) | (s->efer & EFER_LMA);
+	vcpu->virt->guest_efer = efer & ~(uint64_t)EFER_LMA;
+	s->efer = efer | EFER_SVME;
+	vcpu->virt->flush_tlb = true;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/* Copying to and from a guest's memory through its nested mapping, every byte checked. */
+#include "core/guest_mem.h"
+#include "core/virt.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "mm/phys_mem.h"
+
+static int guest_phys_copy(struct vm *vm, uint64_t gpa, void *buf, size_t len, bool write)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		uint64_t hpa;
+		uint32_t rights;
+		size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+		if (gpa + chunk < gpa || virt_vm_translate(vm, gpa, &hpa, &rights) ||
+		    !(rights & (write ? VIRT_MEM_WRITE : VIRT_MEM_READ)))
+			return -EFAULT;
+		if (write)
+			memcpy(phys_to_virt(hpa), p, chunk);
+		else
+			memcpy(p, phys_to_virt(hpa), chunk);
+		gpa += chunk;
+		p += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int guest_phys_read(struct vm *vm, uint64_t gpa, void *dst, size_t len)
+{
+	return guest_phys_copy(vm, gpa, dst, len, false);
+}
+
+int guest_phys_write(struct vm *vm, uint64_t gpa, const void *src, size_t len)
+{
+	return guest_phys_copy(vm, gpa, (void *)src, len, true);
+}

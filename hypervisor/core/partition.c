@@ -1,0 +1,206 @@
+/* Pre-launched partitions: built from the scenario at boot, loaded from boot modules, started. */
+#include "cairn/guest_boot.h"
+#include "core/console.h"
+#include "core/partition.h"
+#include "core/pcpu.h"
+#include "core/virt.h"
+#include "core/vm_lifecycle.h"
+#include "devices/vuart.h"
+#include "lib/elf64.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "mm/phys_mem.h"
+#include "x86/tsc.h"
+
+#define MAX_SEGMENTS 8
+#define GUEST_MEM_ALIGN (2 * MiB)
+#define PTE_P_RW_US 0x7ull
+#define PTE_PS 0x80ull
+
+struct vm vms[MAX_VMS];
+
+static void *guest_ptr(struct vm *vm, uint64_t gpa)
+{
+	return phys_to_virt(vm->mem_hpa + gpa);
+}
+
+/* Identity map of guest memory with 2 MiB pages at CAIRN_GUEST_PAGE_TABLES (PML4, PDPT, PDs). */
+static void build_guest_page_tables(struct vm *vm)
+{
+	uint64_t pml4 = CAIRN_GUEST_PAGE_TABLES, pdpt = pml4 + PAGE_SIZE, pd = pdpt + PAGE_SIZE;
+	uint64_t *pml4_t = guest_ptr(vm, pml4), *pdpt_t = guest_ptr(vm, pdpt);
+	uint64_t gib = (vm->mem_size + GiB - 1) / GiB;
+
+	pml4_t[0] = pdpt | PTE_P_RW_US;
+	for (uint64_t g = 0; g < gib; g++) {
+		uint64_t *pd_t = guest_ptr(vm, pd + g * PAGE_SIZE);
+		pdpt_t[g] = (pd + g * PAGE_SIZE) | PTE_P_RW_US;
+		for (uint64_t i = 0; i < 512 && (g * GiB + i * 2 * MiB) < vm->mem_size; i++)
+			pd_t[i] = (g * GiB + i * 2 * MiB) | PTE_P_RW_US | PTE_PS;
+	}
+}
+
+static void write_start_info(struct vm *vm)
+{
+	struct cairn_start_info *si = guest_ptr(vm, CAIRN_GUEST_START_INFO);
+	static const uint64_t gdt[] = { 0, 0x00AF9A000000FFFFull, 0x00CF92000000FFFFull };
+
+	memcpy(guest_ptr(vm, CAIRN_GUEST_GDT), gdt, sizeof(gdt));
+	si->magic = CAIRN_START_INFO_MAGIC;
+	si->vm_id = vm->id;
+	si->vcpu_id = 0;
+	si->pcpu_apic_id = vm->vcpus[0].pcpu->apic_id;
+	si->memory_size = vm->mem_size;
+	si->tsc_khz = tsc_khz;
+	format_snprintf(si->vm_name, sizeof(si->vm_name), "%s", vm->name);
+	format_snprintf(si->cmdline, sizeof(si->cmdline), "%s", vm->config->args);
+}
+
+static int copy_segments(struct vm *vm, const uint8_t *image, const struct elf64_segment *segs,
+			 size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct elf64_segment *s = &segs[i];
+		if (s->paddr < CAIRN_GUEST_IMAGE_MIN || s->paddr > vm->mem_size ||
+		    s->memsz > vm->mem_size - s->paddr) {
+			printf("cairn: vm %s: image segment %lx-%lx is outside guest memory "
+			       "[0x%x, 0x%lx)\n",
+			       vm->name, s->paddr, s->paddr + s->memsz, CAIRN_GUEST_IMAGE_MIN,
+			       vm->mem_size);
+			return -EINVAL;
+		}
+		memcpy(guest_ptr(vm, s->paddr), image + s->offset, s->filesz);
+	}
+	return 0;
+}
+
+int partition_load(struct vm *vm)
+{
+	struct elf64_segment segs[MAX_SEGMENTS];
+	const uint8_t *image = phys_to_virt(vm->image->start);
+	uint64_t entry, size = vm->image->end - vm->image->start;
+	size_t nsegs;
+	const char *why;
+
+	if (elf64_parse(image, size, &entry, segs, MAX_SEGMENTS, &nsegs, &why)) {
+		printf("cairn: vm %s: image '%s' is not loadable: %s\n", vm->name, vm->config->image,
+		       why);
+		return -EINVAL;
+	}
+	memset(guest_ptr(vm, 0), 0, vm->mem_size);
+	int err = copy_segments(vm, image, segs, nsegs);
+	if (err)
+		return err;
+	build_guest_page_tables(vm);
+	write_start_info(vm);
+
+	struct vcpu_long_mode_entry e = {
+		.rip = entry,
+		.rsp = vm->mem_size,
+		.cr3 = CAIRN_GUEST_PAGE_TABLES,
+		.gdt_base = CAIRN_GUEST_GDT,
+		.gdt_limit = 3 * 8 - 1,
+	};
+	virt_vcpu_set_long_mode_entry(&vm->vcpus[0], &e);
+	vm->vcpus[0].regs.rdi = CAIRN_GUEST_START_INFO;
+	return 0;
+}
+
+static int partition_memory(struct vm *vm)
+{
+	const struct vm_config *c = vm->config;
+	int err;
+
+	vm->mem_size = c->memory_size;
+	uint64_t hpa = c->memory_base;
+	if (hpa)
+		err = phys_claim_range(hpa, c->memory_size);
+	else
+		err = phys_alloc_pages(c->memory_size / PAGE_SIZE, GUEST_MEM_ALIGN / PAGE_SIZE, &hpa);
+	if (err) {
+		printf("cairn: vm %s: memory check failed: %lu MiB %s%lx is not free (error %d)\n",
+		       vm->name, c->memory_size / MiB, c->memory_base ? "at 0x" : "anywhere, ",
+		       c->memory_base, err);
+		return err;
+	}
+	vm->mem_hpa = hpa;
+	return virt_vm_map(vm, 0, vm->mem_hpa, vm->mem_size, VIRT_MEM_RWX);
+}
+
+static int partition_vcpus(struct vm *vm)
+{
+	for (uint32_t p = 0; p < MAX_PCPUS; p++) {
+		if (!(vm->config->pcpu_mask & (1ull << p)))
+			continue;
+		struct vcpu *vcpu = &vm->vcpus[vm->nvcpus];
+		*vcpu = (struct vcpu){ .vm = vm, .id = vm->nvcpus, .pcpu = &pcpus[p] };
+		int err = allocate_pcpu(p, vcpu);
+		if (err) {
+			printf("cairn: vm %s: pCPU check failed: pCPU %u is %s (error %d)\n", vm->name,
+			       p, err == -EBUSY ? "already taken" : "not online", err);
+			return err;
+		}
+		vm->nvcpus++;
+		err = virt_vcpu_init(vcpu);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int partition_create(struct vm *vm, const struct vm_config *c, const struct boot_info *bi)
+{
+	vm->config = c;
+	vm->name = c->name;
+	vm->trap_hlt = true;
+	vm->image = boot_module_find(bi, c->image);
+	if (!vm->image) {
+		printf("cairn: vm %s: image check failed: no boot module named '%s'\n", c->name,
+		       c->image);
+		return -ENOENT;
+	}
+	int err = virt_vm_init(vm);
+	if (!err)
+		err = partition_memory(vm);
+	if (!err)
+		err = partition_vcpus(vm);
+	if (!err)
+		err = vuart_attach(vm, CAIRN_VUART_PORT);
+	if (!err)
+		err = partition_load(vm);
+	return err;
+}
+
+static void partition_discard(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nvcpus; i++) {
+		virt_vcpu_destroy(&vm->vcpus[i]);
+		free_pcpu(vm->vcpus[i].pcpu->id);
+	}
+	virt_vm_destroy(vm);
+	if (vm->mem_hpa)
+		phys_free_pages(vm->mem_hpa, vm->mem_size / PAGE_SIZE);
+	memset(vm, 0, sizeof(*vm));
+}
+
+void partitions_start(const struct boot_info *bi)
+{
+	printf("cairn: scenario '%s': %zu VMs\n", scenario_name, scenario_vm_count);
+	for (size_t i = 0; i < scenario_vm_count && i < MAX_VMS; i++) {
+		const struct vm_config *c = &scenario_vms[i];
+		struct vm *vm = &vms[i];
+		if (c->kind != VM_KIND_PRE_LAUNCHED)
+			continue;
+		vm->id = (uint32_t)i;
+		if (partition_create(vm, c, bi)) {
+			printf("cairn: vm %s not started (%s)\n", c->name, c->source);
+			partition_discard(vm);
+			continue;
+		}
+		vm->state = VM_CREATED;
+		printf("cairn: vm %s: pre-launched on pCPU mask 0x%lx, %lu MiB at 0x%lx, image %s\n",
+		       vm->name, c->pcpu_mask, vm->mem_size / MiB, vm->mem_hpa, c->image);
+		vm_start(vm);
+	}
+}

@@ -1,0 +1,147 @@
+/* The hypervisor shell on COM1: inspect and control VMs, or hand keyboard input to a VM's vUART. */
+#include "core/console.h"
+#include "core/shell.h"
+#include "core/vm.h"
+#include "core/vm_lifecycle.h"
+#include "lib/string.h"
+
+#define LINE_MAX 80
+
+static char line[LINE_MAX];
+static size_t line_len;
+static struct vm *input_vm; /* non-NULL: typed bytes go to this VM's vUART */
+
+static void cmd_help(struct vm *vm)
+{
+	printf("cairn: commands: vms | stats [vm] | pause <vm> | resume <vm> | stop <vm> | "
+	       "reset <vm> | console <vm> (Ctrl-] comes back)\n");
+}
+
+static void cmd_vms(struct vm *unused)
+{
+	for (size_t i = 0; i < MAX_VMS; i++) {
+		struct vm *vm = &vms[i];
+		if (vm->state == VM_FREE)
+			continue;
+		printf("cairn: vm %u %s: %s, pCPU mask 0x%lx, %lu MiB, resets %u\n", vm->id,
+		       vm->name, vm_state_name(vm->state), vm->config->pcpu_mask,
+		       vm->mem_size / MiB, vm->resets);
+	}
+}
+
+static void cmd_stats(struct vm *vm)
+{
+	if (vm) {
+		vm_print_exit_stats(vm);
+		return;
+	}
+	for (size_t i = 0; i < MAX_VMS; i++)
+		if (vms[i].state != VM_FREE)
+			vm_print_exit_stats(&vms[i]);
+}
+
+static void report(struct vm *vm, const char *what, int err)
+{
+	if (err)
+		printf("cairn: vm %s is %s: cannot %s it\n", vm->name, vm_state_name(vm->state),
+		       what);
+}
+
+static void cmd_pause(struct vm *vm)
+{
+	report(vm, "pause", vm_pause(vm));
+}
+
+static void cmd_resume(struct vm *vm)
+{
+	report(vm, "resume", vm_resume(vm));
+}
+
+static void cmd_stop(struct vm *vm)
+{
+	report(vm, "stop", vm_stop(vm, "stop command"));
+}
+
+static void cmd_reset(struct vm *vm)
+{
+	report(vm, "reset", vm_reset(vm, "reset command"));
+}
+
+static void cmd_console(struct vm *vm)
+{
+	input_vm = vm;
+	printf("cairn: console input goes to vm %s; Ctrl-] returns to the shell\n", vm->name);
+}
+
+static const struct shell_command {
+	const char *name;
+	void (*run)(struct vm *vm);
+	int vm_arg; /* 0 none, 1 optional, 2 required */
+} commands[] = {
+	{ "help", cmd_help, 0 },     { "vms", cmd_vms, 0 },	  { "stats", cmd_stats, 1 },
+	{ "pause", cmd_pause, 2 },   { "resume", cmd_resume, 2 }, { "stop", cmd_stop, 2 },
+	{ "reset", cmd_reset, 2 },   { "console", cmd_console, 2 },
+};
+
+static void shell_execute(char *cmd)
+{
+	char *arg = strchr(cmd, ' ');
+
+	if (arg) {
+		*arg++ = '\0';
+		while (*arg == ' ')
+			arg++;
+	}
+	if (!*cmd)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(cmd, commands[i].name) != 0)
+			continue;
+		struct vm *vm = arg && *arg ? vm_find_by_name(arg) : NULL;
+		if (arg && *arg && !vm) {
+			printf("cairn: no vm named '%s'\n", arg);
+			return;
+		}
+		if (commands[i].vm_arg == 2 && !vm) {
+			printf("cairn: usage: %s <vm>\n", cmd);
+			return;
+		}
+		commands[i].run(vm);
+		return;
+	}
+	printf("cairn: unknown command '%s' (try help)\n", cmd);
+}
+
+static void shell_line_input(int c)
+{
+	if (c == '\r' || c == '\n') {
+		console_write("\n", 1);
+		line[line_len] = '\0';
+		line_len = 0;
+		shell_execute(line);
+		if (!input_vm)
+			console_write("cairn> ", 7);
+	} else if ((c == 0x7F || c == 0x08) && line_len) {
+		line_len--;
+		console_write("\b \b", 3);
+	} else if (c >= 0x20 && c < 0x7F && line_len < LINE_MAX - 1) {
+		line[line_len++] = (char)c;
+		char ch = (char)c;
+		console_write(&ch, 1);
+	}
+}
+
+void shell_input(int c)
+{
+	if (!input_vm) {
+		shell_line_input(c);
+		return;
+	}
+	if (c == SHELL_RETURN_KEY) {
+		printf("\ncairn: console input back to the hypervisor shell\n");
+		input_vm = NULL;
+		console_write("cairn> ", 7);
+		return;
+	}
+	vuart_receive(&input_vm->vuart, (uint8_t)c);
+}

@@ -1,0 +1,88 @@
+/* VM table lookups, trapped port handlers and per-VM exit statistics. */
+#include "core/console.h"
+#include "core/virt.h"
+#include "core/vm.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+struct vm *vm_find_by_name(const char *name)
+{
+	for (size_t i = 0; i < MAX_VMS; i++)
+		if (vms[i].state != VM_FREE && strcmp(vms[i].name, name) == 0)
+			return &vms[i];
+	return NULL;
+}
+
+struct vm *vm_find_by_id(uint32_t id)
+{
+	return id < MAX_VMS && vms[id].state != VM_FREE ? &vms[id] : NULL;
+}
+
+int vm_add_io_handler(struct vm *vm, const struct io_handler *handler)
+{
+	if (vm->nio_handlers == MAX_IO_HANDLERS)
+		return -ENOSPC;
+	vm->io_handlers[vm->nio_handlers++] = *handler;
+	virt_vm_trap_io(vm, handler->port, handler->count, true);
+	return 0;
+}
+
+const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_t size)
+{
+	for (size_t i = 0; i < vm->nio_handlers; i++) {
+		const struct io_handler *h = &vm->io_handlers[i];
+		if (port >= h->port && (uint32_t)port + size <= (uint32_t)h->port + h->count)
+			return h;
+	}
+	return NULL;
+}
+
+const char *exit_reason_name(enum exit_reason reason)
+{
+	static const char *const names[EXIT_REASON_COUNT] = {
+		[EXIT_CPUID] = "cpuid",
+		[EXIT_MSR_READ] = "msr-read",
+		[EXIT_MSR_WRITE] = "msr-write",
+		[EXIT_IO] = "io",
+		[EXIT_MEM_FAULT] = "mem-fault",
+		[EXIT_HLT] = "hlt",
+		[EXIT_HYPERCALL] = "hypercall",
+		[EXIT_EXCEPTION] = "exception",
+		[EXIT_TRIPLE_FAULT] = "triple-fault",
+		[EXIT_INIT] = "init",
+		[EXIT_NMI] = "nmi",
+		[EXIT_VIRT_INSN] = "virt-insn",
+		[EXIT_ENTRY_FAILED] = "entry-failed",
+		[EXIT_OTHER] = "other",
+	};
+	return reason < EXIT_REASON_COUNT ? names[reason] : "?";
+}
+
+uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < vm->nvcpus; i++)
+		n += vm->vcpus[i].exits[reason];
+	return n;
+}
+
+void vm_print_exit_stats(const struct vm *vm)
+{
+	char line[400];
+	uint64_t total = 0;
+	int len = 0;
+
+	for (int r = 0; r < EXIT_REASON_COUNT; r++)
+		total += vm_exit_count(vm, r);
+	len = format_snprintf(line, sizeof(line), "cairn: exits of vm %s: total %lu", vm->name,
+			      total);
+	for (int r = 0; r < EXIT_REASON_COUNT && len < (int)sizeof(line); r++) {
+		uint64_t n = vm_exit_count(vm, r);
+		if (n)
+			len += format_snprintf(line + len, sizeof(line) - (size_t)len, " %s %lu",
+					       exit_reason_name(r), n);
+	}
+	printf("%s\n", line);
+}

@@ -1,0 +1,140 @@
+/* VM lifecycle: start, pause, resume, stop, reset, and what a fault does; carried to pCPUs by mailbox. */
+#include "core/console.h"
+#include "core/partition.h"
+#include "core/pcpu.h"
+#include "core/virt.h"
+#include "core/vm_lifecycle.h"
+#include "lib/errno.h"
+#include "x86/tsc.h"
+
+const char *vm_state_name(enum vm_state state)
+{
+	static const char *const names[] = { "free", "created", "running", "paused", "stopped" };
+	return state < ARRAY_SIZE(names) ? names[state] : "?";
+}
+
+static void vm_post_all(struct vm *vm, uint32_t requests)
+{
+	for (uint32_t i = 0; i < vm->nvcpus; i++)
+		pcpu_post(vm->vcpus[i].pcpu, requests);
+}
+
+static void watchdog_arm(struct vm *vm)
+{
+	if (vm->config->watchdog_ms)
+		vm->watchdog_deadline = tsc_deadline_us(vm->config->watchdog_ms * 1000ull);
+}
+
+int vm_start(struct vm *vm)
+{
+	if (vm->state != VM_CREATED)
+		return -EINVAL;
+	vm->state = VM_RUNNING;
+	watchdog_arm(vm);
+	vm->vcpus[0].state = VCPU_RUNNING;
+	vm_post_all(vm, PCPU_REQ_RUN);
+	return 0;
+}
+
+int vm_pause(struct vm *vm)
+{
+	if (vm->state != VM_RUNNING)
+		return -EINVAL;
+	vm->state = VM_PAUSED;
+	vm_post_all(vm, PCPU_REQ_PAUSE);
+	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	if (vm->state != VM_PAUSED)
+		return -EINVAL;
+	vm->state = VM_RUNNING;
+	watchdog_arm(vm);
+	vm_post_all(vm, PCPU_REQ_RESUME);
+	return 0;
+}
+
+int vm_stop(struct vm *vm, const char *why)
+{
+	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
+		return -EINVAL;
+	printf("cairn: vm %s: stopping (%s)\n", vm->name, why);
+	vm->watchdog_deadline = 0;
+	vm_post_all(vm, PCPU_REQ_STOP);
+	return 0;
+}
+
+int vm_reset(struct vm *vm, const char *why)
+{
+	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
+		return -EINVAL;
+	printf("cairn: vm %s: resetting (%s)\n", vm->name, why);
+	vm->state = VM_RUNNING;
+	vm->watchdog_deadline = 0;
+	vm_post_all(vm, PCPU_REQ_RESET);
+	return 0;
+}
+
+static void vm_apply_fault_policy(struct vm *vm, const char *why)
+{
+	if (vm->config->flags & VM_FLAG_RESET_ON_FAULT)
+		vm_reset(vm, why);
+	else
+		vm_stop(vm, why);
+}
+
+void vm_fault(struct vcpu *vcpu, enum exit_reason reason)
+{
+	struct vm *vm = vcpu->vm;
+
+	printf("cairn: vm %s fault: %s: %s (vCPU %u, RIP 0x%lx)\n", vm->name,
+	       exit_reason_name(reason), vcpu->fault, vcpu->id, virt_vcpu_rip(vcpu));
+	vm_apply_fault_policy(vm, "fault");
+}
+
+void vm_fault_external(struct vm *vm, const char *what)
+{
+	printf("cairn: vm %s fault: %s\n", vm->name, what);
+	vm_apply_fault_policy(vm, what);
+}
+
+void vcpu_stopped(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	bool all_stopped = true;
+
+	vcpu->state = VCPU_STOPPED;
+	free_pcpu(vcpu->pcpu->id);
+	spin_lock(&vm->lock);
+	for (uint32_t i = 0; i < vm->nvcpus; i++)
+		all_stopped &= vm->vcpus[i].state == VCPU_STOPPED;
+	if (all_stopped && vm->state != VM_STOPPED) {
+		vm->state = VM_STOPPED;
+		printf("cairn: vm %s stopped\n", vm->name);
+		vm_print_exit_stats(vm);
+	} else {
+		all_stopped = false;
+	}
+	spin_unlock(&vm->lock);
+}
+
+void vcpu_reset(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (vcpu->id != 0) {
+		vcpu->state = VCPU_OFFLINE;
+		return;
+	}
+	int err = partition_load(vm);
+	if (err) {
+		printf("cairn: vm %s: reset failed (error %d); stopping it\n", vm->name, err);
+		vm_stop(vm, "reset failed");
+		return;
+	}
+	vm->resets++;
+	watchdog_arm(vm);
+	vcpu->state = VCPU_RUNNING;
+	printf("cairn: vm %s: reset done (%u so far)\n", vm->name, vm->resets);
+}

@@ -1,0 +1,146 @@
+/* The virtual 16550 UART each pre-launched VM gets: output to the console tagged with the VM's name. */
+#include "core/console.h"
+#include "core/vm.h"
+#include "devices/vuart.h"
+#include "lib/string.h"
+
+#define REG_DATA 0 /* RBR/THR, or DLL with DLAB */
+#define REG_IER	 1 /* or DLM with DLAB */
+#define REG_IIR	 2 /* FCR on write */
+#define REG_LCR	 3
+#define REG_MCR	 4
+#define REG_LSR	 5
+#define REG_MSR	 6
+#define REG_SCR	 7
+
+#define LCR_DLAB     0x80
+#define LSR_DR	     0x01
+#define LSR_THRE     0x20
+#define LSR_TEMT     0x40
+#define IIR_NO_INT   0x01
+#define IIR_FIFO_ON  0xC0
+#define MSR_DCD_DSR_CTS 0xB0
+
+static void vuart_flush_line(struct vm *vm, struct vuart *u)
+{
+	u->line[u->line_len] = '\0';
+	printf("[%s] %s\n", vm->name, u->line);
+	u->line_len = 0;
+}
+
+static void vuart_transmit(struct vm *vm, struct vuart *u, uint8_t c)
+{
+	if (c == '\r')
+		return;
+	if (c == '\n') {
+		vuart_flush_line(vm, u);
+		return;
+	}
+	u->line[u->line_len++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? (char)c : '?';
+	if (u->line_len == VUART_LINE_SIZE - 1)
+		vuart_flush_line(vm, u);
+}
+
+void vuart_receive(struct vuart *u, uint8_t byte)
+{
+	spin_lock(&u->lock);
+	if (u->rx_head - u->rx_tail < VUART_RX_SIZE)
+		u->rx[u->rx_head++ % VUART_RX_SIZE] = byte;
+	spin_unlock(&u->lock);
+}
+
+static uint8_t vuart_read_reg(struct vuart *u, uint16_t reg)
+{
+	bool dlab = u->lcr & LCR_DLAB;
+
+	switch (reg) {
+	case REG_DATA:
+		if (dlab)
+			return u->dll;
+		if (u->rx_head == u->rx_tail)
+			return 0;
+		return u->rx[u->rx_tail++ % VUART_RX_SIZE];
+	case REG_IER:
+		return dlab ? u->dlm : u->ier;
+	case REG_IIR:
+		return IIR_NO_INT | ((u->fcr & 1) ? IIR_FIFO_ON : 0);
+	case REG_LCR:
+		return u->lcr;
+	case REG_MCR:
+		return u->mcr;
+	case REG_LSR:
+		return LSR_THRE | LSR_TEMT | (u->rx_head != u->rx_tail ? LSR_DR : 0);
+	case REG_MSR:
+		return MSR_DCD_DSR_CTS;
+	default:
+		return u->scr;
+	}
+}
+
+static void vuart_write_reg(struct vm *vm, struct vuart *u, uint16_t reg, uint8_t v)
+{
+	bool dlab = u->lcr & LCR_DLAB;
+
+	switch (reg) {
+	case REG_DATA:
+		if (dlab)
+			u->dll = v;
+		else
+			vuart_transmit(vm, u, v);
+		break;
+	case REG_IER:
+		if (dlab)
+			u->dlm = v;
+		else
+			u->ier = v & 0x0F;
+		break;
+	case REG_IIR:
+		u->fcr = v;
+		break;
+	case REG_LCR:
+		u->lcr = v;
+		break;
+	case REG_MCR:
+		u->mcr = v;
+		break;
+	case REG_SCR:
+		u->scr = v;
+		break;
+	default:
+		break; /* LSR and MSR are read-only */
+	}
+}
+
+static void vuart_io_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
+			  uint32_t *value)
+{
+	struct vuart *u = opaque;
+
+	spin_lock(&u->lock);
+	*value = vuart_read_reg(u, port & 7);
+	spin_unlock(&u->lock);
+}
+
+static void vuart_io_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
+			   uint32_t value)
+{
+	struct vuart *u = opaque;
+
+	spin_lock(&u->lock);
+	vuart_write_reg(vm, u, port & 7, (uint8_t)value);
+	spin_unlock(&u->lock);
+}
+
+int vuart_attach(struct vm *vm, uint16_t port)
+{
+	struct io_handler h = {
+		.port = port,
+		.count = 8,
+		.read = vuart_io_read,
+		.write = vuart_io_write,
+		.opaque = &vm->vuart,
+	};
+
+	memset(&vm->vuart, 0, sizeof(vm->vuart));
+	return vm_add_io_handler(vm, &h);
+}

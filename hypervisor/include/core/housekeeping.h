@@ -1,0 +1,14 @@
+/* Periodic hypervisor chores: console input (shell or a VM's vUART) and partition watchdogs. */
+#ifndef CAIRN_CORE_HOUSEKEEPING_H
+#define CAIRN_CORE_HOUSEKEEPING_H
+
+/* Picks the housekeeping pCPU: the lowest online pCPU that runs no vCPU (none if all are taken). */
+void housekeeping_init(void);
+/* Does the chores now, unless another pCPU is doing them. */
+void housekeeping_run(void);
+/* From a VM-exit path: does the chores if the last run is older than the polling period. */
+void housekeeping_poll(void);
+/* On the housekeeping pCPU: wake it again after one polling period. */
+void housekeeping_arm_timer(void);
+
+#endif

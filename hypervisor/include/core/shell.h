@@ -1,0 +1,10 @@
+/* The hypervisor shell on COM1: inspect and control VMs, or hand keyboard input to a VM's vUART. */
+#ifndef CAIRN_CORE_SHELL_H
+#define CAIRN_CORE_SHELL_H
+
+#define SHELL_RETURN_KEY 0x1D /* Ctrl-]: input goes back from a VM to the shell */
+
+/* One byte typed on the console. */
+void shell_input(int c);
+
+#endif

@@ -1,0 +1,43 @@
+/* A virtual CPU: bound for life to one pCPU, with its guest registers and exit counters. */
+#ifndef CAIRN_CORE_VCPU_H
+#define CAIRN_CORE_VCPU_H
+
+#include "core/vm_exit.h"
+#include "lib/compiler.h"
+
+struct vm;
+struct pcpu;
+struct virt_vcpu;
+
+/* Guest general-purpose registers other than RSP (RIP, RSP, RFLAGS live with the vendor state). */
+struct vcpu_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+enum vcpu_state {
+	VCPU_OFFLINE,	/* created, not started (or waiting for a start IPI) */
+	VCPU_RUNNING,
+	VCPU_PAUSED,
+	VCPU_HALTED,	/* stopped executing (HLT with interrupts off) until reset or stop */
+	VCPU_STOPPED,
+};
+
+struct vcpu {
+	struct vm *vm;
+	uint32_t id;	   /* index in the VM */
+	struct pcpu *pcpu; /* fixed at creation */
+	volatile enum vcpu_state state;
+	struct vcpu_regs regs;
+	struct virt_vcpu *virt; /* vendor private (SVM: the VMCB) */
+	uint64_t exits[EXIT_REASON_COUNT];
+	char fault[160]; /* set by an exit handler that stops the VM */
+};
+
+/*
+ * Records why this vCPU's VM must stop (or reset, by scenario flag) and returns -1: exit
+ * handlers end with `return vcpu_fault(vcpu, "...")`.
+ */
+int vcpu_fault(struct vcpu *vcpu, const char *fmt, ...) __printf_like(2, 3);
+
+#endif

@@ -1,0 +1,69 @@
+/* A VM: its configuration, memory, vCPUs, lifecycle state, trapped I/O and exit statistics. */
+#ifndef CAIRN_CORE_VM_H
+#define CAIRN_CORE_VM_H
+
+#include "core/boot_info.h"
+#include "core/scenario.h"
+#include "core/vcpu.h"
+#include "devices/vuart.h"
+#include "lib/spinlock.h"
+
+#define MAX_VMS		   16
+#define MAX_VCPUS_PER_VM   16
+#define MAX_IO_HANDLERS	   8
+
+enum vm_state {
+	VM_FREE = 0, /* slot unused */
+	VM_CREATED,
+	VM_RUNNING,
+	VM_PAUSED,
+	VM_STOPPED,
+};
+
+struct virt_vm;
+struct vm;
+
+/* A port range the hypervisor emulates for this VM. `value` holds `size` bytes. */
+struct io_handler {
+	uint16_t port;
+	uint16_t count;
+	void (*read)(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t *value);
+	void (*write)(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t value);
+	void *opaque;
+};
+
+struct vm {
+	uint32_t id;
+	const struct vm_config *config;
+	const char *name;
+	volatile enum vm_state state;
+	spinlock_t lock;
+	uint32_t nvcpus;
+	struct vcpu vcpus[MAX_VCPUS_PER_VM];
+	struct virt_vm *virt; /* vendor private (SVM: NPT, IOPM, MSRPM) */
+	uint64_t mem_hpa;     /* guest RAM [0, mem_size) lives at [mem_hpa, mem_hpa + mem_size) */
+	uint64_t mem_size;
+	const struct boot_module *image; /* the boot module the guest is loaded from */
+	size_t nio_handlers;
+	struct io_handler io_handlers[MAX_IO_HANDLERS];
+	struct vuart vuart;
+	bool trap_hlt;		    /* HLT exits (small guests) or halts in the guest (Linux) */
+	uint64_t watchdog_deadline; /* TSC; 0 when the watchdog is not armed */
+	uint32_t resets;
+	const char *fault;	    /* why the VM is being stopped or reset */
+};
+
+extern struct vm vms[MAX_VMS];
+
+struct vm *vm_find_by_name(const char *name);
+struct vm *vm_find_by_id(uint32_t id);
+
+int vm_add_io_handler(struct vm *vm, const struct io_handler *handler);
+const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_t size);
+
+/* Sum of the per-vCPU exit counters of one reason. */
+uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason);
+/* Prints "cairn: exits of vm <name>: total <n> <reason> <n> ..." (nonzero reasons only). */
+void vm_print_exit_stats(const struct vm *vm);
+
+#endif

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Boots a scenario in QEMU TCG on this terminal: its image, its guests as multiboot modules, its board.
+set -euo pipefail
+build=$1
+scenario=$2
+shift 2
+name=$(basename "$scenario" .scn)
+modules=()
+for image in $(python3 tools/scenario.py modules "$scenario"); do
+	modules+=("$build/guests/$image.elf")
+done
+initrd=$(IFS=,; echo "${modules[*]}")
+args=(-accel tcg -machine q35 -cpu qemu64,+svm,+npt $(python3 tools/scenario.py qemu-args "$scenario")
+	-nographic -no-reboot -kernel "$build/scenarios/$name/cairn.elf")
+[ -n "$initrd" ] && args+=(-initrd "$initrd")
+echo "run-scenario: qemu-system-x86_64 ${args[*]} $*   (quit: Ctrl-A x)"
+exec qemu-system-x86_64 "${args[@]}" "$@"
