@@ -8,8 +8,9 @@ QEMU      ?= qemu-system-x86_64
 SCENARIO  ?= partitions
 Q         := @
 
-SCENARIO_FILE := configs/$(SCENARIO).scn
-SCENARIOS     := $(basename $(notdir $(wildcard configs/*.scn)))
+CONFIGS   ?= configs
+SCENARIO_FILE := $(CONFIGS)/$(SCENARIO).scn
+SCENARIOS     := $(basename $(notdir $(wildcard $(CONFIGS)/*.scn)))
 empty :=
 space := $(empty) $(empty)
 comma := ,
@@ -49,7 +50,7 @@ $(BUILD)/%.S.o: %.S
 	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 
 # Each scenario is compiled into its own image: build/scenarios/<name>/cairn.elf.
-$(BUILD)/scenarios/%/scenario.c: configs/%.scn tools/scenario.py
+$(BUILD)/scenarios/%/scenario.c: $(CONFIGS)/%.scn tools/scenario.py
 	@mkdir -p $(dir $@)
 	@echo "  SCN     $<"
 	$(Q)python3 tools/scenario.py gen $< --known-images '$(KNOWN_IMAGES)' -o $@

@@ -11,6 +11,8 @@ for bin in "$build"/tests/unit/test_*; do
 	"$bin" 2>&1 | tee -a "$log"
 done
 
+python3 tests/unit/test_scenario.py 2>&1 | tee -a "$log"
+
 CAIRN_BUILD="$(cd "$build" && pwd)" python3 tests/integration/run.py 2>&1 | tee -a "$log"
 
 passed=$(grep -c '^ok - ' "$log")

@@ -9,8 +9,8 @@
  * Other leaves in 0x40000002..0x400000FF read as zero. (KVM's leaves, for Linux guests, will
  * live at 0x40000100 so that both can be found: Linux scans in steps of 0x100.)
  */
-#define CAIRN_CPUID_BASE     0x40000000u
-#define CAIRN_CPUID_FEATURES 0x40000001u
+#define CAIRN_CPUID_BASE      0x40000000u
+#define CAIRN_CPUID_FEATURES  0x40000001u
 #define CAIRN_CPUID_SIGNATURE "CairnCairnHV"
 
 #define CAIRN_CPUID_SIG_EBX 0x72696143u /* "Cair" */

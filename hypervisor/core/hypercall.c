@@ -101,7 +101,8 @@ int hypercall_exit(struct vcpu *vcpu, unsigned insn_len)
 		return 0;
 	}
 	/* IDs are 32-bit (ACRN truncates R8 too), so a sign-extended immediate still matches. */
-	int64_t ret = hypercall_dispatch(vcpu, (uint32_t)vcpu->regs.r8, vcpu->regs.rdi, vcpu->regs.rsi);
+	int64_t ret =
+		hypercall_dispatch(vcpu, (uint32_t)vcpu->regs.r8, vcpu->regs.rdi, vcpu->regs.rsi);
 	vcpu->regs.rax = (uint64_t)ret;
 	virt_vcpu_set_rip(vcpu, virt_vcpu_rip(vcpu) + insn_len);
 	return 0;

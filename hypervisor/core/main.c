@@ -38,9 +38,9 @@ static void print_boot_info(const struct boot_info *bi)
 		       mem_type_name(bi->regions[i].type));
 	printf("cairn: %zu boot modules\n", bi->nmodules);
 	for (size_t i = 0; i < bi->nmodules; i++)
-		printf("cairn: module %zu: %08lx-%08lx (%lu bytes) \"%s\"\n", i, bi->modules[i].start,
-		       bi->modules[i].end, bi->modules[i].end - bi->modules[i].start,
-		       bi->modules[i].cmdline);
+		printf("cairn: module %zu: %08lx-%08lx (%lu bytes) \"%s\"\n", i,
+		       bi->modules[i].start, bi->modules[i].end,
+		       bi->modules[i].end - bi->modules[i].start, bi->modules[i].cmdline);
 }
 
 static void memory_init(const struct boot_info *bi)

@@ -13,10 +13,10 @@
 #include "mm/phys_mem.h"
 #include "x86/tsc.h"
 
-#define MAX_SEGMENTS 8
+#define MAX_SEGMENTS	8
 #define GUEST_MEM_ALIGN (2 * MiB)
-#define PTE_P_RW_US 0x7ull
-#define PTE_PS 0x80ull
+#define PTE_P_RW_US	0x7ull
+#define PTE_PS		0x80ull
 
 struct vm vms[MAX_VMS];
 
@@ -47,6 +47,7 @@ static void write_start_info(struct vm *vm)
 	static const uint64_t gdt[] = { 0, 0x00AF9A000000FFFFull, 0x00CF92000000FFFFull };
 
 	memcpy(guest_ptr(vm, CAIRN_GUEST_GDT), gdt, sizeof(gdt));
+	memset(si, 0, sizeof(*si));
 	si->magic = CAIRN_START_INFO_MAGIC;
 	si->vm_id = vm->id;
 	si->vcpu_id = 0;
@@ -71,6 +72,7 @@ static int copy_segments(struct vm *vm, const uint8_t *image, const struct elf64
 			return -EINVAL;
 		}
 		memcpy(guest_ptr(vm, s->paddr), image + s->offset, s->filesz);
+		memset(guest_ptr(vm, s->paddr + s->filesz), 0, s->memsz - s->filesz);
 	}
 	return 0;
 }
@@ -84,11 +86,13 @@ int partition_load(struct vm *vm)
 	const char *why;
 
 	if (elf64_parse(image, size, &entry, segs, MAX_SEGMENTS, &nsegs, &why)) {
-		printf("cairn: vm %s: image '%s' is not loadable: %s\n", vm->name, vm->config->image,
-		       why);
+		printf("cairn: vm %s: image '%s' is not loadable: %s\n", vm->name,
+		       vm->config->image, why);
 		return -EINVAL;
 	}
-	memset(guest_ptr(vm, 0), 0, vm->mem_size);
+	if (vm->loaded) /* a reset: nothing of the previous run may survive */
+		memset(guest_ptr(vm, 0), 0, vm->mem_size);
+	vm->loaded = true;
 	int err = copy_segments(vm, image, segs, nsegs);
 	if (err)
 		return err;
@@ -117,7 +121,8 @@ static int partition_memory(struct vm *vm)
 	if (hpa)
 		err = phys_claim_range(hpa, c->memory_size);
 	else
-		err = phys_alloc_pages(c->memory_size / PAGE_SIZE, GUEST_MEM_ALIGN / PAGE_SIZE, &hpa);
+		err = phys_alloc_pages(c->memory_size / PAGE_SIZE, GUEST_MEM_ALIGN / PAGE_SIZE,
+				       &hpa);
 	if (err) {
 		printf("cairn: vm %s: memory check failed: %lu MiB %s%lx is not free (error %d)\n",
 		       vm->name, c->memory_size / MiB, c->memory_base ? "at 0x" : "anywhere, ",
@@ -125,6 +130,8 @@ static int partition_memory(struct vm *vm)
 		return err;
 	}
 	vm->mem_hpa = hpa;
+	if (c->memory_base) /* the allocator zeroes what it hands out; a claimed range is as found */
+		memset(guest_ptr(vm, 0), 0, vm->mem_size);
 	return virt_vm_map(vm, 0, vm->mem_hpa, vm->mem_size, VIRT_MEM_RWX);
 }
 
@@ -137,8 +144,8 @@ static int partition_vcpus(struct vm *vm)
 		*vcpu = (struct vcpu){ .vm = vm, .id = vm->nvcpus, .pcpu = &pcpus[p] };
 		int err = allocate_pcpu(p, vcpu);
 		if (err) {
-			printf("cairn: vm %s: pCPU check failed: pCPU %u is %s (error %d)\n", vm->name,
-			       p, err == -EBUSY ? "already taken" : "not online", err);
+			printf("cairn: vm %s: pCPU check failed: pCPU %u is %s (error %d)\n",
+			       vm->name, p, err == -EBUSY ? "already taken" : "not online", err);
 			return err;
 		}
 		vm->nvcpus++;
@@ -199,8 +206,12 @@ void partitions_start(const struct boot_info *bi)
 			continue;
 		}
 		vm->state = VM_CREATED;
-		printf("cairn: vm %s: pre-launched on pCPU mask 0x%lx, %lu MiB at 0x%lx, image %s\n",
+		printf("cairn: vm %s: pre-launched on pCPU mask 0x%lx, %lu MiB at 0x%lx, image "
+		       "%s\n",
 		       vm->name, c->pcpu_mask, vm->mem_size / MiB, vm->mem_hpa, c->image);
-		vm_start(vm);
 	}
+	/* Start them together, once all are built: creating one never slows another down. */
+	for (size_t i = 0; i < MAX_VMS; i++)
+		if (vms[i].state == VM_CREATED)
+			vm_start(&vms[i]);
 }

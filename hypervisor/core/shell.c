@@ -78,9 +78,9 @@ static const struct shell_command {
 	void (*run)(struct vm *vm);
 	int vm_arg; /* 0 none, 1 optional, 2 required */
 } commands[] = {
-	{ "help", cmd_help, 0 },     { "vms", cmd_vms, 0 },	  { "stats", cmd_stats, 1 },
-	{ "pause", cmd_pause, 2 },   { "resume", cmd_resume, 2 }, { "stop", cmd_stop, 2 },
-	{ "reset", cmd_reset, 2 },   { "console", cmd_console, 2 },
+	{ "help", cmd_help, 0 },   { "vms", cmd_vms, 0 },	  { "stats", cmd_stats, 1 },
+	{ "pause", cmd_pause, 2 }, { "resume", cmd_resume, 2 },	  { "stop", cmd_stop, 2 },
+	{ "reset", cmd_reset, 2 }, { "console", cmd_console, 2 },
 };
 
 static void shell_execute(char *cmd)

@@ -24,8 +24,8 @@ static int handle_mem_fault(struct vcpu *vcpu, const struct vm_exit *exit)
 	return vcpu_fault(vcpu, "%s %s guest-physical 0x%lx, %s",
 			  exit->mem.fetch ? "instruction fetch from" : "access to",
 			  exit->mem.write ? "(write)" : "(read)", exit->mem.gpa,
-			  exit->mem.present ? "which it may not access that way" :
-					      "which is not mapped in its memory");
+			  exit->mem.present ? "which it may not access that way"
+					    : "which is not mapped in its memory");
 }
 
 static int handle_exit(struct vcpu *vcpu, const struct vm_exit *exit)

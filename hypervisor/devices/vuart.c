@@ -13,12 +13,12 @@
 #define REG_MSR	 6
 #define REG_SCR	 7
 
-#define LCR_DLAB     0x80
-#define LSR_DR	     0x01
-#define LSR_THRE     0x20
-#define LSR_TEMT     0x40
-#define IIR_NO_INT   0x01
-#define IIR_FIFO_ON  0xC0
+#define LCR_DLAB	0x80
+#define LSR_DR		0x01
+#define LSR_THRE	0x20
+#define LSR_TEMT	0x40
+#define IIR_NO_INT	0x01
+#define IIR_FIFO_ON	0xC0
 #define MSR_DCD_DSR_CTS 0xB0
 
 static void vuart_flush_line(struct vm *vm, struct vuart *u)
@@ -111,8 +111,7 @@ static void vuart_write_reg(struct vm *vm, struct vuart *u, uint16_t reg, uint8_
 	}
 }
 
-static void vuart_io_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
-			  uint32_t *value)
+static void vuart_io_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t *value)
 {
 	struct vuart *u = opaque;
 
@@ -121,8 +120,7 @@ static void vuart_io_read(struct vm *vm, void *opaque, uint16_t port, uint8_t si
 	spin_unlock(&u->lock);
 }
 
-static void vuart_io_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
-			   uint32_t value)
+static void vuart_io_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t value)
 {
 	struct vuart *u = opaque;
 

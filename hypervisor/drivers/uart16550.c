@@ -9,10 +9,10 @@
 #define UART_MCR  4
 #define UART_LSR  5
 
-#define LCR_DLAB      0x80
-#define LCR_8N1	      0x03
+#define LCR_DLAB       0x80
+#define LCR_8N1	       0x03
 #define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY 0x20
+#define LSR_THR_EMPTY  0x20
 
 void uart16550_init(uint16_t port)
 {

@@ -55,7 +55,8 @@ int elf64_parse(const void *image, uint64_t size, uint64_t *entry, struct elf64_
 			return reject(why, "a segment lies outside the file");
 		if (*nsegs == max)
 			return reject(why, "too many segments");
-		segs[(*nsegs)++] = (struct elf64_segment){ ph.paddr, ph.offset, ph.filesz, ph.memsz };
+		segs[(*nsegs)++] =
+			(struct elf64_segment){ ph.paddr, ph.offset, ph.filesz, ph.memsz };
 	}
 	if (*nsegs == 0)
 		return reject(why, "no loadable segment");

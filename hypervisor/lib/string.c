@@ -1,29 +1,24 @@
-/* Byte-at-a-time C string and memory functions for the freestanding hypervisor. */
+/* C string and memory functions for the freestanding hypervisor and guests (x86 string instructions). */
 #include "lib/compiler.h"
 #include "lib/string.h"
 
 /*
- * These are deliberately simple loops: the hypervisor copies little data outside page-sized
- * blocks, and the loops are easy to trust. GCC does not turn a loop inside memset() or memcpy()
- * into a call to itself.
+ * memset and memcpy use REP STOSB / REP MOVSB: guest memory is cleared and images are copied in
+ * megabytes, and under QEMU TCG a string instruction is far cheaper than a byte loop.
  */
-
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 

@@ -38,14 +38,19 @@ static bool page_alloc_clip(const struct page_alloc *pa, uint64_t start, uint64_
 	return true;
 }
 
-/* Marks pages available or not, keeping free_pages in step with the bits that change. */
+static bool page_alloc_is_available(const struct page_alloc *pa, size_t page)
+{
+	return !bitmap_test(pa->bitmap, page);
+}
+
+/* Marks pages available or not, keeping free_pages in step with the pages that change. */
 static void page_alloc_mark(struct page_alloc *pa, const struct page_alloc_span *span,
 			    bool available)
 {
 	size_t i;
 
 	for (i = span->first; i < span->end; i++) {
-		if (bitmap_test(pa->bitmap, i) != available)
+		if (page_alloc_is_available(pa, i) == available)
 			continue;
 		if (available) {
 			bitmap_clear(pa->bitmap, i);
@@ -145,7 +150,7 @@ static bool page_alloc_span_all(const struct page_alloc *pa, const struct page_a
 	size_t i;
 
 	for (i = span->first; i < span->end; i++) {
-		if (bitmap_test(pa->bitmap, i) == available)
+		if (page_alloc_is_available(pa, i) != available)
 			return false;
 	}
 	return true;

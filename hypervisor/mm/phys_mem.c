@@ -47,8 +47,8 @@ static uint64_t find_bitmap_spot(const struct boot_info *bi, uint64_t bytes,
 	return best;
 }
 
-static size_t collect_keepouts(const struct boot_info *bi, uint64_t image_start,
-			       uint64_t image_end, struct keepout *k)
+static size_t collect_keepouts(const struct boot_info *bi, uint64_t image_start, uint64_t image_end,
+			       struct keepout *k)
 {
 	size_t n = 0;
 
@@ -92,7 +92,8 @@ int phys_mem_init(const struct boot_info *bi, uint64_t image_start, uint64_t ima
 		if (bi->regions[i].type != BOOT_MEM_USABLE)
 			page_alloc_reserve(&phys_pages, bi->regions[i].base, bi->regions[i].len);
 	for (size_t i = 0; i < nk; i++)
-		page_alloc_reserve(&phys_pages, keepouts[i].start, keepouts[i].end - keepouts[i].start);
+		page_alloc_reserve(&phys_pages, keepouts[i].start,
+				   keepouts[i].end - keepouts[i].start);
 	page_alloc_reserve(&phys_pages, bitmap_pa, bitmap_bytes);
 	return 0;
 }

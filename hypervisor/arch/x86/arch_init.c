@@ -64,7 +64,8 @@ static void pcpus_from_madt(const struct boot_info *bi, uint32_t bsp_apic_id)
 		pcpu_add(c->apic_id);
 	}
 	if (!bsp_listed)
-		printf("cairn: warning: the boot CPU (APIC ID %u) is not in the MADT\n", bsp_apic_id);
+		printf("cairn: warning: the boot CPU (APIC ID %u) is not in the MADT\n",
+		       bsp_apic_id);
 }
 
 static void print_platform(void)

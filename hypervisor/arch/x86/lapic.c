@@ -4,9 +4,9 @@
 #include "x86/lapic.h"
 #include "x86/tsc.h"
 
-#define APIC_BASE_ENABLE    (1ull << 11)
-#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ull
-#define SVR_SOFT_ENABLE	    (1u << 8)
+#define APIC_BASE_ENABLE	(1ull << 11)
+#define APIC_BASE_ADDR_MASK	0x000FFFFFFFFFF000ull
+#define SVR_SOFT_ENABLE		(1u << 8)
 #define IPI_DELIVERY_TIMEOUT_US 100000
 
 uint64_t lapic_base;
@@ -29,7 +29,8 @@ void lapic_init_cpu(void)
 		wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
 	if (!lapic_base)
 		lapic_base = msr & APIC_BASE_ADDR_MASK;
-	lapic_write(LAPIC_REG_SVR, lapic_read(LAPIC_REG_SVR) | SVR_SOFT_ENABLE | LAPIC_SPURIOUS_VECTOR);
+	lapic_write(LAPIC_REG_SVR,
+		    lapic_read(LAPIC_REG_SVR) | SVR_SOFT_ENABLE | LAPIC_SPURIOUS_VECTOR);
 	lapic_write(LAPIC_REG_TPR, 0);
 }
 

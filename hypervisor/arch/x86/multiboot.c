@@ -91,7 +91,8 @@ static int multiboot1_parse(const struct mb1_info *mb, struct boot_info *bi, siz
 	if (mb->flags & MB1_INFO_CMDLINE)
 		copy_string(bi->cmdline, sizeof(bi->cmdline), phys_ptr(mb->cmdline));
 	if (mb->flags & MB1_INFO_LOADER)
-		copy_string(bi->loader_name, sizeof(bi->loader_name), phys_ptr(mb->boot_loader_name));
+		copy_string(bi->loader_name, sizeof(bi->loader_name),
+			    phys_ptr(mb->boot_loader_name));
 
 	uint64_t pos = mb->mmap_addr, end = (uint64_t)mb->mmap_addr + mb->mmap_length;
 	while (pos + sizeof(struct mb1_mmap_entry) <= end) {
@@ -105,7 +106,8 @@ static int multiboot1_parse(const struct mb1_info *mb, struct boot_info *bi, siz
 	if (mb->flags & MB1_INFO_MODS) {
 		const struct mb1_module *mods = phys_ptr(mb->mods_addr);
 		for (uint32_t i = 0; i < mb->mods_count; i++)
-			add_module(bi, mods[i].start, mods[i].end, phys_ptr(mods[i].cmdline), dropped);
+			add_module(bi, mods[i].start, mods[i].end, phys_ptr(mods[i].cmdline),
+				   dropped);
 	}
 	return 0;
 }

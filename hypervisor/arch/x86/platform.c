@@ -15,7 +15,7 @@ static const struct acpi_rsdp *platform_find_rsdp(const struct boot_info *bi)
 	if (bi->has_rsdp && acpi_rsdp_validate((const struct acpi_rsdp *)bi->rsdp) == 0)
 		return (const struct acpi_rsdp *)bi->rsdp;
 
-	uint64_t ebda = (uint64_t)*(volatile uint16_t *)phys_to_virt(EBDA_SEGMENT_PTR) << 4;
+	uint64_t ebda = (uint64_t) * (volatile uint16_t *)phys_to_virt(EBDA_SEGMENT_PTR) << 4;
 	const struct acpi_rsdp *rsdp = NULL;
 	if (ebda >= 0x80000 && ebda < 0xA0000)
 		rsdp = acpi_rsdp_scan(phys_to_virt(ebda), 1024);
@@ -35,7 +35,8 @@ int platform_discover(const struct boot_info *bi)
 	const struct acpi_sdt_header *madt = acpi_find_table(platform.rsdp, "APIC");
 	int err = madt ? acpi_parse_madt(madt, &platform.madt) : -ENOENT;
 	if (err) {
-		printf("cairn: ACPI MADT %s (error %d)\n", madt ? "is malformed" : "not found", err);
+		printf("cairn: ACPI MADT %s (error %d)\n", madt ? "is malformed" : "not found",
+		       err);
 		return err;
 	}
 

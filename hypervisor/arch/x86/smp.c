@@ -11,7 +11,7 @@
 #include "x86/traps.h"
 #include "x86/tsc.h"
 
-#define AP_START_TIMEOUT_MS 1000
+#define AP_START_TIMEOUT_MS    1000
 #define INIT_DEASSERT_DELAY_US 10000
 #define SIPI_RETRY_DELAY_US    200
 

@@ -30,14 +30,38 @@ static struct idt_gate idt[256] __aligned(16);
 static bool idt_built;
 
 static const char *const exception_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
-	"coprocessor overrun", "#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-	"#GP general protection", "#PF page fault", "reserved 15", "#MF x87 error",
-	"#AC alignment check", "#MC machine check", "#XM SIMD error", "#VE virtualization",
-	"#CP control protection", "reserved 22", "reserved 23", "reserved 24", "reserved 25",
-	"reserved 26", "reserved 27", "#HV hypervisor injection", "#VC VMM communication",
-	"#SX security", "reserved 31",
+	"#DE divide error",
+	"#DB debug",
+	"NMI",
+	"#BP breakpoint",
+	"#OF overflow",
+	"#BR bound range",
+	"#UD invalid opcode",
+	"#NM device not available",
+	"#DF double fault",
+	"coprocessor overrun",
+	"#TS invalid TSS",
+	"#NP segment not present",
+	"#SS stack fault",
+	"#GP general protection",
+	"#PF page fault",
+	"reserved 15",
+	"#MF x87 error",
+	"#AC alignment check",
+	"#MC machine check",
+	"#XM SIMD error",
+	"#VE virtualization",
+	"#CP control protection",
+	"reserved 22",
+	"reserved 23",
+	"reserved 24",
+	"reserved 25",
+	"reserved 26",
+	"reserved 27",
+	"#HV hypervisor injection",
+	"#VC VMM communication",
+	"#SX security",
+	"reserved 31",
 };
 
 static void idt_build(void)
@@ -83,7 +107,8 @@ static void trap_report_fatal(const struct trap_frame *f)
 
 	uint32_t id = pcpu_current_id();
 
-	printf("cairn: FATAL exception on pCPU %u (APIC ID %u): vector %lu (%s), error code 0x%lx\n",
+	printf("cairn: FATAL exception on pCPU %u (APIC ID %u): vector %lu (%s), error code "
+	       "0x%lx\n",
 	       id, pcpu_current()->apic_id, f->vector, name, f->error_code);
 	printf("  RIP %016lx  CS %04lx  RFLAGS %016lx  RSP %016lx  SS %04lx\n", f->rip, f->cs,
 	       f->rflags, f->rsp, f->ss);
@@ -91,10 +116,8 @@ static void trap_report_fatal(const struct trap_frame *f)
 	       read_cr3(), read_cr4());
 	printf("  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx\n", f->rax, f->rbx, f->rcx,
 	       f->rdx);
-	printf("  RSI %016lx  RDI %016lx  RBP %016lx  R8  %016lx\n", f->rsi, f->rdi, f->rbp,
-	       f->r8);
-	printf("  R9  %016lx  R10 %016lx  R11 %016lx  R12 %016lx\n", f->r9, f->r10, f->r11,
-	       f->r12);
+	printf("  RSI %016lx  RDI %016lx  RBP %016lx  R8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+	printf("  R9  %016lx  R10 %016lx  R11 %016lx  R12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
 	printf("  R13 %016lx  R14 %016lx  R15 %016lx\n", f->r13, f->r14, f->r15);
 	printf("cairn: pCPU %u stopped\n", id);
 }

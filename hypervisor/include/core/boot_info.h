@@ -4,9 +4,9 @@
 
 #include "lib/compiler.h"
 
-#define BOOT_MAX_MEM_REGIONS 128
-#define BOOT_MAX_MODULES     16
-#define BOOT_CMDLINE_LEN     256
+#define BOOT_MAX_MEM_REGIONS	128
+#define BOOT_MAX_MODULES	16
+#define BOOT_CMDLINE_LEN	256
 #define BOOT_MODULE_CMDLINE_LEN 128
 
 /* Memory types as in the E820/multiboot maps. */

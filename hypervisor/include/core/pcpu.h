@@ -31,7 +31,7 @@ struct pcpu {
 	uint64_t virt_host_area; /* vendor's per-pCPU page (SVM: host save area) */
 	struct vcpu *vcpu;	 /* the vCPU bound to this pCPU, NULL when free */
 	volatile uint32_t mailbox;
-	bool housekeeper;	 /* idle pCPU that polls the console and watchdogs on a timer */
+	bool housekeeper; /* idle pCPU that polls the console and watchdogs on a timer */
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];

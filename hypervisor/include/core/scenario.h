@@ -18,10 +18,10 @@ struct vm_config {
 	uint64_t pcpu_mask;   /* pCPU indices (pcpus[] order: 0 = boot pCPU); 0 = service default */
 	uint64_t memory_size; /* bytes; 0 = service default (all remaining RAM) */
 	uint64_t memory_base; /* host-physical placement; 0 = anywhere */
-	const char *image;    /* boot module name (basename of its first word, up to the first '.') */
-	const char *initrd;   /* module name of a Linux initrd, or NULL */
-	const char *args;     /* guest command line ("" if none) */
-	uint32_t flags;	      /* VM_FLAG_* */
+	const char *image;  /* boot module name (basename of its first word, up to the first '.') */
+	const char *initrd; /* module name of a Linux initrd, or NULL */
+	const char *args;   /* guest command line ("" if none) */
+	uint32_t flags;	    /* VM_FLAG_* */
 	uint32_t watchdog_ms; /* 0: no watchdog */
 	const char *source;   /* "configs/x.scn:12", for messages */
 };

@@ -16,10 +16,10 @@ struct vcpu_regs {
 };
 
 enum vcpu_state {
-	VCPU_OFFLINE,	/* created, not started (or waiting for a start IPI) */
+	VCPU_OFFLINE, /* created, not started (or waiting for a start IPI) */
 	VCPU_RUNNING,
 	VCPU_PAUSED,
-	VCPU_HALTED,	/* stopped executing (HLT with interrupts off) until reset or stop */
+	VCPU_HALTED, /* stopped executing (HLT with interrupts off) until reset or stop */
 	VCPU_STOPPED,
 };
 

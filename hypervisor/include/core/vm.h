@@ -8,9 +8,9 @@
 #include "devices/vuart.h"
 #include "lib/spinlock.h"
 
-#define MAX_VMS		   16
-#define MAX_VCPUS_PER_VM   16
-#define MAX_IO_HANDLERS	   8
+#define MAX_VMS		 16
+#define MAX_VCPUS_PER_VM 16
+#define MAX_IO_HANDLERS	 8
 
 enum vm_state {
 	VM_FREE = 0, /* slot unused */
@@ -44,13 +44,14 @@ struct vm {
 	uint64_t mem_hpa;     /* guest RAM [0, mem_size) lives at [mem_hpa, mem_hpa + mem_size) */
 	uint64_t mem_size;
 	const struct boot_module *image; /* the boot module the guest is loaded from */
+	bool loaded; /* the image has been loaded once (later loads are resets) */
 	size_t nio_handlers;
 	struct io_handler io_handlers[MAX_IO_HANDLERS];
 	struct vuart vuart;
 	bool trap_hlt;		    /* HLT exits (small guests) or halts in the guest (Linux) */
 	uint64_t watchdog_deadline; /* TSC; 0 when the watchdog is not armed */
 	uint32_t resets;
-	const char *fault;	    /* why the VM is being stopped or reset */
+	const char *fault; /* why the VM is being stopped or reset */
 };
 
 extern struct vm vms[MAX_VMS];

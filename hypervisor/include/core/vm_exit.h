@@ -9,14 +9,14 @@ enum exit_reason {
 	EXIT_MSR_READ,
 	EXIT_MSR_WRITE,
 	EXIT_IO,
-	EXIT_MEM_FAULT,	  /* nested page fault: guest-physical access not allowed */
+	EXIT_MEM_FAULT, /* nested page fault: guest-physical access not allowed */
 	EXIT_HLT,
-	EXIT_HYPERCALL,	  /* VMMCALL (VMCALL arrives as EXIT_EXCEPTION #UD) */
-	EXIT_EXCEPTION,	  /* an intercepted guest exception */
+	EXIT_HYPERCALL, /* VMMCALL (VMCALL arrives as EXIT_EXCEPTION #UD) */
+	EXIT_EXCEPTION, /* an intercepted guest exception */
 	EXIT_TRIPLE_FAULT,
-	EXIT_INIT,	  /* a physical INIT reached the pCPU */
-	EXIT_NMI,	  /* hypervisor signal (mailbox) */
-	EXIT_VIRT_INSN,	  /* the guest executed a virtualization instruction (VMRUN, STGI...) */
+	EXIT_INIT,	   /* a physical INIT reached the pCPU */
+	EXIT_NMI,	   /* hypervisor signal (mailbox) */
+	EXIT_VIRT_INSN,	   /* the guest executed a virtualization instruction (VMRUN, STGI...) */
 	EXIT_ENTRY_FAILED, /* the hardware refused the guest state */
 	EXIT_OTHER,
 	EXIT_REASON_COUNT

@@ -6,15 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define __packed	 __attribute__((packed))
-#define __aligned(x)	 __attribute__((aligned(x)))
-#define __noreturn	 __attribute__((noreturn))
-#define __unused	 __attribute__((unused))
+#define __packed	    __attribute__((packed))
+#define __aligned(x)	    __attribute__((aligned(x)))
+#define __noreturn	    __attribute__((noreturn))
+#define __unused	    __attribute__((unused))
 #define __printf_like(f, a) __attribute__((format(printf, f, a)))
 
 #define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a)	 (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_UP(x, a)	 (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define MIN(a, b)	 ((a) < (b) ? (a) : (b))
 #define MAX(a, b)	 ((a) > (b) ? (a) : (b))
 

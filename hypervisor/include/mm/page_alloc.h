@@ -6,10 +6,10 @@
 #include "lib/spinlock.h"
 
 struct page_alloc {
-	uint64_t base;	      /* physical address of page 0, page aligned */
-	size_t npages;	      /* pages covered by the bitmap */
-	uint64_t *bitmap;     /* BITMAP_WORDS(npages) words, owned by the caller */
-	size_t free_pages;    /* pages currently available */
+	uint64_t base;	   /* physical address of page 0, page aligned */
+	size_t npages;	   /* pages covered by the bitmap */
+	uint64_t *bitmap;  /* BITMAP_WORDS(npages) words, owned by the caller */
+	size_t free_pages; /* pages currently available */
 	spinlock_t lock;
 };
 

@@ -6,8 +6,8 @@
 #include "lib/compiler.h"
 
 struct phys_mem_stats {
-	uint64_t usable_bytes;	/* RAM the memory map calls usable */
-	uint64_t free_bytes;	/* of it, still available for allocation */
+	uint64_t usable_bytes;	 /* RAM the memory map calls usable */
+	uint64_t free_bytes;	 /* of it, still available for allocation */
 	uint64_t highest_usable; /* end of the highest usable range */
 };
 

@@ -5,12 +5,12 @@
 #define GDT_SEL_CODE64 0x08
 #define GDT_SEL_DATA   0x10
 
-#define CR0_PE (1 << 0)
-#define CR0_MP (1 << 1)
-#define CR0_ET (1 << 4)
-#define CR0_NE (1 << 5)
-#define CR0_WP (1 << 16)
-#define CR0_PG 0x80000000 /* a literal: (1 << 31) would sign-extend into a 64-bit CR0 */
+#define CR0_PE	(1 << 0)
+#define CR0_MP	(1 << 1)
+#define CR0_ET	(1 << 4)
+#define CR0_NE	(1 << 5)
+#define CR0_WP	(1 << 16)
+#define CR0_PG	0x80000000 /* a literal: (1 << 31) would sign-extend into a 64-bit CR0 */
 #define CR4_PAE (1 << 5)
 #define CR4_PGE (1 << 7)
 
@@ -27,9 +27,9 @@
 /* Real-mode page the APs start in (SIPI vector = address >> 12); free again once all are up. */
 #define TRAMPOLINE_BASE 0x8000
 
-#define MULTIBOOT1_MAGIC	0x1BADB002
-#define MULTIBOOT1_BOOT_MAGIC	0x2BADB002
-#define MULTIBOOT2_MAGIC	0xE85250D6
-#define MULTIBOOT2_BOOT_MAGIC	0x36D76289
+#define MULTIBOOT1_MAGIC      0x1BADB002
+#define MULTIBOOT1_BOOT_MAGIC 0x2BADB002
+#define MULTIBOOT2_MAGIC      0xE85250D6
+#define MULTIBOOT2_BOOT_MAGIC 0x36D76289
 
 #endif

@@ -12,7 +12,8 @@ struct cpuid_regs {
 static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r;
-	__asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
 			 : "a"(leaf), "c"(subleaf));
 	return r;
 }
@@ -26,7 +27,9 @@ static inline uint64_t rdmsr(uint32_t msr)
 
 static inline void wrmsr(uint32_t msr, uint64_t value)
 {
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
 			 : "memory");
 }
 
@@ -56,12 +59,12 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-#define DEFINE_READ_CR(n)                                              \
-	static inline uint64_t read_cr##n(void)                        \
-	{                                                              \
-		uint64_t v;                                            \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));      \
-		return v;                                              \
+#define DEFINE_READ_CR(n)                                         \
+	static inline uint64_t read_cr##n(void)                   \
+	{                                                         \
+		uint64_t v;                                       \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); \
+		return v;                                         \
 	}
 DEFINE_READ_CR(0)
 DEFINE_READ_CR(2)
@@ -105,9 +108,9 @@ static inline void mmio_write64(uint64_t addr, uint64_t v)
 	*(volatile uint64_t *)(uintptr_t)addr = v;
 }
 
-#define MSR_APIC_BASE	 0x1B
-#define MSR_GS_BASE	 0xC0000101
-#define MSR_VM_CR	 0xC0010114
-#define MSR_VM_HSAVE_PA	 0xC0010117
+#define MSR_APIC_BASE	0x1B
+#define MSR_GS_BASE	0xC0000101
+#define MSR_VM_CR	0xC0010114
+#define MSR_VM_HSAVE_PA 0xC0010117
 
 #endif

@@ -6,13 +6,13 @@
 #include "x86/cpu.h"
 #include "x86/tsc.h"
 
-#define CPUID1_ECX_VMX	       (1u << 5)
-#define CPUID1_ECX_OSXSAVE     (1u << 27)
-#define CPUID1_ECX_HYPERVISOR  (1u << 31)
-#define CPUID_EXT_ECX_SVM      (1u << 2)
-#define CR4_OSXSAVE	       (1u << 18)
-#define CPUID_CAIRN_RANGE_END  0x400000FFu
-#define CPUID_HV_RANGE_END     0x4000FFFFu
+#define CPUID1_ECX_VMX	      (1u << 5)
+#define CPUID1_ECX_OSXSAVE    (1u << 27)
+#define CPUID1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_EXT_ECX_SVM     (1u << 2)
+#define CR4_OSXSAVE	      (1u << 18)
+#define CPUID_CAIRN_RANGE_END 0x400000FFu
+#define CPUID_HV_RANGE_END    0x4000FFFFu
 
 static uint32_t cairn_features(const struct vm *vm)
 {

@@ -6,8 +6,8 @@
 #include "core/vm.h"
 #include "lib/string.h"
 
-#define VECTOR_UD	 6
-#define RFLAGS_IF	 (1u << 9)
+#define VECTOR_UD 6
+#define RFLAGS_IF (1u << 9)
 
 static bool at_intel_vmcall(struct vcpu *vcpu)
 {

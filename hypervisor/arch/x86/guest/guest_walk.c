@@ -4,10 +4,10 @@
 #include "lib/errno.h"
 #include "x86/boot_defs.h"
 
-#define PTE_P	 1ull
-#define PTE_PS	 0x80ull
-#define CR4_PSE	 (1u << 4)
-#define ADDR_4K	 0x000FFFFFFFFFF000ull
+#define PTE_P	1ull
+#define PTE_PS	0x80ull
+#define CR4_PSE (1u << 4)
+#define ADDR_4K 0x000FFFFFFFFFF000ull
 
 /* Guest-physical address of gva, or -EFAULT; 4-level long mode or 3-level PAE. */
 static int walk_64(struct vcpu *vcpu, const struct vcpu_paging *pg, uint64_t gva, uint64_t *gpa)
@@ -71,7 +71,8 @@ int guest_virt_read(struct vcpu *vcpu, uint64_t gva, void *dst, size_t len)
 	while (len) {
 		uint64_t gpa;
 		size_t chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
-		if (guest_translate(vcpu, &pg, gva, &gpa) || guest_phys_read(vcpu->vm, gpa, p, chunk))
+		if (guest_translate(vcpu, &pg, gva, &gpa) ||
+		    guest_phys_read(vcpu->vm, gpa, p, chunk))
 			return -EFAULT;
 		gva += chunk;
 		p += chunk;

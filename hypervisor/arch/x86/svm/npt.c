@@ -89,7 +89,8 @@ static int split_leaf(struct npt *npt, uint64_t *entry, int level)
 		return -ENOMEM;
 	uint64_t *t = table_at(npt, pa);
 	for (int i = 0; i < 512; i++)
-		t[i] = leaf_entry(npt, base + (uint64_t)i * level_span(level - 1), rights, level - 1);
+		t[i] = leaf_entry(npt, base + (uint64_t)i * level_span(level - 1), rights,
+				  level - 1);
 	*entry = pa | TABLE_FLAGS;
 	return 0;
 }

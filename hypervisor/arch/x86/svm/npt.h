@@ -15,7 +15,7 @@ struct npt_ops {
 struct npt {
 	uint64_t root_pa;
 	const struct npt_ops *ops;
-	bool nx_supported;   /* host EFER.NXE: bit 63 may mark no-execute */
+	bool nx_supported;	/* host EFER.NXE: bit 63 may mark no-execute */
 	bool gbpages_supported; /* 1 GiB leaves allowed */
 };
 

@@ -6,11 +6,11 @@
 #include "svm.h"
 #include "x86/cpu.h"
 
-#define CPUID_EXT_FEATURES   0x80000001
-#define CPUID_EXT_SVM	     (1u << 2)
-#define CPUID_SVM_FEATURES   0x8000000A
-#define CPUID_SVM_NPT	     (1u << 0)
-#define VM_CR_SVMDIS	     (1ull << 4)
+#define CPUID_EXT_FEATURES 0x80000001
+#define CPUID_EXT_SVM	   (1u << 2)
+#define CPUID_SVM_FEATURES 0x8000000A
+#define CPUID_SVM_NPT	   (1u << 0)
+#define VM_CR_SVMDIS	   (1ull << 4)
 
 const char *virt_vendor_name(void)
 {
@@ -27,23 +27,27 @@ static bool cpu_vendor_is(const char *vendor)
 int virt_check_support(char *reason, size_t len)
 {
 	if (cpu_vendor_is("GenuineIntel")) {
-		format_snprintf(reason, len, "this is an Intel CPU; Cairn supports AMD SVM only (VMX "
-					     "is planned)");
+		format_snprintf(reason, len,
+				"this is an Intel CPU; Cairn supports AMD SVM only (VMX "
+				"is planned)");
 		return -ENODEV;
 	}
 	if (cpuid(0x80000000, 0).eax < CPUID_SVM_FEATURES ||
 	    !(cpuid(CPUID_EXT_FEATURES, 0).ecx & CPUID_EXT_SVM)) {
-		format_snprintf(reason, len, "AMD SVM is not available: CPUID 8000_0001h ECX[2] (SVM) "
-					     "is clear (with QEMU use -cpu qemu64,+svm,+npt)");
+		format_snprintf(reason, len,
+				"AMD SVM is not available: CPUID 8000_0001h ECX[2] (SVM) "
+				"is clear (with QEMU use -cpu qemu64,+svm,+npt)");
 		return -ENODEV;
 	}
 	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
-		format_snprintf(reason, len, "AMD SVM is disabled by firmware (VM_CR.SVMDIS is set)");
+		format_snprintf(reason, len,
+				"AMD SVM is disabled by firmware (VM_CR.SVMDIS is set)");
 		return -ENODEV;
 	}
 	if (!(cpuid(CPUID_SVM_FEATURES, 0).edx & CPUID_SVM_NPT)) {
-		format_snprintf(reason, len, "AMD SVM has no nested paging: CPUID 8000_000Ah EDX[0] "
-					     "(NP) is clear (with QEMU add +npt)");
+		format_snprintf(reason, len,
+				"AMD SVM has no nested paging: CPUID 8000_000Ah EDX[0] "
+				"(NP) is clear (with QEMU add +npt)");
 		return -ENODEV;
 	}
 	return 0;

@@ -7,9 +7,10 @@
 #include "svm.h"
 #include "x86/cpu.h"
 
-#define GUEST_ASID 1 /* one guest per pCPU for life: one ASID is enough */
+#define GUEST_ASID  1 /* one guest per pCPU for life: one ASID is enough */
 #define DEFAULT_PAT 0x0007040600070406ull
-#define EFER_RESERVED ~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | (1u << 14))
+#define EFER_RESERVED \
+	~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | (1u << 14))
 
 static struct virt_vcpu svm_vcpus[MAX_VMS][MAX_VCPUS_PER_VM];
 
@@ -123,7 +124,9 @@ static void decode_ioio(const struct vmcb *vmcb, struct vm_exit *exit)
 	exit->io.in = info & SVM_IOIO_IN;
 	exit->io.string = info & SVM_IOIO_STR;
 	exit->io.rep = info & SVM_IOIO_REP;
-	exit->io.size = (info >> SVM_IOIO_SIZE_SHIFT) & 4 ? 4 : (info >> SVM_IOIO_SIZE_SHIFT) & 2 ? 2 : 1;
+	exit->io.size = (info >> SVM_IOIO_SIZE_SHIFT) & 4   ? 4
+			: (info >> SVM_IOIO_SIZE_SHIFT) & 2 ? 2
+							    : 1;
 	exit->io.next_rip = vmcb->control.exit_info2;
 }
 

@@ -12,41 +12,41 @@ struct vmcb_segment {
 } __packed;
 
 struct vmcb_control {
-	uint16_t cr_read_intercepts;	  /* 0x000 */
-	uint16_t cr_write_intercepts;	  /* 0x002 */
-	uint16_t dr_read_intercepts;	  /* 0x004 */
-	uint16_t dr_write_intercepts;	  /* 0x006 */
-	uint32_t exception_intercepts;	  /* 0x008 */
-	uint32_t misc1_intercepts;	  /* 0x00C */
-	uint32_t misc2_intercepts;	  /* 0x010 */
+	uint16_t cr_read_intercepts;   /* 0x000 */
+	uint16_t cr_write_intercepts;  /* 0x002 */
+	uint16_t dr_read_intercepts;   /* 0x004 */
+	uint16_t dr_write_intercepts;  /* 0x006 */
+	uint32_t exception_intercepts; /* 0x008 */
+	uint32_t misc1_intercepts;     /* 0x00C */
+	uint32_t misc2_intercepts;     /* 0x010 */
 	uint8_t reserved1[0x03C - 0x014];
-	uint16_t pause_filter_threshold;  /* 0x03C */
-	uint16_t pause_filter_count;	  /* 0x03E */
-	uint64_t iopm_base_pa;		  /* 0x040 */
-	uint64_t msrpm_base_pa;		  /* 0x048 */
-	uint64_t tsc_offset;		  /* 0x050 */
-	uint32_t asid;			  /* 0x058 */
-	uint8_t tlb_control;		  /* 0x05C */
+	uint16_t pause_filter_threshold; /* 0x03C */
+	uint16_t pause_filter_count;	 /* 0x03E */
+	uint64_t iopm_base_pa;		 /* 0x040 */
+	uint64_t msrpm_base_pa;		 /* 0x048 */
+	uint64_t tsc_offset;		 /* 0x050 */
+	uint32_t asid;			 /* 0x058 */
+	uint8_t tlb_control;		 /* 0x05C */
 	uint8_t reserved2[3];
-	uint32_t int_ctl;		  /* 0x060 */
-	uint32_t int_vector;		  /* 0x064 */
-	uint64_t int_state;		  /* 0x068 */
-	uint64_t exit_code;		  /* 0x070 */
-	uint64_t exit_info1;		  /* 0x078 */
-	uint64_t exit_info2;		  /* 0x080 */
-	uint32_t exit_int_info;		  /* 0x088 */
-	uint32_t exit_int_info_err;	  /* 0x08C */
-	uint64_t nested_ctl;		  /* 0x090 */
-	uint64_t avic_vapic_bar;	  /* 0x098 */
+	uint32_t int_ctl;	    /* 0x060 */
+	uint32_t int_vector;	    /* 0x064 */
+	uint64_t int_state;	    /* 0x068 */
+	uint64_t exit_code;	    /* 0x070 */
+	uint64_t exit_info1;	    /* 0x078 */
+	uint64_t exit_info2;	    /* 0x080 */
+	uint32_t exit_int_info;	    /* 0x088 */
+	uint32_t exit_int_info_err; /* 0x08C */
+	uint64_t nested_ctl;	    /* 0x090 */
+	uint64_t avic_vapic_bar;    /* 0x098 */
 	uint8_t reserved3[0x0A8 - 0x0A0];
-	uint32_t event_inj;		  /* 0x0A8 */
-	uint32_t event_inj_err;		  /* 0x0AC */
-	uint64_t nested_cr3;		  /* 0x0B0 */
-	uint64_t virt_ext;		  /* 0x0B8 */
-	uint32_t clean_bits;		  /* 0x0C0 */
+	uint32_t event_inj;	/* 0x0A8 */
+	uint32_t event_inj_err; /* 0x0AC */
+	uint64_t nested_cr3;	/* 0x0B0 */
+	uint64_t virt_ext;	/* 0x0B8 */
+	uint32_t clean_bits;	/* 0x0C0 */
 	uint32_t reserved4;
-	uint64_t next_rip;		  /* 0x0C8 */
-	uint8_t insn_len;		  /* 0x0D0 */
+	uint64_t next_rip; /* 0x0C8 */
+	uint8_t insn_len;  /* 0x0D0 */
 	uint8_t insn_bytes[15];
 	uint8_t reserved5[0x400 - 0x0E0];
 } __packed;
@@ -55,33 +55,33 @@ struct vmcb_save {
 	struct vmcb_segment es, cs, ss, ds, fs, gs; /* 0x400 */
 	struct vmcb_segment gdtr, ldtr, idtr, tr;   /* 0x460 */
 	uint8_t reserved1[0x4CB - 0x4A0];
-	uint8_t cpl;				    /* 0x4CB */
+	uint8_t cpl; /* 0x4CB */
 	uint32_t reserved2;
-	uint64_t efer;				    /* 0x4D0 */
+	uint64_t efer; /* 0x4D0 */
 	uint8_t reserved3[0x548 - 0x4D8];
-	uint64_t cr4;				    /* 0x548 */
-	uint64_t cr3;				    /* 0x550 */
-	uint64_t cr0;				    /* 0x558 */
-	uint64_t dr7;				    /* 0x560 */
-	uint64_t dr6;				    /* 0x568 */
-	uint64_t rflags;			    /* 0x570 */
-	uint64_t rip;				    /* 0x578 */
+	uint64_t cr4;	 /* 0x548 */
+	uint64_t cr3;	 /* 0x550 */
+	uint64_t cr0;	 /* 0x558 */
+	uint64_t dr7;	 /* 0x560 */
+	uint64_t dr6;	 /* 0x568 */
+	uint64_t rflags; /* 0x570 */
+	uint64_t rip;	 /* 0x578 */
 	uint8_t reserved4[0x5D8 - 0x580];
-	uint64_t rsp;				    /* 0x5D8 */
+	uint64_t rsp; /* 0x5D8 */
 	uint8_t reserved5[0x5F8 - 0x5E0];
-	uint64_t rax;				    /* 0x5F8 */
-	uint64_t star;				    /* 0x600 */
-	uint64_t lstar;				    /* 0x608 */
-	uint64_t cstar;				    /* 0x610 */
-	uint64_t sfmask;			    /* 0x618 */
-	uint64_t kernel_gs_base;		    /* 0x620 */
-	uint64_t sysenter_cs;			    /* 0x628 */
-	uint64_t sysenter_esp;			    /* 0x630 */
-	uint64_t sysenter_eip;			    /* 0x638 */
-	uint64_t cr2;				    /* 0x640 */
+	uint64_t rax;		 /* 0x5F8 */
+	uint64_t star;		 /* 0x600 */
+	uint64_t lstar;		 /* 0x608 */
+	uint64_t cstar;		 /* 0x610 */
+	uint64_t sfmask;	 /* 0x618 */
+	uint64_t kernel_gs_base; /* 0x620 */
+	uint64_t sysenter_cs;	 /* 0x628 */
+	uint64_t sysenter_esp;	 /* 0x630 */
+	uint64_t sysenter_eip;	 /* 0x638 */
+	uint64_t cr2;		 /* 0x640 */
 	uint8_t reserved6[0x668 - 0x648];
-	uint64_t g_pat;				    /* 0x668 */
-	uint64_t dbgctl;			    /* 0x670 */
+	uint64_t g_pat;	 /* 0x668 */
+	uint64_t dbgctl; /* 0x670 */
 } __packed;
 
 struct vmcb {
@@ -156,15 +156,15 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB layou
 #define SVM_EVENT_TYPE_MASK  (7u << 8)
 
 /* IOIO EXITINFO1 */
-#define SVM_IOIO_IN	  (1u << 0)
-#define SVM_IOIO_STR	  (1u << 2)
-#define SVM_IOIO_REP	  (1u << 3)
+#define SVM_IOIO_IN	    (1u << 0)
+#define SVM_IOIO_STR	    (1u << 2)
+#define SVM_IOIO_REP	    (1u << 3)
 #define SVM_IOIO_SIZE_SHIFT 4
 
 /* Segment attributes in VMCB packing */
-#define SVM_ATTR_CODE64	 0x0A9B
-#define SVM_ATTR_DATA	 0x0C93
+#define SVM_ATTR_CODE64	  0x0A9B
+#define SVM_ATTR_DATA	  0x0C93
 #define SVM_ATTR_TSS_BUSY 0x008B
-#define SVM_ATTR_LDT	 0x0082
+#define SVM_ATTR_LDT	  0x0082
 
 #endif
