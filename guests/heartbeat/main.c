@@ -87,6 +87,8 @@ void guest_main(const struct cairn_start_info *si)
 	uint64_t deadline;
 
 	heartbeat_configure(&hb);
+	guest_printf("heartbeat %s: vCPU %u on APIC ID %u\n", hb.name, si->vcpu_id,
+		     cpu_cpuid(1, 0).ebx >> 24);
 	deadline = cpu_rdtsc();
 	for (uint64_t beat = 1;; beat++) {
 		guest_printf("heartbeat %s %lu\n", hb.name, beat);

@@ -58,7 +58,7 @@ class Machine:
         self._lock = threading.Lock()
         self._log = open(self.log_path, "w")
         self._log.write("# " + " ".join(args) + "\n")
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -74,21 +74,34 @@ class Machine:
             self._log.write(text)
             self._log.flush()
 
+    def send(self, text, pace=0.02):
+        """Types `text` on COM1, one byte at a time (the hypervisor polls the UART)."""
+        for ch in text.encode():
+            self.proc.stdin.write(bytes([ch]))
+            self.proc.stdin.flush()
+            time.sleep(pace)
+
+    def command(self, line, expect, timeout=20):
+        """Types a hypervisor shell command and waits for `expect` after it."""
+        start = len(self.text())
+        self.send(line + "\r")
+        return self.wait_for(expect, timeout, since=start)
+
     def text(self):
         with self._lock:
             return self.output
 
-    def wait_for(self, pattern, timeout):
-        """Waits until `pattern` (regex) appears in the serial output; returns the match."""
+    def wait_for(self, pattern, timeout, since=0):
+        """Waits until `pattern` (regex) appears in the serial output after offset `since`."""
         regex = re.compile(pattern, re.M)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            m = regex.search(self.text())
+            m = regex.search(self.text(), since)
             if m:
                 return m
             if self.proc.poll() is not None:
                 time.sleep(0.2)  # let the reader drain
-                m = regex.search(self.text())
+                m = regex.search(self.text(), since)
                 if m:
                     return m
                 raise TestFailure(f"QEMU exited (status {self.proc.returncode}) before "
@@ -114,6 +127,28 @@ class Machine:
 
 
 _machines = []
+
+
+def scenario_tool(*args):
+    out = subprocess.run(["python3", os.path.join(ROOT, "tools", "scenario.py"), *args],
+                         check=True, capture_output=True, text=True).stdout
+    return out.split()
+
+
+def boot_scenario(scenario, name=None, **kwargs):
+    """Boots build/scenarios/SCENARIO/cairn.elf on its board with its guests as modules."""
+    path = os.path.join(ROOT, "configs", scenario + ".scn")
+    qemu = scenario_tool("qemu-args", path)
+    smp = qemu[qemu.index("-smp") + 1]
+    mem = qemu[qemu.index("-m") + 1]
+    modules = [os.path.join(BUILD, "guests", image + ".elf")
+               for image in scenario_tool("modules", path)]
+    extra = list(kwargs.pop("extra", ()))
+    if modules:
+        extra += ["-initrd", ",".join(modules)]
+    return boot(name or scenario, smp=smp, mem=mem,
+                kernel=os.path.join(BUILD, "scenarios", scenario, "cairn.elf"),
+                extra=extra, **kwargs)
 
 
 def boot(name, **kwargs):

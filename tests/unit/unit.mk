@@ -11,7 +11,7 @@ UNIT_OBJ := $(UNIT_DIR)/obj
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DCAIRN_HOST_TEST \
-	-Ihypervisor/include -MMD -MP
+	-Ihypervisor/include -Ihypervisor/arch/x86/svm -MMD -MP
 UNIT_LDFLAGS := -fsanitize=address,undefined
 
 # The hypervisor sources each test links, besides its own file and the harness.
@@ -19,6 +19,11 @@ UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
 UNIT_SRCS_test_page_alloc := hypervisor/mm/page_alloc.c hypervisor/lib/bitmap.c
 UNIT_SRCS_test_acpi	  := hypervisor/acpi/acpi_tables.c
+UNIT_SRCS_test_npt	  := hypervisor/arch/x86/svm/npt.c
+UNIT_SRCS_test_pcpu_map	  := hypervisor/core/pcpu_map.c
+UNIT_SRCS_test_elf64	  := hypervisor/lib/elf64.c
+UNIT_SRCS_test_multiboot  := hypervisor/arch/x86/multiboot.c hypervisor/core/boot_info.c
+UNIT_SRCS_test_cmdline	  := hypervisor/lib/cmdline.c
 
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
