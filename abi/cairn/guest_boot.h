@@ -6,12 +6,17 @@
 
 /*
  * The guest image is an ELF64 file whose PT_LOAD segments are copied to their physical addresses
- * (which must lie in [CAIRN_GUEST_IMAGE_MIN, memory size)). The vCPU starts at the ELF entry in
- * 64-bit mode, CPL 0, interrupts off, with:
- *   - paging on, an identity map of all guest memory (2 MiB pages) built at CAIRN_GUEST_PAGE_TABLES;
- *   - a flat GDT at CAIRN_GUEST_GDT: 0x08 64-bit code, 0x10 data;
+ * (which must lie in [CAIRN_GUEST_IMAGE_MIN, memory size)); bytes between filesz and memsz are
+ * zeroed, and so is the rest of memory on a reset. The vCPU starts at the ELF entry in 64-bit
+ * mode, CPL 0, interrupts off, with:
+ *   - CR0 = PE|MP|ET|NE|WP|PG, CR4 = PAE only (no SMEP/SMAP), EFER = LME|LMA;
+ *   - an identity map of all guest memory (2 MiB pages) at CAIRN_GUEST_PAGE_TABLES: PML4, PDPT,
+ *     then one PD per GiB; U/S is set at every level (ring 3 may run anywhere); the guest owns
+ *     these tables and may change them;
+ *   - a flat GDT at CAIRN_GUEST_GDT: 0x08 64-bit code, 0x10 data; IDTR limit 0; TR selector 0;
  *   - RSP = top of guest memory, RDI = GPA of struct cairn_start_info, other GPRs 0.
- * Guest memory is [0, memory size); nothing else is mapped unless the scenario says so.
+ * Guest memory is [0, memory size); nothing else is mapped unless the scenario says so. SVM
+ * instructions (VMRUN, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA) raise #UD.
  */
 #define CAIRN_GUEST_GDT		0x1000
 #define CAIRN_GUEST_START_INFO	0x2000
@@ -27,13 +32,16 @@ struct cairn_start_info {
 	uint32_t pcpu_apic_id;
 	uint64_t memory_size;
 	uint64_t tsc_khz;
-	char vm_name[32];
-	char cmdline[256]; /* the scenario's `args` */
+	char vm_name[32];  /* NUL-terminated */
+	char cmdline[256]; /* the scenario's `args`, NUL-terminated */
 };
 
 _Static_assert(sizeof(struct cairn_start_info) == 320, "start info layout");
 
-/* The vUART every pre-launched VM has, emulated by the hypervisor (a 16550). */
+/*
+ * The vUART every pre-launched VM has, emulated by the hypervisor (a 16550 without interrupts:
+ * poll LSR). A line ends at '\n' ('\r' is dropped); input arrives via the shell's `console <vm>`.
+ */
 #define CAIRN_VUART_PORT 0x3F8
 
 #endif

@@ -11,6 +11,13 @@
  */
 #define HC_ID(index) (0x80000000u | (index))
 
+/* Results (negative errno, Linux numbering): documented per call in docs/hypercalls.md. */
+#define HC_EPERM  (-1)	/* known call reserved to the Service VM */
+#define HC_EFAULT (-14) /* a guest-physical pointer outside the caller's memory */
+#define HC_EINVAL (-22)
+#define HC_ENOTTY (-25) /* unknown hypercall ID */
+#define HC_ENODEV (-19) /* e.g. a watchdog kick from a VM without a watchdog */
+
 #define HC_GET_API_VERSION	  HC_ID(0x00) /* p1: GPA of struct hc_api_version (out) */
 #define HC_SERVICE_VM_OFFLINE_CPU HC_ID(0x01)
 #define HC_CREATE_VM		  HC_ID(0x10)
