@@ -14,8 +14,10 @@ SCENARIOS     := $(basename $(notdir $(wildcard $(CONFIGS)/*.scn)))
 empty :=
 space := $(empty) $(empty)
 comma := ,
-# Images a scenario may name: the project's guests (guests/<name>/).
-KNOWN_IMAGES  := $(subst $(space),$(comma),$(filter-out lib,$(notdir $(wildcard guests/*))))
+# Images a scenario may name: the project's guests (guests/<name>/), and the Debian kernel and
+# initramfs that `make images` fetches and builds (build/images/).
+GUEST_IMAGES  := $(filter-out lib service-vm,$(notdir $(wildcard guests/*)))
+KNOWN_IMAGES  := $(subst $(space),$(comma),$(GUEST_IMAGES) vmlinuz initramfs)
 
 HV_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=small -mno-sse -mno-mmx -mno-80387 \
@@ -32,12 +34,16 @@ HV_SRCS += $(wildcard hypervisor/arch/x86/guest/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
 SCENARIO_ELFS := $(patsubst %,$(BUILD)/scenarios/%/cairn.elf,$(SCENARIOS))
 
-.PHONY: all setup run iso test unit-tests integration-tests format format-check clean scenarios
+.PHONY: all setup images run iso test unit-tests integration-tests format format-check clean scenarios
 # `make` builds the hypervisor for $(SCENARIO) (build/cairn.elf) and the guests.
 all: $(BUILD)/cairn.elf guests
 
 setup:
 	@tools/setup.sh
+
+# The Service VM's Debian kernel and busybox initramfs, fetched and cached under build/images/.
+images: setup
+	@tools/fetch-images.sh $(BUILD)
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -81,14 +87,14 @@ $(BUILD)/cairn.iso: $(BUILD)/cairn.elf tools/grub.cfg
 iso: setup
 	@$(MAKE) --no-print-directory $(BUILD)/cairn.iso
 
-run: setup
+run: setup images
 	@$(MAKE) --no-print-directory all
 	tools/run-scenario.sh $(BUILD) $(SCENARIO_FILE)
 
 include guests/guests.mk
 -include tests/unit/unit.mk
 
-test: setup
+test: setup images
 	@$(MAKE) --no-print-directory all scenarios $(BUILD)/cairn.iso unit-test-binaries
 	@tools/run-tests.sh $(BUILD)
 

@@ -212,7 +212,8 @@ static const struct acpi_sdt_header *acpi_root_find(const struct acpi_sdt_header
 	return NULL;
 }
 
-const struct acpi_sdt_header *acpi_find_table(const struct acpi_rsdp *rsdp, const char *sig)
+/* The root table to use (XSDT when present and sound, else RSDT) and its entry size. */
+static const struct acpi_sdt_header *acpi_root(const struct acpi_rsdp *rsdp, size_t *entry_size)
 {
 	const struct acpi_sdt_header *root;
 
@@ -221,13 +222,40 @@ const struct acpi_sdt_header *acpi_find_table(const struct acpi_rsdp *rsdp, cons
 	/* ACPI 2.0+: the XSDT supersedes the RSDT whenever it is there and sound. */
 	if (rsdp->revision >= 2 && rsdp->xsdt_address) {
 		root = acpi_phys_to_ptr(rsdp->xsdt_address);
+		*entry_size = ACPI_XSDT_ENTRY_SIZE;
 		if (acpi_root_ok(root, "XSDT", ACPI_XSDT_ENTRY_SIZE))
-			return acpi_root_find(root, ACPI_XSDT_ENTRY_SIZE, sig);
+			return root;
 	}
 	root = acpi_phys_to_ptr(rsdp->rsdt_address);
+	*entry_size = ACPI_RSDT_ENTRY_SIZE;
 	if (rsdp->rsdt_address && acpi_root_ok(root, "RSDT", ACPI_RSDT_ENTRY_SIZE))
-		return acpi_root_find(root, ACPI_RSDT_ENTRY_SIZE, sig);
+		return root;
 	return NULL;
+}
+
+const struct acpi_sdt_header *acpi_find_table(const struct acpi_rsdp *rsdp, const char *sig)
+{
+	size_t entry_size;
+	const struct acpi_sdt_header *root = acpi_root(rsdp, &entry_size);
+
+	return root ? acpi_root_find(root, entry_size, sig) : NULL;
+}
+
+size_t acpi_list_tables(const struct acpi_rsdp *rsdp, const struct acpi_sdt_header **tables,
+			size_t max)
+{
+	size_t entry_size, n = 0;
+	const struct acpi_sdt_header *root = acpi_root(rsdp, &entry_size);
+
+	if (!root)
+		return 0;
+	for (size_t i = 0; i < (root->length - sizeof(*root)) / entry_size && n < max; i++) {
+		uint64_t addr = acpi_root_entry(root, i, entry_size);
+		const struct acpi_sdt_header *table = acpi_phys_to_ptr(addr);
+		if (addr && !acpi_table_validate(table))
+			tables[n++] = table;
+	}
+	return n;
 }
 
 static int acpi_madt_add_cpu(struct acpi_madt_info *out, uint32_t apic_id, uint32_t acpi_uid,
@@ -353,4 +381,14 @@ int acpi_parse_hpet(const struct acpi_sdt_header *table, uint64_t *base)
 		return -EINVAL;
 	*base = hpet->base.address;
 	return 0;
+}
+
+void acpi_table_set_checksum(struct acpi_sdt_header *table)
+{
+	uint8_t sum = 0;
+
+	table->checksum = 0;
+	for (size_t i = 0; i < table->length; i++)
+		sum += ((const uint8_t *)table)[i];
+	table->checksum = (uint8_t)-sum;
 }

@@ -4,6 +4,7 @@
 #include "core/housekeeping.h"
 #include "core/hypervisor.h"
 #include "core/partition.h"
+#include "core/service_vm.h"
 #include "core/pcpu.h"
 #include "core/virt.h"
 #include "mm/phys_mem.h"
@@ -92,6 +93,7 @@ void hypervisor_main(const struct boot_info *bi)
 	print_pcpu_summary();
 	pcpu_ownership_init();
 	partitions_start(bi);
+	service_vm_start(bi);
 	housekeeping_init();
 	printf("cairn: ready\n");
 	pcpu_idle();

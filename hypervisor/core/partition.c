@@ -105,6 +105,8 @@ int partition_load(struct vm *vm)
 		.cr3 = CAIRN_GUEST_PAGE_TABLES,
 		.gdt_base = CAIRN_GUEST_GDT,
 		.gdt_limit = 3 * 8 - 1,
+		.code_sel = 0x08,
+		.data_sel = 0x10,
 	};
 	virt_vcpu_set_long_mode_entry(&vm->vcpus[0], &e);
 	vm->vcpus[0].regs.rdi = CAIRN_GUEST_START_INFO;
@@ -173,7 +175,7 @@ static int partition_create(struct vm *vm, const struct vm_config *c, const stru
 	if (!err)
 		err = partition_vcpus(vm);
 	if (!err)
-		err = vuart_attach(vm, CAIRN_VUART_PORT);
+		err = vuart_attach(vm, CAIRN_VUART_PORT, false, 0);
 	if (!err)
 		err = partition_load(vm);
 	return err;

@@ -143,5 +143,5 @@ void shell_input(int c)
 		console_write("cairn> ", 7);
 		return;
 	}
-	vuart_receive(&input_vm->vuart, (uint8_t)c);
+	vuart_receive(input_vm, (uint8_t)c);
 }

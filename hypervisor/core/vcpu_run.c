@@ -21,6 +21,10 @@ int vcpu_fault(struct vcpu *vcpu, const char *fmt, ...)
 
 static int handle_mem_fault(struct vcpu *vcpu, const struct vm_exit *exit)
 {
+	const struct mmio_handler *h = vm_find_mmio_handler(vcpu->vm, exit->mem.gpa);
+
+	if (h && !exit->mem.fetch)
+		return guest_mmio_exit(vcpu, exit, h);
 	return vcpu_fault(vcpu, "%s %s guest-physical 0x%lx, %s",
 			  exit->mem.fetch ? "instruction fetch from" : "access to",
 			  exit->mem.write ? "(write)" : "(read)", exit->mem.gpa,
@@ -39,7 +43,7 @@ static int handle_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	case EXIT_IO:
 		return guest_io_exit(vcpu, exit);
 	case EXIT_HYPERCALL:
-		return hypercall_exit(vcpu, 3);
+		return vmmcall_exit(vcpu);
 	case EXIT_EXCEPTION:
 		return guest_exception_exit(vcpu, exit);
 	case EXIT_VIRT_INSN:
@@ -76,6 +80,17 @@ static bool serve_requests(struct vcpu *vcpu)
 		}
 		if (req & PCPU_REQ_RESET)
 			vcpu_reset(vcpu);
+		if (req & PCPU_REQ_INIT) {
+			vcpu->wait_for_sipi = true;
+			vcpu->state = VCPU_OFFLINE;
+		}
+		if ((req & PCPU_REQ_SIPI) && vcpu->wait_for_sipi) {
+			virt_vcpu_set_startup_entry(vcpu, vcpu->sipi_vector);
+			vcpu->wait_for_sipi = false;
+			vcpu->state = VCPU_RUNNING;
+		}
+		if ((req & PCPU_REQ_NMI) && vcpu->state == VCPU_RUNNING)
+			virt_vcpu_inject_nmi(vcpu);
 		if (req & PCPU_REQ_PAUSE)
 			vcpu->state = VCPU_PAUSED;
 		if ((req & PCPU_REQ_RESUME) && vcpu->state == VCPU_PAUSED)

@@ -38,6 +38,24 @@ const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_
 	return NULL;
 }
 
+int vm_add_mmio_handler(struct vm *vm, const struct mmio_handler *handler)
+{
+	if (vm->nmmio_handlers == MAX_MMIO_HANDLERS)
+		return -ENOSPC;
+	vm->mmio_handlers[vm->nmmio_handlers++] = *handler;
+	return 0;
+}
+
+const struct mmio_handler *vm_find_mmio_handler(struct vm *vm, uint64_t gpa)
+{
+	for (size_t i = 0; i < vm->nmmio_handlers; i++) {
+		const struct mmio_handler *h = &vm->mmio_handlers[i];
+		if (gpa >= h->gpa && gpa - h->gpa < h->size)
+			return h;
+	}
+	return NULL;
+}
+
 const char *exit_reason_name(enum exit_reason reason)
 {
 	static const char *const names[EXIT_REASON_COUNT] = {
@@ -84,5 +102,8 @@ void vm_print_exit_stats(const struct vm *vm)
 			len += format_snprintf(line + len, sizeof(line) - (size_t)len, " %s %lu",
 					       exit_reason_name(r), n);
 	}
+	if (vm->ipis_dropped && len < (int)sizeof(line))
+		format_snprintf(line + len, sizeof(line) - (size_t)len, " (ipis-dropped %lu)",
+				vm->ipis_dropped);
 	printf("%s\n", line);
 }

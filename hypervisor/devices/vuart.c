@@ -3,6 +3,7 @@
 #include "core/vm.h"
 #include "devices/vuart.h"
 #include "lib/string.h"
+#include "x86/ioapic_pt.h"
 
 #define REG_DATA 0 /* RBR/THR, or DLL with DLAB */
 #define REG_IER	 1 /* or DLM with DLAB */
@@ -17,7 +18,12 @@
 #define LSR_DR		0x01
 #define LSR_THRE	0x20
 #define LSR_TEMT	0x40
+#define IER_RDA		0x01
+#define IER_THRI	0x02
 #define IIR_NO_INT	0x01
+#define IIR_THRI	0x02
+#define IIR_RDI		0x04
+#define MCR_LOOP	0x10
 #define IIR_FIFO_ON	0xC0
 #define MSR_DCD_DSR_CTS 0xB0
 
@@ -30,6 +36,11 @@ static void vuart_flush_line(struct vm *vm, struct vuart *u)
 
 static void vuart_transmit(struct vm *vm, struct vuart *u, uint8_t c)
 {
+	if (u->raw) {
+		char ch = (char)c;
+		console_write(&ch, 1);
+		return;
+	}
 	if (c == '\r')
 		return;
 	if (c == '\n') {
@@ -41,12 +52,48 @@ static void vuart_transmit(struct vm *vm, struct vuart *u, uint8_t c)
 		vuart_flush_line(vm, u);
 }
 
-void vuart_receive(struct vuart *u, uint8_t byte)
+static bool rx_ready(const struct vuart *u)
 {
+	return u->rx_head != u->rx_tail;
+}
+
+static uint8_t pending_iir(const struct vuart *u)
+{
+	if ((u->ier & IER_RDA) && rx_ready(u))
+		return IIR_RDI;
+	if ((u->ier & IER_THRI) && u->thre_pending)
+		return IIR_THRI;
+	return IIR_NO_INT;
+}
+
+/* ISA interrupts are edges: the VM sees one when the UART's interrupt output rises. */
+static void update_irq(struct vm *vm, struct vuart *u)
+{
+	bool line = pending_iir(u) != IIR_NO_INT;
+
+	if (line && !u->irq_line && u->irq_pin)
+		ioapic_pt_pulse(vm, u->irq_pin);
+	u->irq_line = line;
+}
+
+void vuart_receive(struct vm *vm, uint8_t byte)
+{
+	struct vuart *u = &vm->vuart;
+
 	spin_lock(&u->lock);
 	if (u->rx_head - u->rx_tail < VUART_RX_SIZE)
 		u->rx[u->rx_head++ % VUART_RX_SIZE] = byte;
+	update_irq(vm, u);
 	spin_unlock(&u->lock);
+}
+
+/* In loopback (MCR bit 4) the modem inputs echo the modem outputs, as the 8250 probe expects. */
+static uint8_t modem_status(const struct vuart *u)
+{
+	if (!(u->mcr & MCR_LOOP))
+		return MSR_DCD_DSR_CTS;
+	return (uint8_t)(((u->mcr & 0x02) << 3) | ((u->mcr & 0x01) << 5) | ((u->mcr & 0x04) << 4) |
+			 ((u->mcr & 0x08) << 4));
 }
 
 static uint8_t vuart_read_reg(struct vuart *u, uint16_t reg)
@@ -62,8 +109,12 @@ static uint8_t vuart_read_reg(struct vuart *u, uint16_t reg)
 		return u->rx[u->rx_tail++ % VUART_RX_SIZE];
 	case REG_IER:
 		return dlab ? u->dlm : u->ier;
-	case REG_IIR:
-		return IIR_NO_INT | ((u->fcr & 1) ? IIR_FIFO_ON : 0);
+	case REG_IIR: {
+		uint8_t iir = pending_iir(u);
+		if (iir == IIR_THRI)
+			u->thre_pending = false; /* reading IIR acknowledges "transmitter empty" */
+		return iir | ((u->fcr & 1) ? IIR_FIFO_ON : 0);
+	}
 	case REG_LCR:
 		return u->lcr;
 	case REG_MCR:
@@ -71,7 +122,7 @@ static uint8_t vuart_read_reg(struct vuart *u, uint16_t reg)
 	case REG_LSR:
 		return LSR_THRE | LSR_TEMT | (u->rx_head != u->rx_tail ? LSR_DR : 0);
 	case REG_MSR:
-		return MSR_DCD_DSR_CTS;
+		return modem_status(u);
 	default:
 		return u->scr;
 	}
@@ -83,16 +134,23 @@ static void vuart_write_reg(struct vm *vm, struct vuart *u, uint16_t reg, uint8_
 
 	switch (reg) {
 	case REG_DATA:
-		if (dlab)
+		if (dlab) {
 			u->dll = v;
-		else
-			vuart_transmit(vm, u, v);
+		} else {
+			if (!(u->mcr & MCR_LOOP))
+				vuart_transmit(vm, u, v);
+			u->thre_pending = true; /* sent at once: the holding register is empty again */
+		}
 		break;
 	case REG_IER:
-		if (dlab)
+		if (dlab) {
 			u->dlm = v;
-		else
+		} else {
+			/* Enabling THRI with an empty transmitter raises the interrupt at once. */
+			if ((v & IER_THRI) && !(u->ier & IER_THRI))
+				u->thre_pending = true;
 			u->ier = v & 0x0F;
+		}
 		break;
 	case REG_IIR:
 		u->fcr = v;
@@ -117,6 +175,7 @@ static void vuart_io_read(struct vm *vm, void *opaque, uint16_t port, uint8_t si
 
 	spin_lock(&u->lock);
 	*value = vuart_read_reg(u, port & 7);
+	update_irq(vm, u);
 	spin_unlock(&u->lock);
 }
 
@@ -126,10 +185,11 @@ static void vuart_io_write(struct vm *vm, void *opaque, uint16_t port, uint8_t s
 
 	spin_lock(&u->lock);
 	vuart_write_reg(vm, u, port & 7, (uint8_t)value);
+	update_irq(vm, u);
 	spin_unlock(&u->lock);
 }
 
-int vuart_attach(struct vm *vm, uint16_t port)
+int vuart_attach(struct vm *vm, uint16_t port, bool raw, uint8_t irq_pin)
 {
 	struct io_handler h = {
 		.port = port,
@@ -140,5 +200,7 @@ int vuart_attach(struct vm *vm, uint16_t port)
 	};
 
 	memset(&vm->vuart, 0, sizeof(vm->vuart));
+	vm->vuart.raw = raw;
+	vm->vuart.irq_pin = irq_pin;
 	return vm_add_io_handler(vm, &h);
 }

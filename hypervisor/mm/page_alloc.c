@@ -215,3 +215,23 @@ size_t page_alloc_free_count(struct page_alloc *pa)
 	spin_unlock(&pa->lock);
 	return count;
 }
+
+bool page_alloc_next_free_run(struct page_alloc *pa, uint64_t from, uint64_t *start, uint64_t *end)
+{
+	size_t page = from <= pa->base ? 0 : (size_t)((from - pa->base + PAGE_SIZE - 1) / PAGE_SIZE);
+	bool found = false;
+
+	spin_lock(&pa->lock);
+	while (page < pa->npages && !page_alloc_is_available(pa, page))
+		page++;
+	if (page < pa->npages) {
+		size_t last = page;
+		while (last < pa->npages && page_alloc_is_available(pa, last))
+			last++;
+		*start = pa->base + page * PAGE_SIZE;
+		*end = pa->base + last * PAGE_SIZE;
+		found = true;
+	}
+	spin_unlock(&pa->lock);
+	return found;
+}

@@ -130,3 +130,29 @@ void phys_mem_get_stats(struct phys_mem_stats *stats)
 	stats->free_bytes = page_alloc_free_count(&phys_pages) * PAGE_SIZE;
 	stats->highest_usable = highest_usable;
 }
+
+size_t phys_mem_take_free(uint64_t keep, uint64_t limit, uint64_t *bases, uint64_t *sizes,
+			  size_t max)
+{
+	uint64_t start, end, at = 0, given = 0;
+	size_t n = 0;
+
+	spin_lock(&claim_lock);
+	while (n < max && (!limit || given < limit) &&
+	       page_alloc_next_free_run(&phys_pages, at, &start, &end)) {
+		at = end;
+		uint64_t skip = MIN(keep, end - start);
+		keep -= skip;
+		start += skip;
+		if (limit)
+			end = MIN(end, start + (limit - given));
+		if (start == end)
+			continue;
+		page_alloc_reserve(&phys_pages, start, end - start);
+		bases[n] = start;
+		sizes[n++] = end - start;
+		given += end - start;
+	}
+	spin_unlock(&claim_lock);
+	return n;
+}

@@ -141,7 +141,8 @@ def boot_scenario(scenario, name=None, **kwargs):
     qemu = scenario_tool("qemu-args", path)
     smp = qemu[qemu.index("-smp") + 1]
     mem = qemu[qemu.index("-m") + 1]
-    modules = [os.path.join(BUILD, "guests", image + ".elf")
+    modules = [subprocess.run([os.path.join(ROOT, "tools", "module-path.sh"), BUILD, image],
+                              check=True, capture_output=True, text=True).stdout.strip()
                for image in scenario_tool("modules", path)]
     extra = list(kwargs.pop("extra", ()))
     if modules:

@@ -88,6 +88,13 @@ int acpi_table_validate(const struct acpi_sdt_header *table);
  */
 const struct acpi_sdt_header *acpi_find_table(const struct acpi_rsdp *rsdp, const char *sig);
 
+/* The valid tables the root (XSDT, else RSDT) lists, in order, at most max; returns how many. */
+size_t acpi_list_tables(const struct acpi_rsdp *rsdp, const struct acpi_sdt_header **tables,
+			size_t max);
+
+/* Sets a table's checksum byte so that its `length` bytes sum to zero. */
+void acpi_table_set_checksum(struct acpi_sdt_header *table);
+
 /*
  * Parses a MADT: local APIC (type 0), IOAPIC (1), LAPIC address override (5), local x2APIC (9).
  * -EINVAL on a bad checksum or length, an entry shorter than 2 bytes or its type's size, or one

@@ -12,8 +12,15 @@ int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_exception_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_virt_insn_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_hlt_exit(struct vcpu *vcpu, const struct vm_exit *exit);
+struct mmio_handler;
+int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct mmio_handler *h);
 
-/* core/hypercall.c: a VMCALL/VMMCALL of insn_len bytes at the vCPU's RIP */
+/* core/hypercall.c: a VMCALL/VMMCALL of insn_len bytes at the vCPU's RIP, under ACRN's ABI */
 int hypercall_exit(struct vcpu *vcpu, unsigned insn_len);
+/*
+ * arch/x86/guest/events.c: a VMMCALL. Linux guests (KVM's ABI) use it for KVM hypercalls and
+ * VMCALL for ACRN's; small guests use either for ACRN's (docs/hypercalls.md).
+ */
+int vmmcall_exit(struct vcpu *vcpu);
 
 #endif

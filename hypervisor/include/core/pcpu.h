@@ -21,6 +21,9 @@ struct vcpu;
 #define PCPU_REQ_RESUME (1u << 2)
 #define PCPU_REQ_STOP	(1u << 3)
 #define PCPU_REQ_RESET	(1u << 4)
+#define PCPU_REQ_INIT	(1u << 5) /* emulated INIT: the vCPU waits for a STARTUP IPI */
+#define PCPU_REQ_SIPI	(1u << 6) /* emulated STARTUP IPI (vector in vcpu->sipi_vector) */
+#define PCPU_REQ_NMI	(1u << 7) /* an NMI for the guest itself */
 
 struct pcpu {
 	struct pcpu *self; /* must stay first: pcpu_current() reads %gs:0 */

@@ -47,11 +47,14 @@ struct vcpu_long_mode_entry {
 	uint64_t rip, rsp, cr3;
 	uint64_t gdt_base;
 	uint16_t gdt_limit;
+	uint16_t code_sel, data_sel; /* 64-bit code and flat data selectors in that GDT */
 };
 
 int virt_vcpu_init(struct vcpu *vcpu);
 void virt_vcpu_destroy(struct vcpu *vcpu);
 void virt_vcpu_set_long_mode_entry(struct vcpu *vcpu, const struct vcpu_long_mode_entry *entry);
+/* The state a STARTUP IPI gives an AP: real mode at vector:0 (CS = vector << 8). */
+void virt_vcpu_set_startup_entry(struct vcpu *vcpu, uint8_t vector);
 
 /* Enters the guest on the calling pCPU (which must be vcpu->pcpu) until one exit; fills *exit. */
 void virt_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
@@ -66,11 +69,15 @@ struct vcpu_paging {
 	uint64_t cr0, cr3, cr4, efer;
 	uint64_t cs_base;
 	bool long_mode_code; /* CS.L */
+	bool default_32bit;  /* CS.D */
 };
 void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *paging);
 
 /* Queues an exception for the next entry (error code pushed for vectors that have one). */
 void virt_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code);
+
+/* Queues an NMI for the next entry. */
+void virt_vcpu_inject_nmi(struct vcpu *vcpu);
 
 /* Guest EFER as the guest believes it to be (the vendor may force bits it needs, like SVME). */
 uint64_t virt_vcpu_efer(struct vcpu *vcpu);

@@ -32,6 +32,23 @@ struct io_handler {
 	void *opaque;
 };
 
+/* A guest-physical range the hypervisor emulates (writes, or reads and writes, trap there). */
+struct mmio_handler {
+	uint64_t gpa;
+	uint64_t size;
+	/* offset from gpa; *value holds `size` bytes. Returns 0, or vcpu_fault(). */
+	int (*access)(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size, bool write,
+		      uint64_t *value);
+	void *opaque;
+};
+
+#define MAX_MMIO_HANDLERS 8
+#define MAX_RAM_RANGES	  32
+
+struct ram_range {
+	uint64_t base, size;
+};
+
 struct vm {
 	uint32_t id;
 	const struct vm_config *config;
@@ -47,6 +64,11 @@ struct vm {
 	bool loaded; /* the image has been loaded once (later loads are resets) */
 	size_t nio_handlers;
 	struct io_handler io_handlers[MAX_IO_HANDLERS];
+	size_t nmmio_handlers;
+	struct mmio_handler mmio_handlers[MAX_MMIO_HANDLERS];
+	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
+	struct ram_range ram[MAX_RAM_RANGES];
+	uint64_t ipis_dropped; /* IPIs aimed outside the VM */
 	struct vuart vuart;
 	bool trap_hlt;		    /* HLT exits (small guests) or halts in the guest (Linux) */
 	uint64_t watchdog_deadline; /* TSC; 0 when the watchdog is not armed */
@@ -61,6 +83,8 @@ struct vm *vm_find_by_id(uint32_t id);
 
 int vm_add_io_handler(struct vm *vm, const struct io_handler *handler);
 const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_t size);
+int vm_add_mmio_handler(struct vm *vm, const struct mmio_handler *handler);
+const struct mmio_handler *vm_find_mmio_handler(struct vm *vm, uint64_t gpa);
 
 /* Sum of the per-vCPU exit counters of one reason. */
 uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason);

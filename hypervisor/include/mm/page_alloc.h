@@ -51,4 +51,7 @@ bool page_alloc_range_is_free(struct page_alloc *pa, uint64_t base, uint64_t len
 
 size_t page_alloc_free_count(struct page_alloc *pa);
 
+/* The first run of available pages at or above `from`: [*start, *end). False when there is none. */
+bool page_alloc_next_free_run(struct page_alloc *pa, uint64_t from, uint64_t *start, uint64_t *end);
+
 #endif

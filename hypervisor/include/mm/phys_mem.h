@@ -25,6 +25,14 @@ int phys_claim_range(uint64_t base, uint64_t size);
 
 void phys_mem_get_stats(struct phys_mem_stats *stats);
 
+/*
+ * Hands free RAM over to a VM for good: leaves the lowest `keep` bytes of free memory to the
+ * hypervisor, then claims up to `limit` bytes (0: no limit) of what is above, in at most max
+ * page-aligned runs written to bases/sizes. Returns the number of runs.
+ */
+size_t phys_mem_take_free(uint64_t keep, uint64_t limit, uint64_t *bases, uint64_t *sizes,
+			  size_t max);
+
 /* The hypervisor identity-maps physical memory; the empty asm keeps GCC from reasoning about
  * low constant addresses as null-pointer arithmetic. */
 static inline void *phys_to_virt(uint64_t pa)

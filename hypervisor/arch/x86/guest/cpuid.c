@@ -4,6 +4,7 @@
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/cpu.h"
+#include "x86/kvm_pv.h"
 #include "x86/tsc.h"
 
 #define CPUID1_ECX_VMX	      (1u << 5)
@@ -72,7 +73,9 @@ int guest_cpuid_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	uint32_t leaf = (uint32_t)vcpu->regs.rax, subleaf = (uint32_t)vcpu->regs.rcx;
 	struct cpuid_regs r;
 
-	if (leaf >= CAIRN_CPUID_BASE && leaf <= CPUID_HV_RANGE_END)
+	if (kvm_pv_cpuid(vcpu, leaf, &r))
+		;
+	else if (leaf >= CAIRN_CPUID_BASE && leaf <= CPUID_HV_RANGE_END)
 		r = leaf <= CPUID_CAIRN_RANGE_END ? hypervisor_leaf(vcpu, leaf)
 						  : (struct cpuid_regs){ 0, 0, 0, 0 };
 	else

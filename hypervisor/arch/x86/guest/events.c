@@ -5,6 +5,7 @@
 #include "core/virt.h"
 #include "core/vm.h"
 #include "lib/string.h"
+#include "x86/kvm_pv.h"
 
 #define VECTOR_UD 6
 #define RFLAGS_IF (1u << 9)
@@ -26,6 +27,15 @@ int guest_exception_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 		return hypercall_exit(vcpu, 3);
 	virt_vcpu_inject_exception(vcpu, exit->exception.vector, exit->exception.error_code);
 	return 0;
+}
+
+int vmmcall_exit(struct vcpu *vcpu)
+{
+	if (kvm_pv_enabled(vcpu)) {
+		kvm_pv_hypercall(vcpu);
+		return 0;
+	}
+	return hypercall_exit(vcpu, 3);
 }
 
 int guest_virt_insn_exit(struct vcpu *vcpu, const struct vm_exit *exit)

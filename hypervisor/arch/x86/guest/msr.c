@@ -2,6 +2,7 @@
 #include "core/exit_handlers.h"
 #include "core/virt.h"
 #include "x86/cpu.h"
+#include "x86/kvm_pv.h"
 
 #define VECTOR_GP 13
 #define MSR_TSC	  0x10
@@ -51,10 +52,11 @@ int guest_msr_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	bool ok;
 
 	if (exit->reason == EXIT_MSR_READ) {
-		ok = msr_read(vcpu, msr, &value);
+		if (!kvm_pv_msr_read(vcpu, msr, &value, &ok))
+			ok = msr_read(vcpu, msr, &value);
 		if (ok)
 			msr_set_result(vcpu, value);
-	} else {
+	} else if (!kvm_pv_msr_write(vcpu, msr, value, &ok)) {
 		ok = msr_write(vcpu, msr, value);
 	}
 	if (!ok) {

@@ -71,8 +71,8 @@ void virt_vcpu_set_long_mode_entry(struct vcpu *vcpu, const struct vcpu_long_mod
 
 	memset(s, 0, sizeof(*s));
 	s->g_pat = DEFAULT_PAT;
-	set_segment(&s->cs, 0x08, SVM_ATTR_CODE64, 0xFFFFFFFF);
-	set_segment(&s->ds, 0x10, SVM_ATTR_DATA, 0xFFFFFFFF);
+	set_segment(&s->cs, entry->code_sel, SVM_ATTR_CODE64, 0xFFFFFFFF);
+	set_segment(&s->ds, entry->data_sel, SVM_ATTR_DATA, 0xFFFFFFFF);
 	s->es = s->ss = s->fs = s->gs = s->ds;
 	set_segment(&s->tr, 0, SVM_ATTR_TSS_BUSY, 0x67);
 	set_segment(&s->ldtr, 0, SVM_ATTR_LDT, 0);
@@ -91,6 +91,36 @@ void virt_vcpu_set_long_mode_entry(struct vcpu *vcpu, const struct vcpu_long_mod
 	vcpu->virt->vmcb->control.event_inj = 0;
 	vcpu->virt->flush_tlb = true;
 	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+}
+
+void virt_vcpu_set_startup_entry(struct vcpu *vcpu, uint8_t vector)
+{
+	struct vmcb_save *s = &vcpu->virt->vmcb->save;
+
+	memset(s, 0, sizeof(*s));
+	s->g_pat = DEFAULT_PAT;
+	set_segment(&s->cs, (uint16_t)(vector << 8), SVM_ATTR_REAL_CODE, 0xFFFF);
+	s->cs.base = (uint64_t)vector << 12;
+	set_segment(&s->ds, 0, SVM_ATTR_REAL_DATA, 0xFFFF);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	set_segment(&s->tr, 0, SVM_ATTR_TSS_BUSY, 0xFFFF);
+	set_segment(&s->ldtr, 0, SVM_ATTR_LDT, 0xFFFF);
+	s->gdtr.limit = 0xFFFF;
+	s->idtr.limit = 0xFFFF;
+	s->cr0 = CR0_ET;
+	vcpu->virt->guest_efer = 0;
+	s->efer = EFER_SVME;
+	s->rflags = 0x2;
+	s->dr6 = 0xFFFF0FF0;
+	s->dr7 = 0x400;
+	vcpu->virt->vmcb->control.event_inj = 0;
+	vcpu->virt->flush_tlb = true;
+	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+}
+
+void virt_vcpu_inject_nmi(struct vcpu *vcpu)
+{
+	vcpu->virt->vmcb->control.event_inj = 2 | SVM_EVENT_TYPE_NMI | SVM_EVENT_VALID;
 }
 
 static const char *virt_insn_name(uint32_t code)
@@ -265,6 +295,7 @@ void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *p)
 	p->efer = vcpu->virt->guest_efer | (s->efer & EFER_LMA);
 	p->cs_base = s->cs.base;
 	p->long_mode_code = s->cs.attrib & (1u << 9);
+	p->default_32bit = s->cs.attrib & (1u << 10);
 }
 
 static bool vector_has_error_code(uint8_t v)

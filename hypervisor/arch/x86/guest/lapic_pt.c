@@ -1,0 +1,154 @@
+/* A partition's own LAPIC, passed through: writes trap and are checked, IPIs stay inside the VM. */
+#include "core/console.h"
+#include "core/pcpu.h"
+#include "core/virt.h"
+#include "x86/lapic.h"
+#include "x86/lapic_pt.h"
+
+#define APIC_PAGE_SIZE	 0x1000
+#define REG_ID		 0x020
+#define REG_ICR_LO	 0x300
+#define REG_ICR_HI	 0x310
+#define REG_LVT_FIRST	 0x320
+#define REG_LVT_LAST	 0x370
+#define ICR_VECTOR	 0xFFu
+#define ICR_MODE(icr)	 (((icr) >> 8) & 7)
+#define ICR_LOGICAL	 (1u << 11)
+#define ICR_ASSERT	 (1u << 14)
+#define ICR_SHORTHAND(i) (((i) >> 18) & 3)
+#define MODE_FIXED	 0
+#define MODE_LOWEST	 1
+#define MODE_SMI	 2
+#define MODE_NMI	 4
+#define MODE_INIT	 5
+#define MODE_STARTUP	 6
+#define MODE_EXTINT	 7
+#define SHORTHAND_NONE	 0
+#define SHORTHAND_SELF	 1
+#define SHORTHAND_ALL	 2
+#define SHORTHAND_OTHERS 3
+#define BROADCAST_ID	 0xFF
+
+static struct vcpu *vcpu_by_apic_id(struct vm *vm, uint32_t apic_id)
+{
+	for (uint32_t i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].pcpu->apic_id == apic_id)
+			return &vm->vcpus[i];
+	return NULL;
+}
+
+static void note_dropped(struct vm *vm, uint32_t apic_id, uint32_t icr_low)
+{
+	if (vm->ipis_dropped++ < 4)
+		printf("cairn: vm %s: IPI 0x%x to APIC ID %u is outside the VM: dropped\n", vm->name,
+		       icr_low, apic_id);
+}
+
+bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low)
+{
+	struct vcpu *target = vcpu_by_apic_id(vcpu->vm, apic_id);
+
+	if (!target) {
+		note_dropped(vcpu->vm, apic_id, icr_low);
+		return false;
+	}
+	switch (ICR_MODE(icr_low)) {
+	case MODE_FIXED:
+	case MODE_LOWEST: /* one chosen target: deliver it as fixed */
+		lapic_send_ipi(apic_id, (icr_low & (ICR_VECTOR | ICR_ASSERT | ICR_TRIGGER_LEVEL)) |
+						ICR_DM_FIXED);
+		return true;
+	case MODE_NMI:
+		/* A real NMI would be the hypervisor's own signal: the guest's goes by mailbox. */
+		pcpu_post(target->pcpu, PCPU_REQ_NMI);
+		return true;
+	case MODE_INIT:
+		/* Never a real INIT (QEMU resets a CPU on INIT even with GIF clear). De-assert: no-op. */
+		if (icr_low & ICR_ASSERT)
+			pcpu_post(target->pcpu, PCPU_REQ_INIT);
+		return true;
+	case MODE_STARTUP:
+		target->sipi_vector = icr_low & ICR_VECTOR;
+		pcpu_post(target->pcpu, PCPU_REQ_SIPI);
+		return true;
+	default:
+		note_dropped(vcpu->vm, apic_id, icr_low); /* SMI, ExtINT, reserved */
+		return false;
+	}
+}
+
+static void icr_write(struct vcpu *vcpu, uint32_t icr_low)
+{
+	struct vm *vm = vcpu->vm;
+	uint32_t shorthand = ICR_SHORTHAND(icr_low), dest = vcpu->icr_high >> 24;
+
+	if (shorthand == SHORTHAND_SELF) {
+		if (ICR_MODE(icr_low) == MODE_FIXED)
+			lapic_write(LAPIC_REG_ICR_LO, icr_low);
+		return;
+	}
+	if (shorthand == SHORTHAND_NONE && !(icr_low & ICR_LOGICAL) && dest != BROADCAST_ID) {
+		lapic_pt_send_ipi(vcpu, dest, icr_low);
+		return;
+	}
+	if (shorthand == SHORTHAND_NONE && (icr_low & ICR_LOGICAL)) {
+		/* Logical destinations are not unique across partitions (the FADT asks for physical). */
+		note_dropped(vm, dest, icr_low);
+		return;
+	}
+	/* All, all-but-self, or the physical broadcast ID: each of the VM's own CPUs, one by one. */
+	for (uint32_t i = 0; i < vm->nvcpus; i++)
+		if (shorthand != SHORTHAND_OTHERS || &vm->vcpus[i] != vcpu)
+			lapic_pt_send_ipi(vcpu, vm->vcpus[i].pcpu->apic_id, icr_low & ~(3u << 18));
+}
+
+static bool lvt_mode_allowed(uint32_t value)
+{
+	uint32_t mode = ICR_MODE(value);
+	return mode != MODE_SMI && mode != MODE_INIT && mode != MODE_STARTUP;
+}
+
+static int lapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size,
+			   bool write, uint64_t *value)
+{
+	uint32_t v = (uint32_t)*value;
+
+	if (size != 4 || (offset & 0xF))
+		return vcpu_fault(vcpu, "LAPIC access of %u bytes at offset 0x%lx", size, offset);
+	if (!write) {
+		*value = lapic_read((uint32_t)offset);
+		return 0;
+	}
+	switch (offset) {
+	case REG_ICR_HI:
+		vcpu->icr_high = v;
+		return 0;
+	case REG_ICR_LO:
+		icr_write(vcpu, v);
+		return 0;
+	case REG_ID:
+		return 0; /* the APIC ID is the pCPU's */
+	default:
+		if (offset >= REG_LVT_FIRST && offset <= REG_LVT_LAST && !lvt_mode_allowed(v))
+			return vcpu_fault(vcpu, "LVT 0x%lx write with delivery mode %u", offset,
+					  ICR_MODE(v));
+		lapic_write((uint32_t)offset, v);
+		return 0;
+	}
+}
+
+int lapic_pt_attach(struct vm *vm)
+{
+	struct mmio_handler h = {
+		.gpa = lapic_base,
+		.size = APIC_PAGE_SIZE,
+		.access = lapic_pt_access,
+	};
+	int err = virt_vm_unmap(vm, lapic_base, APIC_PAGE_SIZE);
+
+	if (!err)
+		err = virt_vm_map(vm, lapic_base, lapic_base, APIC_PAGE_SIZE, VIRT_MEM_READ);
+	if (!err)
+		err = vm_add_mmio_handler(vm, &h);
+	return err;
+}

@@ -1,0 +1,267 @@
+/* The PC a Service VM sees: identity-mapped memory, the machine's devices, its own ACPI and Linux. */
+#include "acpi/acpi_vm_tables.h"
+#include "cairn/guest_boot.h"
+#include "core/console.h"
+#include "core/virt.h"
+#include "devices/vuart.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "mm/phys_mem.h"
+#include "x86/ioapic_pt.h"
+#include "x86/lapic.h"
+#include "x86/lapic_pt.h"
+#include "x86/linux_boot.h"
+#include "x86/platform.h"
+#include "x86/port_guard.h"
+#include "x86/service_platform.h"
+
+#define HYPERVISOR_KEEP	 (64 * MiB) /* free RAM the hypervisor keeps for itself */
+#define LOW_MEMORY_END	 (1 * MiB)
+#define MAPPED_MIN_TOP	 (64 * GiB) /* MMIO of the machine lives below this (and 64-bit BARs) */
+#define KERNEL_MIN_LOAD	 (16 * MiB)
+#define UART_IRQ_PIN	 4
+
+/* The boot area: pages the hypervisor writes for Linux, identity-mapped, reserved in e820. */
+enum {
+	AREA_ZERO_PAGE = 0x0000,
+	AREA_CMDLINE = 0x1000,
+	AREA_GDT = 0x2000,
+	AREA_PML4 = 0x3000,
+	AREA_PDPT = 0x4000,
+	AREA_PD = 0x5000, /* four PDs: 0-4 GiB */
+	AREA_STACK_TOP = 0xA000,
+	AREA_ACPI = 0xA000,
+	AREA_SIZE = AREA_ACPI + ACPI_VM_TABLES_SIZE,
+};
+
+struct service_boot {
+	uint64_t area;
+	const struct boot_module *kernel, *initrd;
+	struct linux_image_info info;
+	uint64_t kernel_pa, rsdp_pa;
+	struct linux_e820_entry e820[LINUX_E820_MAX];
+	size_t ne820;
+};
+
+static void *at(uint64_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static int give_ram(struct vm *vm)
+{
+	uint64_t bases[MAX_RAM_RANGES], sizes[MAX_RAM_RANGES];
+	size_t n = phys_mem_take_free(HYPERVISOR_KEEP, vm->config->memory_size, bases, sizes,
+				      MAX_RAM_RANGES);
+
+	for (size_t i = 0; i < n; i++) {
+		vm->ram[vm->nram++] = (struct ram_range){ bases[i], sizes[i] };
+		vm->mem_size += sizes[i];
+	}
+	return n ? 0 : -ENOMEM;
+}
+
+/*
+ * GPA = HPA for everything the machine has below max(64 GiB, top of RAM), except RAM that is not
+ * the VM's (the hypervisor, its allocations, other partitions) and the trapped APIC pages.
+ */
+static int map_machine(struct vm *vm, const struct boot_info *bi, const struct service_boot *sb)
+{
+	struct phys_mem_stats stats;
+	int err;
+
+	phys_mem_get_stats(&stats);
+	uint64_t top = ALIGN_UP(MAX(MAPPED_MIN_TOP, stats.highest_usable), GiB);
+	err = virt_vm_map(vm, 0, 0, top, VIRT_MEM_RWX);
+	for (size_t i = 0; !err && i < bi->nregions; i++) {
+		const struct boot_mem_region *r = &bi->regions[i];
+		uint64_t start = ALIGN_DOWN(MAX(r->base, LOW_MEMORY_END), PAGE_SIZE);
+		uint64_t end = ALIGN_UP(r->base + r->len, PAGE_SIZE);
+		if (r->type == BOOT_MEM_USABLE && end > start)
+			err = virt_vm_unmap(vm, start, end - start);
+	}
+	for (size_t i = 0; !err && i < vm->nram; i++)
+		err = virt_vm_map(vm, vm->ram[i].base, vm->ram[i].base, vm->ram[i].size, VIRT_MEM_RWX);
+	if (!err && sb->initrd) {
+		uint64_t start = ALIGN_DOWN(sb->initrd->start, PAGE_SIZE);
+		err = virt_vm_map(vm, start, start, ALIGN_UP(sb->initrd->end, PAGE_SIZE) - start,
+				  VIRT_MEM_RWX);
+	}
+	if (!err)
+		err = virt_vm_map(vm, sb->area, sb->area, AREA_SIZE, VIRT_MEM_RWX);
+	return err;
+}
+
+static int attach_devices(struct vm *vm)
+{
+	int err = lapic_pt_attach(vm);
+
+	for (size_t i = 0; !err && i < platform.madt.nioapics; i++)
+		err = ioapic_pt_attach(vm, platform.madt.ioapics[i].address);
+	virt_vm_trap_io(vm, 0, 0x10000, false); /* the machine's ports are the Service VM's ... */
+	if (!err)
+		err = vuart_attach(vm, CAIRN_VUART_PORT, true, UART_IRQ_PIN); /* ... but COM1 */
+	if (!err)
+		err = port_guard_attach(vm);
+	return err;
+}
+
+static void e820_add(struct service_boot *sb, uint64_t addr, uint64_t size, uint32_t type)
+{
+	if (size && sb->ne820 < LINUX_E820_MAX)
+		sb->e820[sb->ne820++] = (struct linux_e820_entry){ addr, size, type };
+}
+
+/* The firmware's map below 1 MiB and its non-RAM ranges, then the VM's own RAM and boot area. */
+static void build_e820(struct vm *vm, const struct boot_info *bi, struct service_boot *sb)
+{
+	for (size_t i = 0; i < bi->nregions; i++) {
+		const struct boot_mem_region *r = &bi->regions[i];
+		if (r->base < LOW_MEMORY_END)
+			e820_add(sb, r->base, MIN(r->base + r->len, LOW_MEMORY_END) - r->base, r->type);
+		else if (r->type != BOOT_MEM_USABLE)
+			e820_add(sb, r->base, r->len, r->type);
+	}
+	for (size_t i = 0; i < vm->nram; i++)
+		e820_add(sb, vm->ram[i].base, vm->ram[i].size, E820_RAM);
+	if (sb->initrd)
+		e820_add(sb, ALIGN_DOWN(sb->initrd->start, PAGE_SIZE),
+			 ALIGN_UP(sb->initrd->end, PAGE_SIZE) - ALIGN_DOWN(sb->initrd->start, PAGE_SIZE),
+			 E820_RAM);
+	e820_add(sb, sb->area, AREA_ACPI, E820_RESERVED);
+	e820_add(sb, sb->area + AREA_ACPI, ACPI_VM_TABLES_SIZE, E820_ACPI);
+	linux_e820_sort(sb->e820, sb->ne820);
+}
+
+static int build_acpi(struct vm *vm, struct service_boot *sb)
+{
+	uint32_t apic_ids[MAX_VCPUS_PER_VM];
+	struct acpi_vm_cpus cpus = { apic_ids, vm->nvcpus };
+
+	for (uint32_t i = 0; i < vm->nvcpus; i++)
+		apic_ids[i] = vm->vcpus[i].pcpu->apic_id;
+	return acpi_build_vm_tables(at(sb->area + AREA_ACPI), sb->area + AREA_ACPI, platform.rsdp,
+				    &cpus, &sb->rsdp_pa);
+}
+
+/* Lowest kernel_alignment-aligned spot of init_size bytes in the VM's RAM, at 16 MiB or above. */
+static int place_kernel(struct vm *vm, struct service_boot *sb)
+{
+	uint64_t align = MAX(sb->info.kernel_alignment, 2 * MiB);
+
+	for (size_t i = 0; i < vm->nram; i++) {
+		uint64_t start = ALIGN_UP(MAX(vm->ram[i].base, KERNEL_MIN_LOAD), align);
+		uint64_t end = vm->ram[i].base + vm->ram[i].size;
+		if (start + sb->info.init_size <= end && start + sb->info.init_size <= 4 * GiB) {
+			sb->kernel_pa = start;
+			return 0;
+		}
+	}
+	printf("cairn: vm %s: no room for the kernel (%lu MiB from 16 MiB up)\n", vm->name,
+	       sb->info.init_size / MiB);
+	return -ENOMEM;
+}
+
+/* Identity map of 0-4 GiB with 2 MiB pages and a GDT with Linux's __BOOT_CS/__BOOT_DS. */
+static void build_entry_tables(uint64_t area)
+{
+	uint64_t *pml4 = at(area + AREA_PML4), *pdpt = at(area + AREA_PDPT);
+	uint64_t *gdt = at(area + AREA_GDT);
+
+	pml4[0] = (area + AREA_PDPT) | 3;
+	for (uint64_t g = 0; g < 4; g++) {
+		uint64_t *pd = at(area + AREA_PD + g * PAGE_SIZE);
+		pdpt[g] = (area + AREA_PD + g * PAGE_SIZE) | 3;
+		for (uint64_t i = 0; i < 512; i++)
+			pd[i] = (g * GiB + i * 2 * MiB) | 0x83;
+	}
+	gdt[2] = 0x00AF9A000000FFFFull; /* 0x10: 64-bit code */
+	gdt[3] = 0x00CF92000000FFFFull; /* 0x18: data */
+}
+
+static int load_linux(struct vm *vm, struct service_boot *sb)
+{
+	const uint8_t *image = at(sb->kernel->start);
+	uint64_t size = sb->kernel->end - sb->kernel->start;
+	const char *why;
+
+	if (linux_image_parse(image, size, &sb->info, &why)) {
+		printf("cairn: vm %s: image '%s' is not a bootable bzImage: %s\n", vm->name,
+		       vm->config->image, why);
+		return -EINVAL;
+	}
+	int err = place_kernel(vm, sb);
+	if (err)
+		return err;
+	memcpy(at(sb->kernel_pa), image + sb->info.kernel_offset, sb->info.kernel_size);
+
+	size_t args = strlen(vm->config->args);
+	if (args > sb->info.cmdline_size || args >= PAGE_SIZE)
+		return -E2BIG;
+	memcpy(at(sb->area + AREA_CMDLINE), vm->config->args, args + 1);
+	struct linux_boot_setup setup = {
+		.cmdline_pa = sb->area + AREA_CMDLINE,
+		.initrd_pa = sb->initrd ? sb->initrd->start : 0,
+		.initrd_size = sb->initrd ? sb->initrd->end - sb->initrd->start : 0,
+		.acpi_rsdp_pa = sb->rsdp_pa,
+		.e820 = sb->e820,
+		.e820_count = sb->ne820,
+	};
+	err = linux_boot_params_build(at(sb->area + AREA_ZERO_PAGE), image, size, &setup);
+	if (err)
+		return err;
+	build_entry_tables(sb->area);
+
+	struct vcpu_long_mode_entry e = {
+		.rip = sb->kernel_pa + 0x200, /* the 64-bit entry point */
+		.rsp = sb->area + AREA_STACK_TOP,
+		.cr3 = sb->area + AREA_PML4,
+		.gdt_base = sb->area + AREA_GDT,
+		.gdt_limit = 4 * 8 - 1,
+		.code_sel = 0x10,
+		.data_sel = 0x18,
+	};
+	virt_vcpu_set_long_mode_entry(&vm->vcpus[0], &e);
+	vm->vcpus[0].regs.rsi = sb->area + AREA_ZERO_PAGE;
+	printf("cairn: vm %s: Linux boot protocol %x.%02x, kernel at 0x%lx, initrd %lu KiB, "
+	       "command line \"%s\"\n",
+	       vm->name, sb->info.version >> 8, sb->info.version & 0xFF, sb->kernel_pa,
+	       setup.initrd_size / KiB, vm->config->args);
+	return 0;
+}
+
+static int find_modules(struct vm *vm, const struct boot_info *bi, struct service_boot *sb)
+{
+	sb->kernel = boot_module_find(bi, vm->config->image);
+	sb->initrd = vm->config->initrd ? boot_module_find(bi, vm->config->initrd) : NULL;
+	if (!sb->kernel || (vm->config->initrd && !sb->initrd)) {
+		printf("cairn: vm %s: image check failed: no boot module named '%s'\n", vm->name,
+		       sb->kernel ? vm->config->initrd : vm->config->image);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int service_platform_build(struct vm *vm, const struct boot_info *bi)
+{
+	static struct service_boot sb;
+	int err;
+
+	memset(&sb, 0, sizeof(sb));
+	err = find_modules(vm, bi, &sb);
+	if (!err)
+		err = phys_alloc_pages(AREA_SIZE / PAGE_SIZE, 1, &sb.area);
+	if (!err)
+		err = give_ram(vm);
+	if (!err)
+		err = map_machine(vm, bi, &sb);
+	if (!err)
+		err = attach_devices(vm);
+	if (!err)
+		err = build_acpi(vm, &sb);
+	if (!err) {
+		build_e820(vm, bi, &sb);
+		err = load_linux(vm, &sb);
+	}
+	return err;
+}

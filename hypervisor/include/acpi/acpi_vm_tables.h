@@ -1,0 +1,25 @@
+/* ACPI tables for a VM that owns part of the machine: its own MADT and FADT, the rest from firmware. */
+#ifndef CAIRN_ACPI_ACPI_VM_TABLES_H
+#define CAIRN_ACPI_ACPI_VM_TABLES_H
+
+#include "acpi/acpi.h"
+
+#define ACPI_VM_TABLES_SIZE 8192
+
+struct acpi_vm_cpus {
+	const uint32_t *apic_ids; /* physical APIC IDs of the VM's pCPUs, boot vCPU first */
+	size_t count;
+};
+
+/*
+ * Writes RSDP, XSDT, MADT and FADT into buf (ACPI_VM_TABLES_SIZE bytes, at physical address
+ * buf_pa) and returns the RSDP's physical address in *rsdp_pa. The XSDT lists every firmware
+ * table except the MADT and FADT, which are replaced: the MADT has one local APIC entry per VM
+ * CPU (its real APIC ID) and keeps the firmware's other entries (IOAPICs, overrides, NMI
+ * sources); the FADT is the firmware's with FORCE_APIC_PHYSICAL_DESTINATION_MODE set.
+ * -ENOENT without a firmware MADT or FADT, -ENOSPC when the tables do not fit.
+ */
+int acpi_build_vm_tables(void *buf, uint64_t buf_pa, const struct acpi_rsdp *host_rsdp,
+			 const struct acpi_vm_cpus *cpus, uint64_t *rsdp_pa);
+
+#endif

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Fetches Debian's current kernel and busybox-static and builds the Service VM images under BUILD_DIR/images/.
+# Outputs: vmlinuz, kernel-version, initramfs.cpio.gz, test-disk.img. Does nothing when all are up to date.
+# See docs/images.md.
+set -euo pipefail
+PATH="$PATH:/usr/sbin:/sbin" # depmod and modprobe, for users whose PATH lacks them
+
+build=${1:?usage: tools/fetch-images.sh BUILD_DIR}
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+self="$repo/tools/fetch-images.sh"
+init_script="$repo/guests/service-vm/init"
+
+mkdir -p "$build/images"
+images=$(cd "$build/images" && pwd)
+debs="$images/debs"
+busybox_root="$images/busybox-static"
+initramfs_root="$images/initramfs-root"
+initramfs="$images/initramfs.cpio.gz"
+test_disk="$images/test-disk.img"
+
+# Modules the initramfs carries (their dependencies are added from modules.dep).
+initramfs_modules=(virtio_pci virtio_blk)
+# Small module index files copied as they are; depmod regenerates the rest for the copied tree.
+module_index_files=(modules.builtin modules.builtin.modinfo)
+test_disk_marker='CAIRN-TEST-DISK!'
+test_disk_size=1M
+
+apt_lists_refreshed=no
+kernel_version= # set by download_kernel
+
+log() {
+	echo "fetch-images: $*"
+}
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Downloads a package's .deb into $debs, replacing older ones; fails if apt cannot find or fetch it.
+apt_download() {
+	local package=$1
+	mkdir -p "$debs"
+	rm -f "$debs/${package}"_*.deb
+	log "downloading $package"
+	(cd "$debs" && apt-get -qq -o APT::Sandbox::User=root download "$package")
+}
+
+# Stale or absent apt lists name packages the archive no longer has: refresh them, once per run.
+refresh_apt_lists() {
+	[ "$apt_lists_refreshed" = no ] || return 0
+	log "refreshing the apt lists"
+	as_root apt-get update -qq
+	apt_lists_refreshed=yes
+}
+
+deb_of() {
+	local matches=("$debs/$1"_*.deb)
+	[ -f "${matches[0]}" ] || { log "no .deb for $1 in $debs" >&2; exit 1; }
+	echo "${matches[0]}"
+}
+
+# Installs the host tools this script uses (cpio, kmod, xz-utils, gzip) through tools/setup.sh.
+ensure_host_tools() {
+	command -v cpio >/dev/null && command -v depmod >/dev/null && command -v modprobe >/dev/null \
+		&& command -v xz >/dev/null && command -v gzip >/dev/null && return 0
+	"$repo/tools/setup.sh"
+}
+
+# Prints the kernel ABI name (e.g. 6.1.0-56-amd64) that the downloaded linux-image-amd64 depends on.
+metapackage_kernel_version() {
+	local depends package
+	depends=$(dpkg-deb -f "$(deb_of linux-image-amd64)" Depends)
+	package=$(grep -o -E 'linux-image-[0-9][^ ,()|]*' <<<"$depends" | head -n 1)
+	[ -n "$package" ] || { log "linux-image-amd64 depends on no kernel: '$depends'" >&2; exit 1; }
+	echo "${package#linux-image-}"
+}
+
+kernel_tree() {
+	echo "$images/linux-image-$1"
+}
+
+kernel_is_indexed() {
+	[ -s "$(kernel_tree "$1")/lib/modules/$1/modules.dep" ]
+}
+
+kernel_is_ready() {
+	[ -s "$images/kernel-version" ] && [ -s "$images/vmlinuz" ] \
+		&& kernel_is_indexed "$(cat "$images/kernel-version")"
+}
+
+# Sets kernel_version from linux-image-amd64 and downloads that kernel unless it is already extracted.
+download_kernel() {
+	apt_download linux-image-amd64 || return 1
+	kernel_version=$(metapackage_kernel_version) || return 1
+	kernel_is_indexed "$kernel_version" || apt_download "linux-image-$kernel_version"
+}
+
+# Extracts linux-image-<version>, indexes its modules, publishes vmlinuz and kernel-version.
+fetch_kernel() {
+	local tree
+	download_kernel 2>/dev/null || { refresh_apt_lists && download_kernel; }
+	tree=$(kernel_tree "$kernel_version")
+	if ! kernel_is_indexed "$kernel_version"; then
+		log "extracting linux-image-$kernel_version"
+		rm -rf "$tree" "$tree.tmp"
+		dpkg-deb -x "$(deb_of "linux-image-$kernel_version")" "$tree.tmp"
+		depmod -b "$tree.tmp" "$kernel_version"
+		mv "$tree.tmp" "$tree"
+	fi
+	cp "$tree/boot/vmlinuz-$kernel_version" "$images/vmlinuz.tmp"
+	mv "$images/vmlinuz.tmp" "$images/vmlinuz"
+	echo "$kernel_version" >"$images/kernel-version.tmp"
+	mv "$images/kernel-version.tmp" "$images/kernel-version"
+	log "kernel $kernel_version"
+}
+
+fetch_busybox() {
+	[ -x "$busybox_root/bin/busybox" ] && return 0
+	apt_download busybox-static 2>/dev/null || { refresh_apt_lists && apt_download busybox-static; }
+	rm -rf "$busybox_root" "$busybox_root.tmp"
+	dpkg-deb -x "$(deb_of busybox-static)" "$busybox_root.tmp"
+	mv "$busybox_root.tmp" "$busybox_root"
+}
+
+initramfs_is_current() {
+	[ -s "$initramfs" ] && [ "$initramfs" -nt "$init_script" ] && [ "$initramfs" -nt "$self" ] \
+		&& [ "$initramfs" -nt "$images/kernel-version" ] && [ "$initramfs" -nt "$busybox_root/bin/busybox" ]
+}
+
+# Prints the .ko paths (relative to lib/modules/<version>/) of the modules and everything they depend on.
+module_closure() {
+	local tree=$1 version=$2 module
+	for module in "${initramfs_modules[@]}"; do
+		modprobe -C /dev/null -d "$tree" -S "$version" --show-depends "$module" \
+			| awk '$1 == "insmod" { print $2 }'
+	done | sed "s|^$tree/lib/modules/$version/||" | awk '!seen[$0]++'
+}
+
+# Copies one module into the initramfs tree, decompressed. Debian's busybox modprobe does load .ko.xz,
+# but plain .ko files do not depend on its build options, and the initramfs is gzipped anyway.
+copy_module() {
+	local from=$1 to_dir=$2 relative=$3
+	mkdir -p "$to_dir/$(dirname "$relative")"
+	case "$relative" in
+	*.ko) cp "$from" "$to_dir/$relative" ;;
+	*.ko.xz) xz -dc "$from" >"$to_dir/${relative%.xz}" ;;
+	*.ko.gz) gzip -dc "$from" >"$to_dir/${relative%.gz}" ;;
+	*) log "cannot unpack module $relative" >&2; exit 1 ;;
+	esac
+}
+
+populate_busybox() {
+	local applet
+	mkdir -p "$initramfs_root/bin" "$initramfs_root/sbin"
+	cp "$busybox_root/bin/busybox" "$initramfs_root/bin/busybox"
+	for applet in $("$busybox_root/bin/busybox" --list); do
+		[ "$applet" = busybox ] || ln -s busybox "$initramfs_root/bin/$applet"
+	done
+	# The kernel's request_module() runs /sbin/modprobe.
+	ln -s ../bin/busybox "$initramfs_root/sbin/modprobe"
+}
+
+populate_modules() {
+	local version tree modules_dir relative file
+	version=$(cat "$images/kernel-version")
+	tree=$(kernel_tree "$version")
+	modules_dir="$initramfs_root/lib/modules/$version"
+	mkdir -p "$modules_dir"
+	for relative in $(module_closure "$tree" "$version"); do
+		copy_module "$tree/lib/modules/$version/$relative" "$modules_dir" "$relative"
+		echo "${relative%.ko*}.ko" >>"$modules_dir/modules.order"
+	done
+	for file in "${module_index_files[@]}"; do
+		if [ -f "$tree/lib/modules/$version/$file" ]; then
+			cp "$tree/lib/modules/$version/$file" "$modules_dir/"
+		fi
+	done
+	depmod -b "$initramfs_root" "$version"
+	log "initramfs modules: $(cd "$modules_dir" && find . -name '*.ko' -printf '%f ' )"
+}
+
+build_initramfs() {
+	log "building $initramfs"
+	rm -rf "$initramfs_root"
+	mkdir -p "$initramfs_root"/{dev,proc,sys,tmp,root,etc}
+	populate_busybox
+	populate_modules
+	install -m 0755 "$init_script" "$initramfs_root/init"
+	# The kernel opens /dev/console for /init before /init can mount devtmpfs.
+	if [ "$(id -u)" -eq 0 ]; then
+		mknod -m 0600 "$initramfs_root/dev/console" c 5 1
+	fi
+	(cd "$initramfs_root" && find . -print0 | LC_ALL=C sort -z \
+		| cpio --null --create --format=newc --owner=0:0 --reproducible --quiet) \
+		| gzip -9 -n >"$initramfs.tmp"
+	mv "$initramfs.tmp" "$initramfs"
+}
+
+make_test_disk() {
+	[ -s "$test_disk" ] && return 0
+	printf '%s' "$test_disk_marker" >"$test_disk.tmp"
+	truncate -s "$test_disk_size" "$test_disk.tmp"
+	mv "$test_disk.tmp" "$test_disk"
+}
+
+if ! kernel_is_ready || [ ! -x "$busybox_root/bin/busybox" ] || ! initramfs_is_current; then
+	ensure_host_tools
+fi
+kernel_is_ready || fetch_kernel
+fetch_busybox
+initramfs_is_current || build_initramfs
+make_test_disk
