@@ -3,12 +3,12 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define MAX_TABLES		  64
-#define MADT_BODY_OFFSET	  44 /* header, LAPIC address, flags */
-#define MADT_TYPE_LAPIC		  0
-#define MADT_TYPE_X2APIC	  9
-#define FADT_FLAGS_OFFSET	  112
-#define FADT_FORCE_APIC_PHYS_DEST (1u << 19)
+#define MAX_TABLES		   64
+#define MADT_BODY_OFFSET	   44 /* header, LAPIC address, flags */
+#define MADT_TYPE_LAPIC		   0
+#define MADT_TYPE_X2APIC	   9
+#define FADT_FLAGS_OFFSET	   112
+#define FADT_FORCE_APIC_PHYS_DEST  (1u << 19)
 #define FADT_MIN_REVISION_FOR_FLAG 3
 
 struct table_writer {
@@ -40,7 +40,8 @@ static int build_madt(struct table_writer *w, const struct acpi_sdt_header *host
 	memcpy(madt, src, MADT_BODY_OFFSET);
 	size_t len = MADT_BODY_OFFSET;
 	for (size_t i = 0; i < cpus->count; i++) {
-		uint8_t entry[8] = { MADT_TYPE_LAPIC, 8, (uint8_t)i, (uint8_t)cpus->apic_ids[i], 1 };
+		uint8_t entry[8] = { MADT_TYPE_LAPIC, 8, (uint8_t)i, (uint8_t)cpus->apic_ids[i],
+				     1 };
 		memcpy(madt + len, entry, sizeof(entry));
 		len += sizeof(entry);
 	}

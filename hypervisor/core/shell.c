@@ -67,10 +67,15 @@ static void cmd_reset(struct vm *vm)
 	report(vm, "reset", vm_reset(vm, "reset command"));
 }
 
-static void cmd_console(struct vm *vm)
+void shell_focus_vm(struct vm *vm)
 {
 	input_vm = vm;
 	printf("cairn: console input goes to vm %s; Ctrl-] returns to the shell\n", vm->name);
+}
+
+static void cmd_console(struct vm *vm)
+{
+	shell_focus_vm(vm);
 }
 
 static const struct shell_command {

@@ -12,6 +12,8 @@ bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size)
 	size_t key_len = strlen(key);
 	const char *p = cmdline;
 
+	if (size == 0)
+		return false;
 	while (*p) {
 		while (is_space(*p))
 			p++;

@@ -51,8 +51,10 @@ int elf64_parse(const void *image, uint64_t size, uint64_t *entry, struct elf64_
 		memcpy(&ph, (const uint8_t *)image + h->phoff + i * sizeof(ph), sizeof(ph));
 		if (ph.type != PT_LOAD || ph.memsz == 0)
 			continue;
-		if (!within(ph.offset, ph.filesz, size) || ph.filesz > ph.memsz)
+		if (!within(ph.offset, ph.filesz, size))
 			return reject(why, "a segment lies outside the file");
+		if (ph.filesz > ph.memsz)
+			return reject(why, "a segment has more file bytes than memory bytes");
 		if (*nsegs == max)
 			return reject(why, "too many segments");
 		segs[(*nsegs)++] =

@@ -218,7 +218,8 @@ size_t page_alloc_free_count(struct page_alloc *pa)
 
 bool page_alloc_next_free_run(struct page_alloc *pa, uint64_t from, uint64_t *start, uint64_t *end)
 {
-	size_t page = from <= pa->base ? 0 : (size_t)((from - pa->base + PAGE_SIZE - 1) / PAGE_SIZE);
+	size_t page =
+		from <= pa->base ? 0 : (size_t)((from - pa->base + PAGE_SIZE - 1) / PAGE_SIZE);
 	bool found = false;
 
 	spin_lock(&pa->lock);

@@ -143,7 +143,7 @@ TEST(rip_relative)
 
 TEST(byte_registers)
 {
-	struct mmio_insn ah = W(6, 1, 0), bh = R(2, 1, 3);
+	struct mmio_insn ah = W(6, 1, 4), bh = R(2, 1, 7);
 
 	ah.high_byte = bh.high_byte = true;
 	EXPECT_DECODE(64, ah, 0x88, 0x25, 0x00, 0x10, 0x00, 0x00); /* mov %ah,0x1000(%rip) */
@@ -156,7 +156,7 @@ TEST(byte_registers)
 	EXPECT_DECODE(64, W(3, 1, 0), 0x66, 0x88, 0x02);
 	EXPECT_DECODE(64, W(3, 1, 0), 0x48, 0x88, 0x02);
 	/* mov (%ecx),%ch in 32-bit mode */
-	bh = R(2, 1, 1);
+	bh = R(2, 1, 5);
 	bh.high_byte = true;
 	EXPECT_DECODE(32, bh, 0x8a, 0x29);
 }
@@ -388,25 +388,49 @@ TEST(values_written)
 	EXPECT_EQ(mmio_write_value(&insn, reg), 0xfffffffe);
 }
 
-/* The way the fault handler uses the decoder: decode, then apply to the guest's registers. */
+/* Runs insn against a register file the way the fault handler does; returns the value written. */
+static uint64_t apply(const struct mmio_insn *insn, uint64_t *regs, uint64_t value_read)
+{
+	/* AH, CH, DH, BH (4-7 with high_byte) live in registers 0-3. */
+	uint64_t *gpr = &regs[insn->high_byte ? insn->reg - 4 : insn->reg];
+
+	if (insn->dir == MMIO_WRITE)
+		return mmio_write_value(insn, insn->has_imm ? 0 : *gpr);
+	*gpr = mmio_merge_read(insn, *gpr, value_read);
+	return 0;
+}
+
 TEST(decode_then_apply)
 {
+	uint64_t regs[16];
 	struct mmio_insn insn;
 	const char *why;
+	unsigned int i;
 
+	for (i = 0; i < 16; i++)
+		regs[i] = 0xaaaaaaaaaaaaaa00ULL | i;
 	/* mov (%rbx),%bh: the byte lands in bits 15:8 of RBX */
 	ASSERT_EQ(mmio_decode(BYTES(0x8a, 0x3b), 64, &insn, &why), 0);
-	EXPECT_EQ(mmio_merge_read(&insn, 0xaaaaaaaaaaaaaaaaULL, 0x5d), 0xaaaaaaaaaaaa5daaULL);
+	apply(&insn, regs, 0x5d);
+	EXPECT_EQ(regs[3], 0xaaaaaaaaaaaa5d03ULL);
+	EXPECT_EQ(regs[7], 0xaaaaaaaaaaaaaa07ULL);
 	/* mov (%rdi),%eax: RAX's upper half is cleared */
 	ASSERT_EQ(mmio_decode(BYTES(0x8b, 0x07), 64, &insn, &why), 0);
-	EXPECT_EQ(mmio_merge_read(&insn, 0xaaaaaaaaaaaaaaaaULL, 0xfee00000), 0xfee00000);
-	/* mov %ah,0x1000(%rip): writes bits 15:8 of RAX */
-	ASSERT_EQ(mmio_decode(BYTES(0x88, 0x25, 0x00, 0x10, 0x00, 0x00), 64, &insn, &why), 0);
-	EXPECT_EQ(mmio_write_value(&insn, 0x1234), 0x12);
+	apply(&insn, regs, 0xfee00000);
+	EXPECT_EQ(regs[0], 0xfee00000);
+	/* mov %ch,0x1000(%rip): writes bits 15:8 of RCX */
+	regs[1] = 0x1234;
+	ASSERT_EQ(mmio_decode(BYTES(0x88, 0x2d, 0x00, 0x10, 0x00, 0x00), 64, &insn, &why), 0);
+	EXPECT_EQ(apply(&insn, regs, 0), 0x12);
+	/* mov %bpl,(%rax): with REX, 5 is BPL, the low byte of RBP */
+	ASSERT_EQ(mmio_decode(BYTES(0x40, 0x88, 0x28), 64, &insn, &why), 0);
+	EXPECT_EQ(apply(&insn, regs, 0), 0x05);
 	/* movw $0x8001,(%rax): the immediate, not the register */
 	ASSERT_EQ(mmio_decode(BYTES(0x66, 0xc7, 0x00, 0x01, 0x80), 64, &insn, &why), 0);
-	EXPECT_EQ(mmio_write_value(&insn, 0x1234), 0x8001);
+	EXPECT_EQ(apply(&insn, regs, 0), 0x8001);
 	/* movzwl 0x10(%rdx),%eax */
+	regs[0] = ~0ULL;
 	ASSERT_EQ(mmio_decode(BYTES(0x0f, 0xb7, 0x42, 0x10), 64, &insn, &why), 0);
-	EXPECT_EQ(mmio_merge_read(&insn, ~0ULL, 0xabcd), 0xabcd);
+	apply(&insn, regs, 0xffffabcd);
+	EXPECT_EQ(regs[0], 0xabcd);
 }

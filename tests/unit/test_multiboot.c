@@ -459,8 +459,8 @@ TEST(mb2_cmdline_is_bounded_by_its_tag)
 	EXPECT_STREQ(bi.cmdline, "abc");
 }
 
-/* BUG (reported, not fixed): module strings are read up to a NUL, past the end of their tag. */
-TEST(bug_mb2_module_string_is_not_bounded_by_its_tag)
+/* Regression (fixed): module strings are read up to a NUL, past the end of their tag. */
+TEST(mb2_module_string_is_bounded_by_its_tag)
 {
 	mb2_begin(&mb);
 	mb2_mmap(&mb, 1, 24);
@@ -474,10 +474,10 @@ TEST(bug_mb2_module_string_is_not_bounded_by_its_tag)
 }
 
 /*
- * BUG (reported, not fixed): multiboot2_mmap() reads entry_size before checking that the tag has
+ * Regression (fixed): multiboot2_mmap() reads entry_size before checking that the tag has
  * room for it; an 8-byte mmap tag at the very end of the information is read 4 bytes past it.
  */
-TEST(bug_mb2_short_mmap_tag_is_read_past_its_end)
+TEST(mb2_short_mmap_tag_is_rejected_without_overread)
 {
 	mb2_begin(&mb);
 	mb2_tag(&mb, MB2_MMAP, "", 0);
@@ -495,10 +495,10 @@ static void hung(int sig)
 }
 
 /*
- * BUG (reported, not fixed): off + tag->size is computed in 32 bits, so a huge tag size wraps past
+ * Regression (fixed): off + tag->size is computed in 32 bits, so a huge tag size wraps past
  * the total_size check; ALIGN_UP(size, 8) then wraps to 0 and the parser never moves on.
  */
-TEST(bug_mb2_huge_tag_size_wraps_the_bounds_check)
+TEST(mb2_huge_tag_size_is_rejected)
 {
 	mb2_begin(&mb);
 	mb2_mmap(&mb, 1, 24);
@@ -549,10 +549,10 @@ TEST(module_find_needs_the_whole_name)
 }
 
 /*
- * BUG (reported, not fixed): copy_string() takes a NULL string as empty but still hands NULL to
+ * Regression (fixed): copy_string() takes a NULL string as empty but still hands NULL to
  * memcpy() (with length 0), which is undefined behaviour; UBSan stops the test there.
  */
-TEST(bug_mb1_module_without_cmdline_passes_null_to_memcpy)
+TEST(mb1_module_without_cmdline_is_empty)
 {
 	struct mb1_module mod = { 0x1000, 0x2000, 0, 0 };
 	struct mb1_info *info = mb1_info_at(mb1_with_mmap(1));

@@ -29,11 +29,11 @@
 #define BP_E820_ENTRIES	     0x1E8
 #define BP_E820_TABLE	     0x2D0
 
-#define BOOT_FLAG	0xAA55
-#define HDRS_MAGIC	0x53726448 /* "HdrS" */
-#define XLF_KERNEL_64	(1u << 0)
-#define LOADER_UNKNOWN	0xFF
-#define MIN_PROTOCOL	0x020C
+#define BOOT_FLAG      0xAA55
+#define HDRS_MAGIC     0x53726448 /* "HdrS" */
+#define XLF_KERNEL_64  (1u << 0)
+#define LOADER_UNKNOWN 0xFF
+#define MIN_PROTOCOL   0x020C
 
 static uint32_t rd32(const uint8_t *p, size_t off)
 {

@@ -136,13 +136,13 @@ static bool decode_modrm(struct mmio_cursor *c, const struct mmio_prefixes *p, u
 	return true;
 }
 
-/* Without REX, byte registers 4-7 are AH, CH, DH, BH: bits 15:8 of registers 0-3. */
+/* Without REX, byte registers 4-7 are AH, CH, DH, BH (bits 15:8 of 0-3), not SPL...DIL. */
 static void set_byte_register(struct mmio_insn *insn, const struct mmio_prefixes *p,
 			      uint8_t reg_field)
 {
 	insn->size = 1;
 	insn->high_byte = !p->rex && reg_field >= 4 && reg_field < 8;
-	insn->reg = insn->high_byte ? reg_field - 4 : reg_field;
+	insn->reg = reg_field;
 }
 
 /* 88, 89, 8A, 8B: MOV between memory and a register. */

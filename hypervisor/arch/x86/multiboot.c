@@ -54,7 +54,8 @@ static void copy_string(char *dst, size_t size, const char *src)
 {
 	size_t n = src ? strnlen(src, size - 1) : 0;
 
-	memcpy(dst, src, n);
+	if (n)
+		memcpy(dst, src, n);
 	dst[n] = '\0';
 }
 
@@ -71,7 +72,7 @@ static void add_region(struct boot_info *bi, uint64_t base, uint64_t len, uint32
 }
 
 static void add_module(struct boot_info *bi, uint64_t start, uint64_t end, const char *cmdline,
-		       size_t *dropped)
+		       size_t cmdline_max, size_t *dropped)
 {
 	if (bi->nmodules == BOOT_MAX_MODULES) {
 		(*dropped)++;
@@ -80,7 +81,7 @@ static void add_module(struct boot_info *bi, uint64_t start, uint64_t end, const
 	struct boot_module *m = &bi->modules[bi->nmodules++];
 	m->start = start;
 	m->end = end;
-	copy_string(m->cmdline, sizeof(m->cmdline), cmdline);
+	copy_string(m->cmdline, MIN(sizeof(m->cmdline), cmdline_max + 1), cmdline);
 }
 
 static int multiboot1_parse(const struct mb1_info *mb, struct boot_info *bi, size_t *dropped)
@@ -107,7 +108,7 @@ static int multiboot1_parse(const struct mb1_info *mb, struct boot_info *bi, siz
 		const struct mb1_module *mods = phys_ptr(mb->mods_addr);
 		for (uint32_t i = 0; i < mb->mods_count; i++)
 			add_module(bi, mods[i].start, mods[i].end, phys_ptr(mods[i].cmdline),
-				   dropped);
+				   BOOT_MODULE_CMDLINE_LEN, dropped);
 	}
 	return 0;
 }
@@ -115,9 +116,11 @@ static int multiboot1_parse(const struct mb1_info *mb, struct boot_info *bi, siz
 static int multiboot2_mmap(const struct mb2_tag *tag, struct boot_info *bi, size_t *dropped)
 {
 	const uint8_t *p = (const uint8_t *)tag;
-	uint32_t entry_size = *(const uint32_t *)(p + 8);
 
-	if (entry_size < 24 || tag->size < 16)
+	if (tag->size < 16)
+		return -EINVAL;
+	uint32_t entry_size = *(const uint32_t *)(p + 8);
+	if (entry_size < 24)
 		return -EINVAL;
 	for (uint32_t off = 16; off + entry_size <= tag->size; off += entry_size) {
 		const uint64_t *e = (const uint64_t *)(p + off);
@@ -141,8 +144,9 @@ static int multiboot2_tag(const struct mb2_tag *tag, struct boot_info *bi, size_
 	case MB2_TAG_MODULE:
 		if (body_len < 8)
 			return -EINVAL;
+		/* The string is bounded by its tag, terminated or not. */
 		add_module(bi, ((const uint32_t *)body)[0], ((const uint32_t *)body)[1], body + 8,
-			   dropped);
+			   body_len - 8, dropped);
 		return 0;
 	case MB2_TAG_MMAP:
 		return multiboot2_mmap(tag, bi, dropped);
@@ -170,7 +174,7 @@ static int multiboot2_parse(const uint8_t *info, struct boot_info *bi, size_t *d
 		const struct mb2_tag *tag = (const struct mb2_tag *)(info + off);
 		if (tag->type == MB2_TAG_END)
 			break;
-		if (tag->size < sizeof(*tag) || off + tag->size > total)
+		if (tag->size < sizeof(*tag) || (uint64_t)off + tag->size > total)
 			return -EINVAL;
 		int err = multiboot2_tag(tag, bi, dropped);
 		if (err)

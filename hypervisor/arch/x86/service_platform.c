@@ -15,11 +15,11 @@
 #include "x86/port_guard.h"
 #include "x86/service_platform.h"
 
-#define HYPERVISOR_KEEP	 (64 * MiB) /* free RAM the hypervisor keeps for itself */
-#define LOW_MEMORY_END	 (1 * MiB)
-#define MAPPED_MIN_TOP	 (64 * GiB) /* MMIO of the machine lives below this (and 64-bit BARs) */
-#define KERNEL_MIN_LOAD	 (16 * MiB)
-#define UART_IRQ_PIN	 4
+#define HYPERVISOR_KEEP (64 * MiB) /* free RAM the hypervisor keeps for itself */
+#define LOW_MEMORY_END	(1 * MiB)
+#define MAPPED_MIN_TOP	(64 * GiB) /* MMIO of the machine lives below this (and 64-bit BARs) */
+#define KERNEL_MIN_LOAD (16 * MiB)
+#define UART_IRQ_PIN	4
 
 /* The boot area: pages the hypervisor writes for Linux, identity-mapped, reserved in e820. */
 enum {
@@ -81,7 +81,8 @@ static int map_machine(struct vm *vm, const struct boot_info *bi, const struct s
 			err = virt_vm_unmap(vm, start, end - start);
 	}
 	for (size_t i = 0; !err && i < vm->nram; i++)
-		err = virt_vm_map(vm, vm->ram[i].base, vm->ram[i].base, vm->ram[i].size, VIRT_MEM_RWX);
+		err = virt_vm_map(vm, vm->ram[i].base, vm->ram[i].base, vm->ram[i].size,
+				  VIRT_MEM_RWX);
 	if (!err && sb->initrd) {
 		uint64_t start = ALIGN_DOWN(sb->initrd->start, PAGE_SIZE);
 		err = virt_vm_map(vm, start, start, ALIGN_UP(sb->initrd->end, PAGE_SIZE) - start,
@@ -118,7 +119,8 @@ static void build_e820(struct vm *vm, const struct boot_info *bi, struct service
 	for (size_t i = 0; i < bi->nregions; i++) {
 		const struct boot_mem_region *r = &bi->regions[i];
 		if (r->base < LOW_MEMORY_END)
-			e820_add(sb, r->base, MIN(r->base + r->len, LOW_MEMORY_END) - r->base, r->type);
+			e820_add(sb, r->base, MIN(r->base + r->len, LOW_MEMORY_END) - r->base,
+				 r->type);
 		else if (r->type != BOOT_MEM_USABLE)
 			e820_add(sb, r->base, r->len, r->type);
 	}
@@ -126,7 +128,8 @@ static void build_e820(struct vm *vm, const struct boot_info *bi, struct service
 		e820_add(sb, vm->ram[i].base, vm->ram[i].size, E820_RAM);
 	if (sb->initrd)
 		e820_add(sb, ALIGN_DOWN(sb->initrd->start, PAGE_SIZE),
-			 ALIGN_UP(sb->initrd->end, PAGE_SIZE) - ALIGN_DOWN(sb->initrd->start, PAGE_SIZE),
+			 ALIGN_UP(sb->initrd->end, PAGE_SIZE) -
+				 ALIGN_DOWN(sb->initrd->start, PAGE_SIZE),
 			 E820_RAM);
 	e820_add(sb, sb->area, AREA_ACPI, E820_RESERVED);
 	e820_add(sb, sb->area + AREA_ACPI, ACPI_VM_TABLES_SIZE, E820_ACPI);

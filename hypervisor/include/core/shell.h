@@ -4,6 +4,10 @@
 
 #define SHELL_RETURN_KEY 0x1D /* Ctrl-]: input goes back from a VM to the shell */
 
+/* Sends console input to vm's vUART (the Service VM gets it from boot on). */
+struct vm;
+void shell_focus_vm(struct vm *vm);
+
 /* One byte typed on the console. */
 void shell_input(int c);
 

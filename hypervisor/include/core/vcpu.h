@@ -31,10 +31,10 @@ struct vcpu {
 	struct vcpu_regs regs;
 	struct virt_vcpu *virt; /* vendor private (SVM: the VMCB) */
 	uint64_t exits[EXIT_REASON_COUNT];
-	bool wait_for_sipi;		/* after INIT: only a STARTUP IPI starts it */
+	bool wait_for_sipi; /* after INIT: only a STARTUP IPI starts it */
 	volatile uint8_t sipi_vector;
-	uint32_t icr_high;		/* the destination the guest last wrote to ICR[63:32] */
-	char fault[160]; /* set by an exit handler that stops the VM */
+	uint32_t icr_high; /* the destination the guest last wrote to ICR[63:32] */
+	char fault[160];   /* set by an exit handler that stops the VM */
 };
 
 /*

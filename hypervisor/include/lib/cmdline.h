@@ -6,7 +6,7 @@
 
 /*
  * Copies the value of the first `key=value` word (or "" for a bare `key`) into value (size bytes,
- * truncated, NUL-terminated). Returns true when the key is present.
+ * truncated, NUL-terminated). Returns true when the key is present; false for size 0.
  */
 bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size);
 

@@ -13,10 +13,10 @@
 #define E820_NVS      4
 
 struct linux_image_info {
-	uint64_t kernel_offset;	  /* protected-mode kernel: file offset (setup_sects + 1) * 512 */
-	uint64_t kernel_size;	  /* its size in the file */
-	uint64_t pref_address;	  /* where it prefers to run */
-	uint64_t init_size;	  /* bytes it needs from its load address while decompressing */
+	uint64_t kernel_offset; /* protected-mode kernel: file offset (setup_sects + 1) * 512 */
+	uint64_t kernel_size;	/* its size in the file */
+	uint64_t pref_address;	/* where it prefers to run */
+	uint64_t init_size;	/* bytes it needs from its load address while decompressing */
 	uint32_t kernel_alignment;
 	uint32_t cmdline_size;	  /* longest command line, NUL excluded */
 	uint32_t initrd_addr_max; /* last byte an initrd may occupy (below 4 GiB) */

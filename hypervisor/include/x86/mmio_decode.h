@@ -19,8 +19,8 @@ struct mmio_insn {
 	bool has_imm; /* a write of imm (C6/C7), not of a register */
 	uint64_t imm; /* already sign-extended and truncated to size */
 	/*
-	 * GPR written from or read into, 0 RAX ... 15 R15. With high_byte, reg is 0-3 and the access
-	 * uses bits 15:8 of it (AH, CH, DH, BH).
+	 * GPR written from or read into, 0 RAX ... 15 R15. With high_byte, reg is 4-7 as encoded
+	 * (AH, CH, DH, BH): the access uses bits 15:8 of GPR reg - 4.
 	 */
 	uint8_t reg;
 	bool high_byte;

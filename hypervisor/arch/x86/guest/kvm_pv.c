@@ -6,18 +6,18 @@
 #include "x86/lapic_pt.h"
 #include "x86/tsc.h"
 
-#define KVM_FEATURE_CLOCKSOURCE2	  (1u << 3)
-#define KVM_FEATURE_NOP_IO_DELAY	  (1u << 1)
-#define KVM_FEATURE_PV_SEND_IPI		  (1u << 11)
+#define KVM_FEATURE_CLOCKSOURCE2	   (1u << 3)
+#define KVM_FEATURE_NOP_IO_DELAY	   (1u << 1)
+#define KVM_FEATURE_PV_SEND_IPI		   (1u << 11)
 #define KVM_FEATURE_CLOCKSOURCE_STABLE_BIT (1u << 24)
-#define KVM_HINTS_REALTIME		  (1u << 0)
-#define MSR_KVM_WALL_CLOCK_NEW		  0x4B564D00
-#define MSR_KVM_SYSTEM_TIME_NEW		  0x4B564D01
-#define KVM_HC_SEND_IPI			  10
-#define KVM_ENOSYS			  1000
-#define KVM_EINVAL			  22
-#define PVCLOCK_TSC_STABLE_BIT		  (1u << 0)
-#define NSEC_PER_SEC			  1000000000ull
+#define KVM_HINTS_REALTIME		   (1u << 0)
+#define MSR_KVM_WALL_CLOCK_NEW		   0x4B564D00
+#define MSR_KVM_SYSTEM_TIME_NEW		   0x4B564D01
+#define KVM_HC_SEND_IPI			   10
+#define KVM_ENOSYS			   1000
+#define KVM_EINVAL			   22
+#define PVCLOCK_TSC_STABLE_BIT		   (1u << 0)
+#define NSEC_PER_SEC			   1000000000ull
 
 struct pvclock_vcpu_time_info {
 	uint32_t version;
@@ -106,7 +106,8 @@ static int write_wall_clock(struct vcpu *vcpu, uint64_t gpa)
 
 bool kvm_pv_msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *value, bool *ok)
 {
-	if (!kvm_pv_enabled(vcpu) || (msr != MSR_KVM_WALL_CLOCK_NEW && msr != MSR_KVM_SYSTEM_TIME_NEW))
+	if (!kvm_pv_enabled(vcpu) ||
+	    (msr != MSR_KVM_WALL_CLOCK_NEW && msr != MSR_KVM_SYSTEM_TIME_NEW))
 		return false;
 	*value = 0;
 	*ok = true;
@@ -132,8 +133,7 @@ bool kvm_pv_msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t value, bool *ok)
 }
 
 /* KVM_HC_SEND_IPI: a0/a1 = 128-bit destination bitmap, a2 = APIC ID of bit 0, a3 = ICR low. */
-static int64_t kvm_send_ipi(struct vcpu *vcpu, uint64_t lo, uint64_t hi, uint64_t min,
-			    uint64_t icr)
+static int64_t kvm_send_ipi(struct vcpu *vcpu, uint64_t lo, uint64_t hi, uint64_t min, uint64_t icr)
 {
 	int64_t delivered = 0;
 

@@ -12,7 +12,7 @@
 static uint64_t *gpr(struct vcpu *vcpu, unsigned n)
 {
 	struct vcpu_regs *r = &vcpu->regs;
-	uint64_t *const map[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL,	&r->rbp,
+	uint64_t *const map[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL,	 &r->rbp,
 				    &r->rsi, &r->rdi, &r->r8,  &r->r9,	&r->r10, &r->r11,
 				    &r->r12, &r->r13, &r->r14, &r->r15 };
 	return map[n & 15];
@@ -51,14 +51,17 @@ int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct 
 	size_t len = fetch_insn(vcpu, bytes);
 
 	if (mmio_decode(bytes, len, cpu_mode(vcpu), &insn, &why))
-		return vcpu_fault(vcpu, "cannot emulate the access to 0x%lx: %s", exit->mem.gpa, why);
+		return vcpu_fault(vcpu, "cannot emulate the access to 0x%lx: %s", exit->mem.gpa,
+				  why);
 	if ((insn.dir == MMIO_WRITE) != exit->mem.write)
-		return vcpu_fault(vcpu, "access to 0x%lx: decoded direction disagrees with the fault",
+		return vcpu_fault(vcpu,
+				  "access to 0x%lx: decoded direction disagrees with the fault",
 				  exit->mem.gpa);
 	/* AH, CH, DH, BH (numbers 4-7 without REX) are bits 15:8 of RAX, RCX, RDX, RBX. */
 	unsigned reg = insn.high_byte ? insn.reg - 4u : insn.reg;
 	if (!insn.has_imm && reg == REG_RSP)
-		return vcpu_fault(vcpu, "access to 0x%lx through RSP is not emulated", exit->mem.gpa);
+		return vcpu_fault(vcpu, "access to 0x%lx through RSP is not emulated",
+				  exit->mem.gpa);
 
 	uint64_t offset = exit->mem.gpa - h->gpa, value = 0;
 	int err;

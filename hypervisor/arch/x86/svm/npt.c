@@ -71,9 +71,10 @@ static void free_subtree(struct npt *npt, uint64_t table_pa, int level)
 {
 	uint64_t *t = table_at(npt, table_pa);
 
+	/* An entry of this table that is not a leaf points to a table one level down. */
 	if (level > 0)
 		for (int i = 0; i < 512; i++)
-			if ((t[i] & PTE_P) && !is_leaf(t[i], level - 1))
+			if ((t[i] & PTE_P) && !is_leaf(t[i], level))
 				free_subtree(npt, t[i] & PTE_ADDR, level - 1);
 	npt->ops->free_page(npt->ops->ctx, table_pa);
 }
