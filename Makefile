@@ -5,7 +5,7 @@ BUILD     ?= build
 CC        := gcc
 HOST_CC   := gcc
 QEMU      ?= qemu-system-x86_64
-SCENARIO  ?= partitions
+SCENARIO  ?= service
 Q         := @
 
 CONFIGS   ?= configs

@@ -14,6 +14,6 @@ disk="$build/images/test-disk.img"
 args=(-accel tcg -machine q35 -cpu qemu64,+svm,+npt $(python3 tools/scenario.py qemu-args "$scenario")
 	-nographic -no-reboot -kernel "$build/scenarios/$name/cairn.elf")
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
-[ -f "$disk" ] && args+=(-drive "file=$disk,if=virtio,format=raw")
+[ -f "$disk" ] && args+=(-drive "file=$disk,if=virtio,format=raw,readonly=on")
 echo "run-scenario: qemu-system-x86_64 ${args[*]} $*   (quit: Ctrl-A x)"
 exec qemu-system-x86_64 "${args[@]}" "$@"

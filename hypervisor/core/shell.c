@@ -73,6 +73,14 @@ void shell_focus_vm(struct vm *vm)
 	printf("cairn: console input goes to vm %s; Ctrl-] returns to the shell\n", vm->name);
 }
 
+void shell_forget_vm(struct vm *vm)
+{
+	if (input_vm != vm)
+		return;
+	input_vm = NULL;
+	printf("cairn: console input back to the hypervisor shell (vm %s stopped)\n", vm->name);
+}
+
 static void cmd_console(struct vm *vm)
 {
 	shell_focus_vm(vm);

@@ -2,6 +2,7 @@
 #include "core/console.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
+#include "core/shell.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
 #include "lib/errno.h"
@@ -113,10 +114,10 @@ void vcpu_stopped(struct vcpu *vcpu)
 		vm->state = VM_STOPPED;
 		printf("cairn: vm %s stopped\n", vm->name);
 		vm_print_exit_stats(vm);
-	} else {
-		all_stopped = false;
 	}
 	spin_unlock(&vm->lock);
+	if (all_stopped)
+		shell_forget_vm(vm);
 }
 
 void vcpu_reset(struct vcpu *vcpu)

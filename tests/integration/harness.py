@@ -147,6 +147,9 @@ def boot_scenario(scenario, name=None, **kwargs):
     extra = list(kwargs.pop("extra", ()))
     if modules:
         extra += ["-initrd", ",".join(modules)]
+    disk = os.path.join(BUILD, "images", "test-disk.img")
+    if os.path.exists(disk):  # read-only: several machines may share it
+        extra += ["-drive", f"file={disk},if=virtio,format=raw,readonly=on"]
     return boot(name or scenario, smp=smp, mem=mem,
                 kernel=os.path.join(BUILD, "scenarios", scenario, "cairn.elf"),
                 extra=extra, **kwargs)

@@ -7,6 +7,8 @@
 /* Sends console input to vm's vUART (the Service VM gets it from boot on). */
 struct vm;
 void shell_focus_vm(struct vm *vm);
+/* vm stopped: if it had the console input, the shell takes it back. */
+void shell_forget_vm(struct vm *vm);
 
 /* One byte typed on the console. */
 void shell_input(int c);

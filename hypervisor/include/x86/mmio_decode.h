@@ -1,4 +1,4 @@
-/* Decoding the MOV instruction behind a nested page fault on an emulated MMIO page (no decode assists). */
+/* Decoding the MOV behind a nested page fault on an emulated MMIO page (no decode assists). */
 #ifndef CAIRN_X86_MMIO_DECODE_H
 #define CAIRN_X86_MMIO_DECODE_H
 
@@ -38,12 +38,16 @@ int mmio_decode(const uint8_t *bytes, size_t len, int mode, struct mmio_insn *ou
 		const char **why);
 
 /*
- * The new value of the 64-bit register insn->reg after a decoded read of value (size bytes),
- * given its old value: 8/16-bit writes merge, 32-bit writes zero-extend, MOVZX widens first.
+ * The new value of the 64-bit destination register (reg, or reg - 4 with high_byte) after a
+ * decoded read of value (size bytes), given its old value: 8/16-bit writes merge, 32-bit writes
+ * zero-extend, MOVZX widens first. Returns old_reg unchanged for a write.
  */
 uint64_t mmio_merge_read(const struct mmio_insn *insn, uint64_t old_reg, uint64_t value);
 
-/* The size bytes a decoded write stores, given the value of the 64-bit register insn->reg. */
+/*
+ * The size bytes a decoded write stores: the immediate, or from reg_value, the 64-bit value of
+ * the source register (reg, or reg - 4 with high_byte).
+ */
 uint64_t mmio_write_value(const struct mmio_insn *insn, uint64_t reg_value);
 
 #endif

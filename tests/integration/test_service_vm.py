@@ -1,0 +1,71 @@
+"""Service VM tests: a stock Debian kernel boots under Cairn beside a heartbeat partition."""
+import re
+
+from harness import boot_scenario, check, test
+
+LINUX_BOOT = 180  # seconds: a stock kernel reaches init in ~10-40 s under TCG on this machine
+SVM_PCPUS = 3
+
+
+def heartbeat_after(machine, marker, more=3, timeout=30):
+    """The heartbeat counter keeps rising after the text `marker` appeared."""
+    start = machine.text().index(marker)
+    m = machine.wait_for(r"\[heartbeat\] heartbeat heartbeat (\d+)$", timeout, since=start)
+    first = int(m.group(1))
+    machine.wait_for(rf"\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=start)
+
+
+@test("Service VM: stock Debian kernel reaches init with all its pCPUs, kvm-clock and the disk")
+def service_vm_boots():
+    m = boot_scenario("service", name="service-vm")
+    m.wait_for(r"cairn: vm service: Service VM on 3 pCPUs", 60)
+    m.wait_for(r"^cairn-svm: init started", LINUX_BOOT)
+    nproc = int(m.wait_for(r"^cairn-svm: nproc (\d+)", 30).group(1))
+    check(nproc == SVM_PCPUS, f"nproc {nproc}, the Service VM has {SVM_PCPUS} pCPUs")
+    m.wait_for(r"^cairn-svm: clocksource kvm-clock$", 10)
+    m.wait_for(r"^cairn-svm: vda CAIRN-TEST-DISK!$", 60)
+    m.wait_for(r"^cairn-svm: dmesg calibration ok$", 30)
+    m.wait_for(r"^cairn-svm: ready$", 30)
+    # The partition ran all along on its own pCPU, and still does.
+    m.wait_for(r"\[heartbeat\] heartbeat heartbeat: vCPU 0 on APIC ID 3$", 5)
+    heartbeat_after(m, "cairn-svm: ready")
+    check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")
+
+
+@test("Service VM: its shell answers typed commands on the console")
+def service_vm_shell():
+    m = boot_scenario("service", name="service-vm-shell")
+    m.wait_for(r"^cairn-svm: ready$", LINUX_BOOT)
+    m.wait_for(r"/ # ", 30)
+    m.send("echo typed-$((6*7))\r")
+    m.wait_for(r"^typed-42\s*$", 30)
+    m.send("\x1d")
+    m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
+    m.command("vms", r"cairn: vm 0 service: running")
+
+
+@test("Service VM crash (sysrq c): stopped alone, the partition's heartbeat goes on")
+def service_vm_crash():
+    m = boot_scenario("test-service-crash")
+    m.wait_for(r"^cairn-svm: ready$", LINUX_BOOT)
+    m.wait_for(r"cairn: vm service fault: triple-fault", 60)
+    m.wait_for(r"cairn: vm service stopped", 10)
+    m.wait_for(r"cairn: exits of vm service: total \d+", 10)
+    heartbeat_after(m, "cairn: vm service stopped", more=5)
+    m.command("vms", r"cairn: vm 0 service: stopped")
+
+
+@test("Service VM with maxcpus=1 boots; IPIs it aims at the partition's pCPU are dropped")
+def service_vm_maxcpus_and_ipi_filter():
+    m = boot_scenario("test-service-maxcpus")
+    nproc = int(m.wait_for(r"^cairn-svm: nproc (\d+)", LINUX_BOOT).group(1))
+    check(nproc == 1, f"nproc {nproc} with maxcpus=1")
+    m.wait_for(r"^cairn-svm: ready$", 60)
+    m.wait_for(r"cairn: vm service: IPI 0x40f0 to APIC ID 3 is outside the VM: dropped", 30)
+    m.wait_for(r"cairn: vm service: IPI 0x4500 to APIC ID 3 is outside the VM: dropped", 10)
+    m.wait_for(r"^cairn-svm: icr pokes done", 10)
+    heartbeat_after(m, "cairn-svm: icr pokes done")
+    m.send("\x1d")
+    stats = m.command("stats service", r"cairn: exits of vm service: [^\n]*\n")
+    check(re.search(r"\(ipis-dropped 2\)", stats.group(0)), f"dropped IPIs not counted: {stats}")
+    check("vm service fault" not in m.text(), "the Service VM was stopped")
