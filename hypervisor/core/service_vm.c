@@ -50,6 +50,7 @@ void service_vm_start(const struct boot_info *bi)
 		vm->config = c;
 		vm->name = c->name;
 		vm->trap_hlt = false; /* Linux idles in HLT and its own interrupts wake it */
+		vm->owns_ports = true;
 		int err = virt_vm_init(vm);
 		if (!err)
 			err = service_vcpus(vm);

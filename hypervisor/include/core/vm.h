@@ -70,6 +70,7 @@ struct vm {
 	struct ram_range ram[MAX_RAM_RANGES];
 	uint64_t ipis_dropped; /* IPIs aimed outside the VM */
 	struct vuart vuart;
+	bool owns_ports; /* a trapped port access no device claims goes to the hardware */
 	bool trap_hlt;		    /* HLT exits (small guests) or halts in the guest (Linux) */
 	uint64_t watchdog_deadline; /* TSC; 0 when the watchdog is not armed */
 	uint32_t resets;

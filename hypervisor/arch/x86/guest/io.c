@@ -2,6 +2,7 @@
 #include "core/exit_handlers.h"
 #include "core/virt.h"
 #include "core/vm.h"
+#include "x86/cpu.h"
 
 static uint64_t merge_in_value(uint64_t rax, uint32_t value, uint8_t size)
 {
@@ -15,6 +16,23 @@ static uint64_t merge_in_value(uint64_t rax, uint32_t value, uint8_t size)
 	}
 }
 
+/*
+ * A port the VM owns but that exited because the access overlaps a trapped neighbour (a dword
+ * at 0xCF8 covers the reset register 0xCF9): done on the hardware, as if never trapped.
+ */
+static uint32_t hardware_io(uint16_t port, uint8_t size, bool in, uint32_t value)
+{
+	if (in)
+		return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+	if (size == 1)
+		outb(port, (uint8_t)value);
+	else if (size == 2)
+		outw(port, (uint16_t)value);
+	else
+		outl(port, value);
+	return 0;
+}
+
 int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	struct vm *vm = vcpu->vm;
@@ -26,7 +44,12 @@ int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 		return vcpu_fault(vcpu, "string port I/O (INS/OUTS) on port 0x%x is not emulated",
 				  exit->io.port);
 	h = vm_find_io_handler(vm, exit->io.port, size);
-	if (exit->io.in) {
+	if (!h && vm->owns_ports) {
+		uint32_t value = hardware_io(exit->io.port, size, exit->io.in,
+					     (uint32_t)vcpu->regs.rax & mask);
+		if (exit->io.in)
+			vcpu->regs.rax = merge_in_value(vcpu->regs.rax, value & mask, size);
+	} else if (exit->io.in) {
 		uint32_t value = 0xFFFFFFFF;
 		if (h && h->read)
 			h->read(vm, h->opaque, exit->io.port, size, &value);
