@@ -77,6 +77,31 @@ const char *exit_reason_name(enum exit_reason reason)
 	return reason < EXIT_REASON_COUNT ? names[reason] : "?";
 }
 
+void vm_count_detail(struct exit_detail *table, size_t size, uint64_t key)
+{
+	for (size_t i = 0; i < size; i++) {
+		if (table[i].count && table[i].key != key)
+			continue;
+		table[i].key = key;
+		__atomic_fetch_add(&table[i].count, 1, __ATOMIC_RELAXED);
+		return;
+	}
+}
+
+static void print_details(const struct vm *vm, const char *what, const struct exit_detail *t,
+			  size_t size)
+{
+	char line[400];
+	int len = format_snprintf(line, sizeof(line), "cairn: %s exits of vm %s:", what, vm->name);
+
+	if (!t[0].count)
+		return;
+	for (size_t i = 0; i < size && t[i].count && len < (int)sizeof(line); i++)
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len, " 0x%lx %lu", t[i].key,
+				       t[i].count);
+	printf("%s\n", line);
+}
+
 uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason)
 {
 	uint64_t n = 0;
@@ -106,4 +131,6 @@ void vm_print_exit_stats(const struct vm *vm)
 		format_snprintf(line + len, sizeof(line) - (size_t)len, " (ipis-dropped %lu)",
 				vm->ipis_dropped);
 	printf("%s\n", line);
+	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
+	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));
 }

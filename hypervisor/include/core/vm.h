@@ -49,6 +49,12 @@ struct ram_range {
 	uint64_t base, size;
 };
 
+/* How often one port or one MMIO register made the VM exit (for `stats`; see docs/console.md). */
+struct exit_detail {
+	uint64_t key;
+	uint64_t count;
+};
+
 struct vm {
 	uint32_t id;
 	const struct vm_config *config;
@@ -69,6 +75,8 @@ struct vm {
 	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
 	struct ram_range ram[MAX_RAM_RANGES];
 	uint64_t ipis_dropped; /* IPIs aimed outside the VM */
+	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
+	struct exit_detail mmio_pages[24]; /* trapped MMIO by address (LAPIC, IOAPIC registers) */
 	struct vuart vuart;
 	bool owns_ports; /* a trapped port access no device claims goes to the hardware */
 	bool trap_hlt;		    /* HLT exits (small guests) or halts in the guest (Linux) */
@@ -86,6 +94,9 @@ int vm_add_io_handler(struct vm *vm, const struct io_handler *handler);
 const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_t size);
 int vm_add_mmio_handler(struct vm *vm, const struct mmio_handler *handler);
 const struct mmio_handler *vm_find_mmio_handler(struct vm *vm, uint64_t gpa);
+
+/* Counts one exit for `key` in a small table (keys beyond its size are not itemised). */
+void vm_count_detail(struct exit_detail *table, size_t size, uint64_t key);
 
 /* Sum of the per-vCPU exit counters of one reason. */
 uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason);

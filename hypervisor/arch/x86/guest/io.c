@@ -43,6 +43,7 @@ int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	if (exit->io.string || exit->io.rep)
 		return vcpu_fault(vcpu, "string port I/O (INS/OUTS) on port 0x%x is not emulated",
 				  exit->io.port);
+	vm_count_detail(vm->io_ports, ARRAY_SIZE(vm->io_ports), exit->io.port);
 	h = vm_find_io_handler(vm, exit->io.port, size);
 	if (!h && vm->owns_ports) {
 		uint32_t value = hardware_io(exit->io.port, size, exit->io.in,

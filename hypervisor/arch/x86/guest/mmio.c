@@ -63,6 +63,7 @@ int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct 
 		return vcpu_fault(vcpu, "access to 0x%lx through RSP is not emulated",
 				  exit->mem.gpa);
 
+	vm_count_detail(vcpu->vm->mmio_pages, ARRAY_SIZE(vcpu->vm->mmio_pages), exit->mem.gpa);
 	uint64_t offset = exit->mem.gpa - h->gpa, value = 0;
 	int err;
 	if (insn.dir == MMIO_WRITE) {
