@@ -3,8 +3,8 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define MAX_TABLES		   64
-#define MADT_BODY_OFFSET	   44 /* header, LAPIC address, flags */
+#define MAX_TABLES		   256 /* more firmware tables than this: -ENOSPC */
+#define MADT_BODY_OFFSET	   44  /* header, LAPIC address, flags */
 #define MADT_TYPE_LAPIC		   0
 #define MADT_TYPE_X2APIC	   9
 #define FADT_FLAGS_OFFSET	   112
@@ -28,20 +28,34 @@ static void *writer_take(struct table_writer *w, size_t len, uint64_t *pa)
 	return memset(w->buf + at, 0, len);
 }
 
+/* The firmware's ACPI processor UID for apic_id (NMI entries name CPUs by it), else `fallback`. */
+static uint8_t acpi_uid_of(const struct acpi_madt_info *fw, uint32_t apic_id, size_t fallback)
+{
+	for (size_t i = 0; i < fw->ncpus; i++)
+		if (fw->cpus[i].apic_id == apic_id && fw->cpus[i].acpi_uid <= 0xFF)
+			return (uint8_t)fw->cpus[i].acpi_uid;
+	return (uint8_t)fallback;
+}
+
 static int build_madt(struct table_writer *w, const struct acpi_sdt_header *host,
 		      const struct acpi_vm_cpus *cpus, uint64_t *pa)
 {
+	static struct acpi_madt_info fw; /* too big for a stack; used on the boot pCPU only */
 	const uint8_t *src = (const uint8_t *)host;
 	size_t max = host->length + cpus->count * 8;
-	uint8_t *madt = writer_take(w, max, pa);
 
+	if (acpi_parse_madt(host, &fw))
+		return -EINVAL;
+	uint8_t *madt = writer_take(w, max, pa);
 	if (!madt)
 		return -ENOSPC;
 	memcpy(madt, src, MADT_BODY_OFFSET);
 	size_t len = MADT_BODY_OFFSET;
 	for (size_t i = 0; i < cpus->count; i++) {
-		uint8_t entry[8] = { MADT_TYPE_LAPIC, 8, (uint8_t)i, (uint8_t)cpus->apic_ids[i],
-				     1 };
+		if (cpus->apic_ids[i] > 0xFF)
+			return -ERANGE; /* an xAPIC MADT entry holds 8-bit APIC IDs */
+		uint8_t entry[8] = { MADT_TYPE_LAPIC, 8, acpi_uid_of(&fw, cpus->apic_ids[i], i),
+				     (uint8_t)cpus->apic_ids[i], 1 };
 		memcpy(madt + len, entry, sizeof(entry));
 		len += sizeof(entry);
 	}
@@ -61,10 +75,12 @@ static int build_madt(struct table_writer *w, const struct acpi_sdt_header *host
 
 static int build_fadt(struct table_writer *w, const struct acpi_sdt_header *host, uint64_t *pa)
 {
-	uint8_t *fadt = writer_take(w, host->length, pa);
 	uint32_t flags;
 
-	if (!fadt || host->length < FADT_FLAGS_OFFSET + 4)
+	if (host->length < FADT_FLAGS_OFFSET + 4)
+		return -EINVAL;
+	uint8_t *fadt = writer_take(w, host->length, pa);
+	if (!fadt)
 		return -ENOSPC;
 	memcpy(fadt, host, host->length);
 	memcpy(&flags, fadt + FADT_FLAGS_OFFSET, 4);
@@ -134,7 +150,7 @@ static int build_rsdp(struct table_writer *w, uint64_t xsdt_pa, uint64_t *pa)
 int acpi_build_vm_tables(void *buf, uint64_t buf_pa, const struct acpi_rsdp *host_rsdp,
 			 const struct acpi_vm_cpus *cpus, uint64_t *rsdp_pa)
 {
-	const struct acpi_sdt_header *tables[MAX_TABLES];
+	static const struct acpi_sdt_header *tables[MAX_TABLES]; /* boot pCPU only, once */
 	size_t n = acpi_list_tables(host_rsdp, tables, MAX_TABLES);
 	const struct acpi_sdt_header *madt = acpi_find_table(host_rsdp, "APIC");
 	const struct acpi_sdt_header *fadt = acpi_find_table(host_rsdp, "FACP");
@@ -143,6 +159,8 @@ int acpi_build_vm_tables(void *buf, uint64_t buf_pa, const struct acpi_rsdp *hos
 
 	if (!madt || !fadt)
 		return -ENOENT;
+	if (n == MAX_TABLES)
+		return -ENOSPC; /* maybe more: never hand out a table list with some silently missing */
 	int err = build_madt(&w, madt, cpus, &madt_pa);
 	if (!err)
 		err = build_fadt(&w, fadt, &fadt_pa);

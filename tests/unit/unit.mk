@@ -25,6 +25,8 @@ UNIT_SRCS_test_elf64	  := hypervisor/lib/elf64.c
 UNIT_SRCS_test_multiboot  := hypervisor/arch/x86/multiboot.c hypervisor/core/boot_info.c
 UNIT_SRCS_test_cmdline	  := hypervisor/lib/cmdline.c
 UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/mmio_decode.c
+UNIT_SRCS_test_linux_boot := hypervisor/arch/x86/linux_boot.c
+UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c
 
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

@@ -114,10 +114,11 @@ void linux_e820_sort(struct linux_e820_entry *e820, size_t count)
 int linux_boot_params_build(uint8_t *zp, const uint8_t *image, uint64_t image_size,
 			    const struct linux_boot_setup *s)
 {
-	size_t hdr_end = 0x202 + image[HDR_JUMP_LEN];
-
 	if (s->e820_count > LINUX_E820_MAX)
 		return -E2BIG;
+	if (image_size <= HDR_JUMP_LEN)
+		return -EINVAL;
+	size_t hdr_end = 0x202 + image[HDR_JUMP_LEN];
 	if (hdr_end > image_size || hdr_end > LINUX_BOOT_PARAMS_SIZE)
 		return -EINVAL;
 	memset(zp, 0, LINUX_BOOT_PARAMS_SIZE);
@@ -132,6 +133,7 @@ int linux_boot_params_build(uint8_t *zp, const uint8_t *image, uint64_t image_si
 	wr32(zp, BP_EXT_RAMDISK_SIZE, (uint32_t)(s->initrd_size >> 32));
 	wr64(zp, BP_ACPI_RSDP_ADDR, s->acpi_rsdp_pa);
 	zp[BP_E820_ENTRIES] = (uint8_t)s->e820_count;
-	memcpy(zp + BP_E820_TABLE, s->e820, s->e820_count * sizeof(*s->e820));
+	if (s->e820_count)
+		memcpy(zp + BP_E820_TABLE, s->e820, s->e820_count * sizeof(*s->e820));
 	return 0;
 }

@@ -17,7 +17,9 @@ struct acpi_vm_cpus {
  * table except the MADT and FADT, which are replaced: the MADT has one local APIC entry per VM
  * CPU (its real APIC ID) and keeps the firmware's other entries (IOAPICs, overrides, NMI
  * sources); the FADT is the firmware's with FORCE_APIC_PHYSICAL_DESTINATION_MODE set.
- * -ENOENT without a firmware MADT or FADT, -ENOSPC when the tables do not fit.
+ * Local APIC entries keep the firmware's ACPI processor UIDs. -ENOENT without a firmware MADT
+ * or FADT, -EINVAL for a malformed one, -ERANGE for an APIC ID above 255, -ENOSPC when the
+ * tables do not fit or the firmware lists 256 tables or more.
  */
 int acpi_build_vm_tables(void *buf, uint64_t buf_pa, const struct acpi_rsdp *host_rsdp,
 			 const struct acpi_vm_cpus *cpus, uint64_t *rsdp_pa);
