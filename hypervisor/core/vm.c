@@ -97,8 +97,8 @@ static void print_details(const struct vm *vm, const char *what, const struct ex
 	if (!t[0].count)
 		return;
 	for (size_t i = 0; i < size && t[i].count && len < (int)sizeof(line); i++)
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len, " 0x%lx %lu", t[i].key,
-				       t[i].count);
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len, " 0x%lx %lu",
+				       t[i].key, t[i].count);
 	printf("%s\n", line);
 }
 

@@ -74,12 +74,12 @@ struct vm {
 	struct mmio_handler mmio_handlers[MAX_MMIO_HANDLERS];
 	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
 	struct ram_range ram[MAX_RAM_RANGES];
-	uint64_t ipis_dropped; /* IPIs aimed outside the VM */
+	uint64_t ipis_dropped;		   /* IPIs aimed outside the VM */
 	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
 	struct exit_detail mmio_pages[24]; /* trapped MMIO by address (LAPIC, IOAPIC registers) */
 	struct vuart vuart;
 	bool owns_ports; /* a trapped port access no device claims goes to the hardware */
-	bool trap_hlt;		    /* HLT exits (small guests) or halts in the guest (Linux) */
+	bool trap_hlt;	 /* HLT exits (small guests) or halts in the guest (Linux) */
 	uint64_t watchdog_deadline; /* TSC; 0 when the watchdog is not armed */
 	uint32_t resets;
 	const char *fault; /* why the VM is being stopped or reset */
