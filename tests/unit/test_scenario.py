@@ -13,7 +13,8 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOOL = "tools/scenario.py"
 SCENARIOS = "tests/scenarios"
-KNOWN_IMAGES = "hello,heartbeat,faulty,linux,initramfs"
+# The names the Makefile passes: the guests under guests/ and the images `make images` builds.
+KNOWN_IMAGES = "hello,heartbeat,faulty,linux,vmlinuz,initramfs"
 CC = os.environ.get("HOST_CC", "gcc")
 C_FLAGS = ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-Wmissing-prototypes",
            "-Wstrict-prototypes", "-Ihypervisor/include"]
