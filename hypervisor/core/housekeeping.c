@@ -29,6 +29,15 @@ void housekeeping_init(void)
 	printf("cairn: no free pCPU: console input and watchdogs are served on VM exits\n");
 }
 
+void housekeeping_adopt(struct pcpu *cpu)
+{
+	for (uint32_t i = 0; i < pcpu_count; i++)
+		if (pcpus[i].housekeeper)
+			return;
+	cpu->housekeeper = true;
+	printf("cairn: housekeeping (console input, watchdogs) moves to pCPU %u\n", cpu->id);
+}
+
 static void check_watchdogs(void)
 {
 	char what[96];

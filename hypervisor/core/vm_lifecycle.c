@@ -2,7 +2,10 @@
 #include "core/console.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
+#include "core/housekeeping.h"
 #include "core/shell.h"
+#include "x86/ioapic_pt.h"
+#include "x86/lapic.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
 #include "lib/errno.h"
@@ -106,7 +109,9 @@ void vcpu_stopped(struct vcpu *vcpu)
 	bool all_stopped = true;
 
 	vcpu->state = VCPU_STOPPED;
+	lapic_timer_stop(); /* the guest's last timer must not fire into the hypervisor */
 	free_pcpu(vcpu->pcpu->id);
+	housekeeping_adopt(vcpu->pcpu);
 	spin_lock(&vm->lock);
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
 		all_stopped &= vm->vcpus[i].state == VCPU_STOPPED;
@@ -116,8 +121,10 @@ void vcpu_stopped(struct vcpu *vcpu)
 		vm_print_exit_stats(vm);
 	}
 	spin_unlock(&vm->lock);
-	if (all_stopped)
+	if (all_stopped) {
+		ioapic_pt_release(vm);
 		shell_forget_vm(vm);
+	}
 }
 
 void vcpu_reset(struct vcpu *vcpu)

@@ -51,6 +51,9 @@ def service_vm_crash():
     m.wait_for(r"cairn: vm service fault: triple-fault", 60)
     m.wait_for(r"cairn: vm service stopped", 10)
     m.wait_for(r"cairn: exits of vm service: total \d+", 10)
+    # Its freed pCPUs take over console input and watchdogs; input is back with the shell.
+    m.wait_for(r"cairn: housekeeping \(console input, watchdogs\) moves to pCPU \d", 10)
+    m.wait_for(r"cairn: console input back to the hypervisor shell \(vm service stopped\)", 10)
     heartbeat_after(m, "cairn: vm service stopped", more=5)
     m.command("vms", r"cairn: vm 0 service: stopped")
 

@@ -139,8 +139,10 @@ void trap_dispatch(struct trap_frame *frame)
 	if (frame->vector == LAPIC_SPURIOUS_VECTOR)
 		return;
 	if (frame->vector >= 32) {
-		printf("cairn: pCPU %u: unexpected interrupt vector %lu ignored\n",
-		       pcpu_current_id(), frame->vector);
+		static uint32_t reported;
+		if (__atomic_fetch_add(&reported, 1, __ATOMIC_RELAXED) < 8)
+			printf("cairn: pCPU %u: unexpected interrupt vector %lu ignored\n",
+			       pcpu_current_id(), frame->vector);
 		lapic_write(LAPIC_REG_EOI, 0);
 		return;
 	}

@@ -4,6 +4,9 @@
 
 /* Picks the housekeeping pCPU: the lowest online pCPU that runs no vCPU (none if all are taken). */
 void housekeeping_init(void);
+/* cpu just became free: it takes the chores over if no pCPU has them. */
+struct pcpu;
+void housekeeping_adopt(struct pcpu *cpu);
 /* Does the chores now, unless another pCPU is doing them. */
 void housekeeping_run(void);
 /* From a VM-exit path: does the chores if the last run is older than the polling period. */

@@ -13,4 +13,7 @@ int ioapic_pt_attach(struct vm *vm, uint64_t base);
  */
 void ioapic_pt_pulse(struct vm *vm, uint32_t pin);
 
+/* The VM stopped: masks every IOAPIC input it routed, so no device interrupt reaches a freed pCPU. */
+void ioapic_pt_release(struct vm *vm);
+
 #endif

@@ -79,3 +79,19 @@ void ioapic_pt_pulse(struct vm *vm, uint32_t pin)
 	/* Routed with physical destination (the FADT forces it): fixed or lowest-priority. */
 	lapic_pt_send_ipi(&vm->vcpus[0], (uint32_t)(rte >> 56), (uint32_t)(rte & 0xFF));
 }
+
+void ioapic_pt_release(struct vm *vm)
+{
+	struct ioapic_shadow *io = &shadows[vm->id];
+
+	if (!io->base)
+		return;
+	for (uint32_t pin = 0; pin < MAX_PINS; pin++) {
+		if (io->rte[pin] & RTE_MASKED)
+			continue;
+		mmio_write32(io->base + REG_SELECT, RTE_FIRST + 2 * pin);
+		mmio_write32(io->base + REG_WINDOW, (uint32_t)io->rte[pin] | (uint32_t)RTE_MASKED);
+		io->rte[pin] |= RTE_MASKED;
+	}
+	io->base = 0;
+}
