@@ -137,27 +137,6 @@ static int partition_memory(struct vm *vm)
 	return virt_vm_map(vm, 0, vm->mem_hpa, vm->mem_size, VIRT_MEM_RWX);
 }
 
-static int partition_vcpus(struct vm *vm)
-{
-	for (uint32_t p = 0; p < MAX_PCPUS; p++) {
-		if (!(vm->config->pcpu_mask & (1ull << p)))
-			continue;
-		struct vcpu *vcpu = &vm->vcpus[vm->nvcpus];
-		*vcpu = (struct vcpu){ .vm = vm, .id = vm->nvcpus, .pcpu = &pcpus[p] };
-		int err = allocate_pcpu(p, vcpu);
-		if (err) {
-			printf("cairn: vm %s: pCPU check failed: pCPU %u is %s (error %d)\n",
-			       vm->name, p, err == -EBUSY ? "already taken" : "not online", err);
-			return err;
-		}
-		vm->nvcpus++;
-		err = virt_vcpu_init(vcpu);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 static int partition_create(struct vm *vm, const struct vm_config *c, const struct boot_info *bi)
 {
 	vm->config = c;
@@ -173,7 +152,7 @@ static int partition_create(struct vm *vm, const struct vm_config *c, const stru
 	if (!err)
 		err = partition_memory(vm);
 	if (!err)
-		err = partition_vcpus(vm);
+		err = vm_create_vcpus(vm, c->pcpu_mask);
 	if (!err)
 		err = vuart_attach(vm, CAIRN_VUART_PORT, false, 0);
 	if (!err)

@@ -9,34 +9,31 @@
 #include "x86/service_platform.h"
 #include "lib/errno.h"
 
+/* Its pCPUs: the scenario's, else every online pCPU no other VM took. */
+static uint64_t service_pcpu_mask(const struct vm *vm)
+{
+	uint64_t mask = 0;
+
+	if (vm->config->pcpu_mask)
+		return vm->config->pcpu_mask;
+	for (uint32_t p = 0; p < pcpu_count; p++)
+		if (pcpus[p].state == PCPU_ONLINE && !pcpus[p].vcpu)
+			mask |= 1ull << p;
+	return mask;
+}
+
 static int service_vcpus(struct vm *vm)
 {
-	uint64_t mask = vm->config->pcpu_mask;
+	uint64_t mask = service_pcpu_mask(vm);
 
-	for (uint32_t p = 0; p < pcpu_count; p++) {
-		bool wanted =
-			mask ? (mask >> p) & 1 : pcpus[p].state == PCPU_ONLINE && !pcpus[p].vcpu;
-		if (!wanted)
-			continue;
-		struct vcpu *vcpu = &vm->vcpus[vm->nvcpus];
-		*vcpu = (struct vcpu){ .vm = vm, .id = vm->nvcpus, .pcpu = &pcpus[p] };
-		int err = allocate_pcpu(p, vcpu);
-		if (err) {
-			printf("cairn: vm %s: pCPU check failed: pCPU %u is %s (error %d)\n",
-			       vm->name, p, err == -EBUSY ? "already taken" : "not online", err);
-			return err;
-		}
-		vcpu->wait_for_sipi = vm->nvcpus > 0; /* APs wait for Linux to start them */
-		vm->nvcpus++;
-		err = virt_vcpu_init(vcpu);
-		if (err)
-			return err;
-	}
-	if (!vm->nvcpus) {
+	if (!mask) {
 		printf("cairn: vm %s: pCPU check failed: no free pCPU is left\n", vm->name);
 		return -EBUSY;
 	}
-	return 0;
+	int err = vm_create_vcpus(vm, mask);
+	for (uint32_t i = 1; i < vm->nvcpus; i++)
+		vm->vcpus[i].wait_for_sipi = true; /* APs wait for Linux to start them */
+	return err;
 }
 
 void service_vm_start(const struct boot_info *bi)

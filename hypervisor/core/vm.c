@@ -1,10 +1,37 @@
 /* VM table lookups, trapped port handlers and per-VM exit statistics. */
 #include "core/console.h"
+#include "core/pcpu.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
+
+int vm_create_vcpus(struct vm *vm, uint64_t pcpu_mask)
+{
+	for (uint32_t p = 0; p < MAX_PCPUS; p++) {
+		if (!(pcpu_mask & (1ull << p)))
+			continue;
+		if (vm->nvcpus == MAX_VCPUS_PER_VM) {
+			printf("cairn: vm %s: pCPU check failed: more than %u pCPUs\n", vm->name,
+			       MAX_VCPUS_PER_VM);
+			return -E2BIG;
+		}
+		struct vcpu *vcpu = &vm->vcpus[vm->nvcpus];
+		*vcpu = (struct vcpu){ .vm = vm, .id = vm->nvcpus, .pcpu = &pcpus[p] };
+		int err = allocate_pcpu(p, vcpu);
+		if (err) {
+			printf("cairn: vm %s: pCPU check failed: pCPU %u is %s (error %d)\n",
+			       vm->name, p, err == -EBUSY ? "already taken" : "not online", err);
+			return err;
+		}
+		vm->nvcpus++;
+		err = virt_vcpu_init(vcpu);
+		if (err)
+			return err;
+	}
+	return 0;
+}
 
 struct vm *vm_find_by_name(const char *name)
 {

@@ -39,9 +39,15 @@ def service_vm_shell():
     m.wait_for(r"/ # ", 30)
     m.send("echo typed-$((6*7))\r")
     m.wait_for(r"^typed-42\s*$", 30)
+    # Linux took KVM's paravirtual IPIs; multi-destination IPIs then arrive as one hypercall.
+    m.send("dmesg | grep -o 'setup PV IPIs'\r")
+    m.wait_for(r"^setup PV IPIs\s*$", 30)
     m.send("\x1d")
     m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
     m.command("vms", r"cairn: vm 0 service: running")
+    stats = m.command("stats service", r"cairn: exits of vm service: [^\n]*\n").group(0)
+    hypercalls = re.search(r" hypercall (\d+)", stats)
+    check(hypercalls and int(hypercalls.group(1)) > 0, f"no KVM_HC_SEND_IPI exits: {stats}")
 
 
 @test("Service VM crash (sysrq c): stopped alone, the partition's heartbeat goes on")

@@ -87,6 +87,12 @@ struct vm {
 
 extern struct vm vms[MAX_VMS];
 
+/*
+ * Creates one vCPU per pCPU in pcpu_mask, in ascending pCPU order (vCPU 0 on the lowest), each
+ * bound to its pCPU for life with allocate_pcpu(). Prints which check failed on error.
+ */
+int vm_create_vcpus(struct vm *vm, uint64_t pcpu_mask);
+
 struct vm *vm_find_by_name(const char *name);
 struct vm *vm_find_by_id(uint32_t id);
 

@@ -69,6 +69,22 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+/* An access of 1, 2 or 4 bytes, for code that forwards a guest's port access. */
+static inline uint32_t port_read(uint16_t port, uint8_t size)
+{
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static inline void port_write(uint16_t port, uint8_t size, uint32_t v)
+{
+	if (size == 1)
+		outb(port, (uint8_t)v);
+	else if (size == 2)
+		outw(port, (uint16_t)v);
+	else
+		outl(port, v);
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

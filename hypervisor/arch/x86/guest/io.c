@@ -16,23 +16,6 @@ static uint64_t merge_in_value(uint64_t rax, uint32_t value, uint8_t size)
 	}
 }
 
-/*
- * A port the VM owns but that exited because the access overlaps a trapped neighbour (a dword
- * at 0xCF8 covers the reset register 0xCF9): done on the hardware, as if never trapped.
- */
-static uint32_t hardware_io(uint16_t port, uint8_t size, bool in, uint32_t value)
-{
-	if (in)
-		return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-	if (size == 1)
-		outb(port, (uint8_t)value);
-	else if (size == 2)
-		outw(port, (uint16_t)value);
-	else
-		outl(port, value);
-	return 0;
-}
-
 int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	struct vm *vm = vcpu->vm;
@@ -46,10 +29,13 @@ int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	vm_count_detail(vm->io_ports, ARRAY_SIZE(vm->io_ports), exit->io.port);
 	h = vm_find_io_handler(vm, exit->io.port, size);
 	if (!h && vm->owns_ports) {
-		uint32_t value = hardware_io(exit->io.port, size, exit->io.in,
-					     (uint32_t)vcpu->regs.rax & mask);
+		/* Its own port, trapped because the access covers a trapped neighbour (a dword at
+		 * 0xCF8 covers the reset register 0xCF9): done on the hardware, as if never trapped. */
 		if (exit->io.in)
-			vcpu->regs.rax = merge_in_value(vcpu->regs.rax, value & mask, size);
+			vcpu->regs.rax = merge_in_value(
+				vcpu->regs.rax, port_read(exit->io.port, size) & mask, size);
+		else
+			port_write(exit->io.port, size, (uint32_t)vcpu->regs.rax & mask);
 	} else if (exit->io.in) {
 		uint32_t value = 0xFFFFFFFF;
 		if (h && h->read)

@@ -35,7 +35,7 @@ static void contain(struct vm *vm, const char *what, uint16_t port, uint32_t val
 
 static void guard_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t *value)
 {
-	*value = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+	*value = port_read(port, size);
 }
 
 static void guard_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t value)
@@ -48,12 +48,8 @@ static void guard_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size
 		contain(vm, "asked for a machine reset", port, value);
 	else if (pm1a && port == pm1a && (value & PM1_SLP_EN))
 		vm_stop(vm, "it powered the machine off");
-	else if (size == 1)
-		outb(port, (uint8_t)value);
-	else if (size == 2)
-		outw(port, (uint16_t)value);
 	else
-		outl(port, value);
+		port_write(port, size, value);
 }
 
 int port_guard_attach(struct vm *vm)
