@@ -3,6 +3,7 @@
 #include "core/shell.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
+#include "lib/errno.h"
 #include "lib/string.h"
 
 #define LINE_MAX 80
@@ -42,7 +43,9 @@ static void cmd_stats(struct vm *vm)
 
 static void report(struct vm *vm, const char *what, int err)
 {
-	if (err)
+	if (err == -ENOSYS)
+		printf("cairn: vm %s: %s is not supported for this kind of VM\n", vm->name, what);
+	else if (err)
 		printf("cairn: vm %s is %s: cannot %s it\n", vm->name, vm_state_name(vm->state),
 		       what);
 }

@@ -73,6 +73,8 @@ int vm_reset(struct vm *vm, const char *why)
 {
 	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
 		return -EINVAL;
+	if (vm->config->kind != VM_KIND_PRE_LAUNCHED)
+		return -ENOSYS; /* a Linux VM would need its platform rebuilt: not yet */
 	printf("cairn: vm %s: resetting (%s)\n", vm->name, why);
 	vm->state = VM_RUNNING;
 	vm->watchdog_deadline = 0;
@@ -82,10 +84,9 @@ int vm_reset(struct vm *vm, const char *why)
 
 static void vm_apply_fault_policy(struct vm *vm, const char *why)
 {
-	if (vm->config->flags & VM_FLAG_RESET_ON_FAULT)
-		vm_reset(vm, why);
-	else
-		vm_stop(vm, why);
+	if ((vm->config->flags & VM_FLAG_RESET_ON_FAULT) && vm_reset(vm, why) == 0)
+		return;
+	vm_stop(vm, why);
 }
 
 void vm_fault(struct vcpu *vcpu, enum exit_reason reason)
