@@ -11,7 +11,7 @@
 #include "x86/traps.h"
 #include "x86/tsc.h"
 
-#define AP_START_TIMEOUT_MS    1000
+#define AP_START_TIMEOUT_MS    1000u
 #define INIT_DEASSERT_DELAY_US 10000
 #define SIPI_RETRY_DELAY_US    200
 
@@ -26,8 +26,10 @@ static uint64_t *trampoline_slot(uint64_t *label)
 
 static void trampoline_install(void)
 {
-	memcpy(phys_to_virt(TRAMPOLINE_BASE), trampoline_start,
-	       (size_t)(trampoline_end - trampoline_start));
+	/* Two linker symbols bracket the blob: subtract addresses, not pointers to two objects. */
+	size_t size = (uintptr_t)trampoline_end - (uintptr_t)trampoline_start;
+
+	memcpy(phys_to_virt(TRAMPOLINE_BASE), trampoline_start, size);
 	*trampoline_slot(&trampoline_cr3) = read_cr3();
 }
 

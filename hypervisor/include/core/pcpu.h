@@ -4,7 +4,7 @@
 
 #include "lib/compiler.h"
 
-#define MAX_PCPUS 64
+#define MAX_PCPUS 64u
 
 enum pcpu_state {
 	PCPU_ABSENT = 0, /* not listed, or not enabled, in the MADT */

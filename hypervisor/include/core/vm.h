@@ -9,7 +9,7 @@
 #include "lib/spinlock.h"
 
 #define MAX_VMS		 16
-#define MAX_VCPUS_PER_VM 16
+#define MAX_VCPUS_PER_VM 16u
 #define MAX_IO_HANDLERS	 8
 
 enum vm_state {

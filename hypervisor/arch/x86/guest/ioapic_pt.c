@@ -71,10 +71,11 @@ int ioapic_pt_attach(struct vm *vm, uint64_t base)
 void ioapic_pt_pulse(struct vm *vm, uint32_t pin)
 {
 	struct ioapic_shadow *io = &shadows[vm->id];
-	uint64_t rte = io->rte[pin];
 
-	if (!io->base || pin >= MAX_PINS || (rte & RTE_MASKED) || (rte & RTE_LOGICAL) ||
-	    RTE_MODE(rte) > 1)
+	if (!io->base || pin >= MAX_PINS)
+		return;
+	uint64_t rte = io->rte[pin];
+	if ((rte & RTE_MASKED) || (rte & RTE_LOGICAL) || RTE_MODE(rte) > 1)
 		return;
 	/* Routed with physical destination (the FADT forces it): fixed or lowest-priority. */
 	lapic_pt_send_ipi(&vm->vcpus[0], (uint32_t)(rte >> 56), (uint32_t)(rte & 0xFF));
