@@ -78,3 +78,13 @@ def service_vm_maxcpus_and_ipi_filter():
     stats = m.command("stats service", r"cairn: exits of vm service: [^\n]*\n")
     check(re.search(r"\(ipis-dropped 2\)", stats.group(0)), f"dropped IPIs not counted: {stats}")
     check("vm service fault" not in m.text(), "the Service VM was stopped")
+
+
+@test("Service VM reading the hypervisor's memory (/dev/mem at 1 MiB) is stopped alone")
+def service_vm_cannot_reach_hypervisor_memory():
+    m = boot_scenario("test-service-probe")
+    m.wait_for(r"^cairn-svm: reading 0x100000", LINUX_BOOT)
+    m.wait_for(r"cairn: vm service fault: mem-fault: access to \(read\) guest-physical 0x100000, "
+               r"which is not mapped in its memory", 30)
+    m.wait_for(r"cairn: vm service stopped", 10)
+    heartbeat_after(m, "cairn: vm service stopped")
