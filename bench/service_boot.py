@@ -38,8 +38,8 @@ def run_direct(cmdline):
                         extra=["-initrd", os.path.join(images, "initramfs.cpio.gz"), "-drive",
                                f"file={images}/test-disk.img,if=virtio,format=raw,readonly=on"])
     try:
-        init = time_to(m, r"^cairn-svm: init started", start)
-        ready = time_to(m, r"^cairn-svm: ready", start)
+        init = time_to(m, r"cairn-svm: init started", start)
+        ready = time_to(m, r"cairn-svm: ready", start)
     finally:
         m.stop()
     return init, ready
@@ -49,8 +49,8 @@ def run_cairn():
     start = time.monotonic()
     m = harness.boot_scenario("service", name="bench-cairn")
     try:
-        init = time_to(m, r"^cairn-svm: init started", start)
-        ready = time_to(m, r"^cairn-svm: ready", start)
+        init = time_to(m, r"cairn-svm: init started", start)
+        ready = time_to(m, r"cairn-svm: ready", start)
         m.send("\x1d")
         stats = m.command("stats service", r"cairn: exits of vm service: total (\d+)([^\n]*)\n")
         details = m.wait_for(r"cairn: mmio exits of vm service:[^\n]*\n", 10)

@@ -68,6 +68,9 @@ void housekeeping_run(void)
 	next_poll_tsc = tsc_deadline_us(POLL_PERIOD_US);
 	while ((c = uart16550_getc(COM1_PORT)) >= 0)
 		shell_input(c);
+	for (size_t i = 0; i < MAX_VMS; i++)
+		if (vms[i].state == VM_RUNNING)
+			vuart_flush_pending(&vms[i]);
 	check_watchdogs();
 	spin_unlock(&chores_lock);
 }

@@ -34,11 +34,24 @@ static void vuart_flush_line(struct vm *vm, struct vuart *u)
 	u->line_len = 0;
 }
 
+/*
+ * Raw output (an interactive Linux console) is passed through unchanged, but a line at a time,
+ * so that hypervisor and partition lines never land inside it; a partial line (a shell prompt)
+ * goes out at the next housekeeping round, within about 10 ms (vuart_flush_pending).
+ */
+static void vuart_flush_raw(struct vuart *u)
+{
+	if (u->line_len)
+		console_write(u->line, u->line_len);
+	u->line_len = 0;
+}
+
 static void vuart_transmit(struct vm *vm, struct vuart *u, uint8_t c)
 {
 	if (u->raw) {
-		char ch = (char)c;
-		console_write(&ch, 1);
+		u->line[u->line_len++] = (char)c;
+		if (c == '\n' || u->line_len == VUART_LINE_SIZE)
+			vuart_flush_raw(u);
 		return;
 	}
 	if (c == '\r')
@@ -50,6 +63,17 @@ static void vuart_transmit(struct vm *vm, struct vuart *u, uint8_t c)
 	u->line[u->line_len++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? (char)c : '?';
 	if (u->line_len == VUART_LINE_SIZE - 1)
 		vuart_flush_line(vm, u);
+}
+
+void vuart_flush_pending(struct vm *vm)
+{
+	struct vuart *u = &vm->vuart;
+
+	if (!u->raw || !u->line_len)
+		return;
+	spin_lock(&u->lock);
+	vuart_flush_raw(u);
+	spin_unlock(&u->lock);
 }
 
 static bool rx_ready(const struct vuart *u)

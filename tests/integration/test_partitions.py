@@ -129,7 +129,7 @@ def lifecycle_from_shell():
 def watchdog():
     m = boot_scenario("test-control", name="watchdog")
     m.wait_for(r"^\[guarded\] heartbeat guarded: stopped kicking the watchdog$", READY)
-    m.wait_for(r"cairn: vm guarded fault: watchdog expired \(no kick for 500 ms\)", 10)
+    m.wait_for(r"cairn: vm guarded fault: watchdog expired \(no kick for 1000 ms\)", 10)
     m.wait_for(r"cairn: vm guarded stopped", 5)
     m.wait_for(r"cairn: vm phoenix: resetting \(watchdog expired", 10)
     m.wait_for(r"cairn: vm phoenix: reset done \(1 so far\)", 10)

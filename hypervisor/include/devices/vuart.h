@@ -29,6 +29,8 @@ struct vuart {
  * input of the VM (ioapic_pt_pulse).
  */
 int vuart_attach(struct vm *vm, uint16_t port, bool raw, uint8_t irq_pin);
+/* Writes out a raw vUART's partial line (called every housekeeping round). */
+void vuart_flush_pending(struct vm *vm);
 /* Queues one input byte for the guest (dropped when the FIFO is full). */
 void vuart_receive(struct vm *vm, uint8_t byte);
 
