@@ -91,11 +91,12 @@ static bool serve_requests(struct vcpu *vcpu)
 		}
 		if ((req & PCPU_REQ_NMI) && vcpu->state == VCPU_RUNNING)
 			virt_vcpu_inject_nmi(vcpu);
+		/* Pausing is a flag beside the state: a vCPU waiting for SIPI or halted stays so. */
 		if (req & PCPU_REQ_PAUSE)
-			vcpu->state = VCPU_PAUSED;
-		if ((req & PCPU_REQ_RESUME) && vcpu->state == VCPU_PAUSED)
-			vcpu->state = VCPU_RUNNING;
-		if (vcpu->state == VCPU_RUNNING)
+			vcpu->paused = true;
+		if (req & PCPU_REQ_RESUME)
+			vcpu->paused = false;
+		if (vcpu->state == VCPU_RUNNING && !vcpu->paused)
 			return true;
 		/* Paused, halted or waiting to be started: nothing to run until the next request. */
 		pcpu_wait_signal(&cpu->mailbox, false);

@@ -78,7 +78,7 @@ int vm_reset(struct vm *vm, const char *why)
 	printf("cairn: vm %s: resetting (%s)\n", vm->name, why);
 	vm->state = VM_RUNNING;
 	vm->watchdog_deadline = 0;
-	vm_post_all(vm, PCPU_REQ_RESET);
+	vm_post_all(vm, PCPU_REQ_RESET | PCPU_REQ_RESUME); /* a reset VM runs, paused or not */
 	return 0;
 }
 

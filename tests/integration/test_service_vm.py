@@ -77,6 +77,13 @@ def service_vm_maxcpus_and_ipi_filter():
     m.send("\x1d")
     stats = m.command("stats service", r"cairn: exits of vm service: [^\n]*\n")
     check(re.search(r"\(ipis-dropped 2\)", stats.group(0)), f"dropped IPIs not counted: {stats}")
+    # Pause and resume with two vCPUs still waiting for a STARTUP IPI: they must keep waiting.
+    m.command("pause service", r"cairn> ")
+    m.command("vms", r"cairn: vm 0 service: paused")
+    m.command("resume service", r"cairn> ")
+    m.command("console service", r"cairn: console input goes to vm service")
+    m.send("echo back-$((40+2))\r")
+    m.wait_for(r"back-42\s*$", 30)
     check("vm service fault" not in m.text(), "the Service VM was stopped")
 
 

@@ -18,7 +18,6 @@ struct vcpu_regs {
 enum vcpu_state {
 	VCPU_OFFLINE, /* created, not started (or waiting for a start IPI) */
 	VCPU_RUNNING,
-	VCPU_PAUSED,
 	VCPU_HALTED, /* stopped executing (HLT with interrupts off) until reset or stop */
 	VCPU_STOPPED,
 };
@@ -28,6 +27,7 @@ struct vcpu {
 	uint32_t id;	   /* index in the VM */
 	struct pcpu *pcpu; /* fixed at creation */
 	volatile enum vcpu_state state;
+	bool paused; /* the VM is paused: nothing runs, whatever the state */
 	struct vcpu_regs regs;
 	struct virt_vcpu *virt; /* vendor private (SVM: the VMCB) */
 	uint64_t exits[EXIT_REASON_COUNT];
