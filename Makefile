@@ -77,14 +77,12 @@ scenarios: $(SCENARIO_ELFS)
 
 .SECONDARY:
 
-# A GRUB rescue ISO that boots the image through multiboot2.
-$(BUILD)/cairn.iso: $(BUILD)/cairn.elf tools/grub.cfg
-	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
-	cp $(BUILD)/cairn.elf $(BUILD)/iso/boot/cairn.elf
-	cp tools/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+# A GRUB rescue ISO that boots the default scenario (image and modules) through multiboot 2.
+$(BUILD)/cairn.iso: $(BUILD)/scenarios/$(SCENARIO)/cairn.elf $(SCENARIO_FILE) tools/make-iso.sh guests
+	@echo "  ISO     $@"
+	$(Q)tools/make-iso.sh $(BUILD) $(SCENARIO_FILE) $@
 
-iso: setup
+iso: setup images
 	@$(MAKE) --no-print-directory $(BUILD)/cairn.iso
 
 run: setup images

@@ -49,11 +49,17 @@ def boot_large_memory():
     expect_online(m, 2)
 
 
-@test("boot from the GRUB rescue ISO (multiboot 2)")
+@test("boot from the GRUB rescue ISO (multiboot 2): modules, Service VM and partition")
 def boot_grub_iso():
-    m = boot("boot-grub-iso", smp=2, cdrom=ISO)
+    disk = os.path.join(BUILD, "images", "test-disk.img")
+    m = boot("boot-grub-iso", smp=4, mem="1024M", cdrom=ISO,
+             extra=["-drive", f"file={disk},if=virtio,format=raw,readonly=on"])
     m.wait_for(r"cairn: loaded by GRUB[^\n]*\(multiboot 2\)", BOOT_TIMEOUT)
-    expect_online(m, 2)
+    m.wait_for(r"cairn: 3 boot modules", 5)
+    m.wait_for(r"cairn: module 0: [0-9a-f]+-[0-9a-f]+ \(\d+ bytes\) \"vmlinuz\"", 5)
+    expect_online(m, 4)
+    m.wait_for(r"cairn-svm: ready", 180)
+    m.wait_for(r"\[heartbeat\] heartbeat heartbeat 3$", 30)
 
 
 @test("multiboot modules and their command lines are recorded")
