@@ -1,187 +1,18 @@
 /* Unit tests for ACPI table discovery and parsing in hypervisor/acpi/acpi_tables.c. */
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sanitizer/asan_interface.h>
 #include "harness.h"
+#include "acpi_fixtures.h"
+#include "arena.h"
+#include "bytes.h"
 #include "acpi/acpi.h"
 #include "lib/errno.h"
 
-#define ARENA_SIZE   (1024 * 1024)
-#define ARENA_ALIGN  16
-#define ARENA_GAP    16 /* poisoned bytes after every allocation */
-#define MADT_HDR_LEN 44
-#define FADT_LEN     276 /* ACPI 6 */
-#define HPET_LEN     56
-
-/*
- * Tables live in one arena below 4 GiB (MAP_32BIT), so the RSDT's 32-bit entries can point at
- * them. Only allocated bytes are unpoisoned: ASan catches any read past the end of a table.
- */
-static uint8_t *arena;
-static size_t arena_used;
-
-static void *arena_alloc(size_t len)
-{
-	void *p;
-
-	if (!arena) {
-		arena = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-		if (arena == MAP_FAILED)
-			abort();
-		ASAN_POISON_MEMORY_REGION(arena, ARENA_SIZE);
-	}
-	if (len > ARENA_SIZE - ARENA_GAP - arena_used)
-		abort();
-	p = arena + arena_used;
-	arena_used = (arena_used + len + ARENA_GAP + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	ASAN_UNPOISON_MEMORY_REGION(p, len);
-	return memset(p, 0, len);
-}
-
-/* Stores the low `size` bytes of v at p, little-endian like the host and like ACPI. */
-static void put(void *p, uint64_t v, size_t size)
-{
-	memcpy(p, &v, size);
-}
-
-static uint8_t checksum_fix(const void *p, size_t len)
-{
-	const uint8_t *bytes = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *bytes++;
-	return (uint8_t)-sum;
-}
-
-/* A zeroed table of `alloc` bytes whose header says `len` (the two differ for truncated tables). */
-static struct acpi_sdt_header *table_alloc(const char *sig, size_t alloc, uint32_t len)
-{
-	struct acpi_sdt_header *t = arena_alloc(alloc);
-
-	memcpy(t->signature, sig, 4);
-	t->length = len;
-	return t;
-}
-
-static struct acpi_sdt_header *table_new(const char *sig, uint32_t len)
-{
-	return table_alloc(sig, len, len);
-}
-
-/* Sets the checksum; call after the last change to the table. */
-static struct acpi_sdt_header *table_seal(struct acpi_sdt_header *t)
-{
-	t->checksum = 0;
-	t->checksum = checksum_fix(t, t->length);
-	return t;
-}
-
-static struct acpi_sdt_header *table_with_body(const char *sig, const void *body, size_t len)
-{
-	struct acpi_sdt_header *t = table_new(sig, sizeof(*t) + len);
-
-	memcpy(t + 1, body, len);
-	return table_seal(t);
-}
-
-/* An RSDT or XSDT listing `n` tables. */
-static struct acpi_sdt_header *root_new(const char *sig, const void *const *tables, size_t n)
-{
-	size_t entry_size = sig[0] == 'X' ? 8 : 4;
-	struct acpi_sdt_header *root = table_new(sig, sizeof(*root) + n * entry_size);
-	uint8_t *entry = (uint8_t *)(root + 1);
-	size_t i;
-
-	/* The arena is below 4 GiB, so a 4-byte RSDT entry holds the whole address. */
-	for (i = 0; i < n; i++, entry += entry_size)
-		put(entry, (uintptr_t)tables[i], entry_size);
-	return table_seal(root);
-}
-
-/* A revision 0 RSDP is 20 bytes long, and only those are allocated. */
-static struct acpi_rsdp *rsdp_new(uint8_t revision, const void *rsdt, const void *xsdt)
-{
-	struct acpi_rsdp *rsdp = arena_alloc(revision >= 2 ? sizeof(*rsdp) : 20);
-
-	memcpy(rsdp->signature, "RSD PTR ", 8);
-	rsdp->revision = revision;
-	rsdp->rsdt_address = (uint32_t)(uintptr_t)rsdt; /* the arena is below 4 GiB */
-	rsdp->checksum = checksum_fix(rsdp, 20);
-	if (revision >= 2) {
-		rsdp->length = sizeof(*rsdp);
-		rsdp->xsdt_address = (uintptr_t)xsdt;
-		rsdp->extended_checksum = checksum_fix(rsdp, sizeof(*rsdp));
-	}
-	return rsdp;
-}
-
-/* MADT entries are appended to a body, then wrapped into a table with a correct checksum. */
-struct madt_body {
-	uint8_t bytes[8192];
-	size_t len;
-};
+#define FADT_LEN 276 /* ACPI 6 */
 
 /* Every test runs in a fresh process, so these start out zeroed in each. */
-static struct madt_body body;
 static struct acpi_madt_info info;
 static struct acpi_fadt_info fadt_info;
-
-static uint8_t *madt_entry(uint8_t type, uint8_t len)
-{
-	uint8_t *e = body.bytes + body.len;
-
-	e[0] = type;
-	e[1] = len;
-	body.len += len;
-	return e;
-}
-
-static void madt_lapic(uint8_t uid, uint8_t apic_id, uint32_t flags)
-{
-	uint8_t *e = madt_entry(0, 8);
-
-	e[2] = uid;
-	e[3] = apic_id;
-	put(e + 4, flags, 4);
-}
-
-static void madt_ioapic(uint8_t id, uint32_t address, uint32_t gsi_base)
-{
-	uint8_t *e = madt_entry(1, 12);
-
-	e[2] = id;
-	put(e + 4, address, 4);
-	put(e + 8, gsi_base, 4);
-}
-
-static void madt_lapic_override(uint64_t address)
-{
-	put(madt_entry(5, 12) + 4, address, 8);
-}
-
-static void madt_x2apic(uint32_t x2apic_id, uint32_t flags, uint32_t uid)
-{
-	uint8_t *e = madt_entry(9, 16);
-
-	put(e + 4, x2apic_id, 4);
-	put(e + 8, flags, 4);
-	put(e + 12, uid, 4);
-}
-
-static struct acpi_sdt_header *madt_build(uint32_t lapic_address)
-{
-	struct acpi_sdt_header *t = table_new("APIC", MADT_HDR_LEN + body.len);
-	uint8_t *raw = (uint8_t *)t;
-
-	put(raw + 36, lapic_address, 4);
-	put(raw + 40, 1, 4); /* PC-AT compatible */
-	memcpy(raw + MADT_HDR_LEN, body.bytes, body.len);
-	return table_seal(t);
-}
 
 static int parse_body(void)
 {
@@ -194,28 +25,17 @@ static struct acpi_sdt_header *fadt_new(uint32_t len)
 	struct acpi_sdt_header *t = table_new("FACP", len);
 	uint8_t *raw = (uint8_t *)t;
 
-	put(raw + 76, 0x608, 4);
+	put_le(raw + 76, 0x608, 4);
 	raw[91] = 4;
 	if (len >= 116)
-		put(raw + 112, (1U << 8) | (1U << 4), 4);
+		put_le(raw + 112, (1U << 8) | (1U << 4), 4);
 	return t;
-}
-
-static struct acpi_sdt_header *hpet_new(uint32_t len, uint8_t space_id, uint64_t address)
-{
-	struct acpi_sdt_header *t = table_new("HPET", len);
-	uint8_t *raw = (uint8_t *)t;
-
-	raw[40] = space_id;
-	if (len >= 52)
-		put(raw + 44, address, 8);
-	return table_seal(t);
 }
 
 TEST(checksums_and_table_validation)
 {
 	uint8_t bytes[4] = { 0x10, 0x20, 0x30, 0xa0 };
-	struct acpi_sdt_header *t = table_with_body("TEST", "abcd", 4);
+	struct acpi_sdt_header *t = table_with_body("TEST", "abcd");
 
 	EXPECT_TRUE(acpi_checksum_ok(bytes, 4));
 	EXPECT_FALSE(acpi_checksum_ok(bytes, 3));
@@ -301,8 +121,8 @@ TEST(rsdp_scan_needs_the_whole_v2_structure_in_range)
 
 TEST(find_table_prefers_xsdt)
 {
-	const void *in_xsdt[] = { table_with_body("TEST", "x", 1) };
-	const void *in_rsdt[] = { table_with_body("TEST", "r", 1) };
+	const void *in_xsdt[] = { table_with_body("TEST", "x") };
+	const void *in_rsdt[] = { table_with_body("TEST", "r") };
 	struct acpi_sdt_header *rsdt = root_new("RSDT", in_rsdt, 1);
 	struct acpi_sdt_header *xsdt = root_new("XSDT", in_xsdt, 1);
 
@@ -316,9 +136,9 @@ TEST(find_table_prefers_xsdt)
 
 TEST(find_table_skips_bad_and_null_entries)
 {
-	struct acpi_sdt_header *bad = table_with_body("TEST", "bad", 3);
-	struct acpi_sdt_header *good = table_with_body("TEST", "good", 4);
-	const void *tables[] = { table_with_body("OTHR", "", 0), bad, NULL, good };
+	struct acpi_sdt_header *bad = table_with_body("TEST", "bad");
+	struct acpi_sdt_header *good = table_with_body("TEST", "good");
+	const void *tables[] = { table_with_body("OTHR", ""), bad, NULL, good };
 	struct acpi_rsdp *via_rsdt, *via_xsdt;
 
 	bad->creator_id++;
@@ -332,7 +152,7 @@ TEST(find_table_skips_bad_and_null_entries)
 
 TEST(find_table_rejects_bad_roots)
 {
-	const void *tables[] = { table_with_body("TEST", "", 0) };
+	const void *tables[] = { table_with_body("TEST", "") };
 	struct acpi_sdt_header *rsdt = root_new("RSDT", tables, 1);
 	struct acpi_rsdp *rsdp = rsdp_new(0, rsdt, NULL);
 
@@ -425,9 +245,9 @@ TEST(madt_truncated_lengths)
 	EXPECT_EQ(acpi_parse_madt(table_seal(t), &info), 0);
 
 	/* One byte after the last entry: not even room for a type and a length. */
-	body.len = 0;
+	madt_body.len = 0;
 	madt_lapic(0, 0, 1);
-	body.bytes[body.len++] = 0x7f;
+	madt_body.bytes[madt_body.len++] = 0x7f;
 	EXPECT_EQ(parse_body(), -EINVAL);
 }
 
@@ -436,12 +256,12 @@ static int parse_one_entry(uint8_t type, uint8_t len)
 {
 	uint8_t used;
 
-	body.len = 0;
+	madt_body.len = 0;
 	madt_lapic(0, 0, 1);
 	madt_entry(type, len);
 	/* Even a length below 2 has its type and length bytes in the table. */
 	used = len < 2 ? 2 : len;
-	body.len += used - len;
+	madt_body.len += used - len;
 	/* A valid entry after it, so that the length alone is what can be wrong. */
 	if (used <= 6)
 		madt_entry(0x7e, (uint8_t)(8 - used));
@@ -477,7 +297,7 @@ TEST(madt_too_many_cpus_or_ioapics)
 	madt_x2apic(1000, 1, 1000);
 	EXPECT_EQ(parse_body(), -ENOSPC);
 
-	body.len = 0;
+	madt_body.len = 0;
 	for (i = 0; i < ACPI_MAX_IOAPICS; i++)
 		madt_ioapic((uint8_t)i, 0xfec00000 + (uint32_t)i * 0x1000, (uint32_t)i * 24);
 	ASSERT_EQ(parse_body(), 0);
@@ -501,7 +321,7 @@ TEST(fadt_legacy_pm_timer)
 	EXPECT_TRUE(fadt_info.pm_timer_32bit);
 	EXPECT_EQ(fadt_info.flags, (1U << 8) | (1U << 4));
 	/* Without TMR_VAL_EXT the timer is 24 bits wide. */
-	put((uint8_t *)t + 112, 1U << 4, 4);
+	put_le((uint8_t *)t + 112, 1U << 4, 4);
 	ASSERT_EQ(parse_fadt(t), 0);
 	EXPECT_FALSE(fadt_info.pm_timer_32bit);
 	EXPECT_EQ(fadt_info.pm_timer_port, 0x608);
@@ -516,7 +336,7 @@ TEST(fadt_without_pm_timer)
 	ASSERT_EQ(parse_fadt(t), 0);
 	EXPECT_EQ(fadt_info.pm_timer_port, 0);
 	((uint8_t *)t)[91] = 4;
-	put((uint8_t *)t + 76, 0, 4);
+	put_le((uint8_t *)t + 76, 0, 4);
 	ASSERT_EQ(parse_fadt(t), 0);
 	EXPECT_EQ(fadt_info.pm_timer_port, 0);
 }
@@ -529,7 +349,7 @@ static int parse_fadt_x_timer(struct acpi_sdt_header *t, uint8_t space_id, uint6
 	gas[0] = space_id;
 	gas[1] = 32;
 	gas[3] = 3;
-	put(gas + 4, address, 8);
+	put_le(gas + 4, address, 8);
 	return parse_fadt(t);
 }
 
@@ -548,7 +368,7 @@ TEST(fadt_x_pm_timer_block)
 	EXPECT_EQ(fadt_info.pm_timer_port, 0x608);
 	/* A table ending inside X_PM_TMR_BLK does not have one. */
 	t = fadt_new(219);
-	put((uint8_t *)t + 208, 0x2001, 2);
+	put_le((uint8_t *)t + 208, 0x2001, 2);
 	ASSERT_EQ(parse_fadt(t), 0);
 	EXPECT_EQ(fadt_info.pm_timer_port, 0x608);
 }

@@ -1,143 +1,23 @@
 /* Unit tests for a VM's ACPI tables (hypervisor/acpi/acpi_vm_tables.c) and table listing. */
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sanitizer/asan_interface.h>
 #include "harness.h"
+#include "acpi_fixtures.h"
+#include "arena.h"
+#include "bytes.h"
 #include "acpi/acpi_vm_tables.h"
 #include "lib/errno.h"
 
-#define ARENA_SIZE	  (8 * 1024 * 1024)
-#define ARENA_ALIGN	  16
-#define ARENA_GAP	  16 /* poisoned bytes after every allocation */
-#define SDT_HDR_LEN	  36
-#define MADT_HDR_LEN	  44
 #define FADT_LEN	  244 /* ACPI 2.0 to 5.0 */
 #define FADT_FLAGS	  112
 #define FADT_FW_FLAGS	  0x000084A5 /* WBINVD, PROC_C1, SLP_BUTTON, RESET_REG_SUP, ... */
 #define FADT_FORCE_PHYS	  (1u << 19)
-#define HPET_LEN	  56
-#define MCFG_LEN	  60
 #define FW_LAPIC_ADDRESS  0xFEE00000
-#define FW_MADT_FLAGS	  1 /* PC-AT compatible */
+#define FW_HPET_BASE	  0xFED00000
+#define FW_MADT_FLAGS	  MADT_FLAGS_PCAT
 #define FW_X2APIC_ID	  0x100
-#define MADT_FILLER_TYPE  0x7F /* an entry type nobody knows: kept, never parsed */
-#define MADT_FILLER_MAX	  255
 #define FW_MADT_FIXED_LEN 130 /* header and the entries madt_new() always writes */
-
-/*
- * Tables live in one arena below 4 GiB (MAP_32BIT), so an RSDT's 32-bit entries can point at them.
- * Only allocated bytes are unpoisoned: ASan catches any access past the end of a table or of the
- * output buffer.
- */
-static uint8_t *arena;
-static size_t arena_used;
-
-static void *arena_alloc(size_t len)
-{
-	void *p;
-
-	if (!arena) {
-		arena = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-		if (arena == MAP_FAILED)
-			abort();
-		ASAN_POISON_MEMORY_REGION(arena, ARENA_SIZE);
-	}
-	if (len > ARENA_SIZE - ARENA_GAP - arena_used)
-		abort();
-	p = arena + arena_used;
-	arena_used = (arena_used + len + ARENA_GAP + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	ASAN_UNPOISON_MEMORY_REGION(p, len);
-	return memset(p, 0, len);
-}
-
-/* Stores the low `size` bytes of v at p, little-endian like the host and like ACPI. */
-static void put(void *p, uint64_t v, size_t size)
-{
-	memcpy(p, &v, size);
-}
-
-static uint64_t get(const void *p, size_t size)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, p, size);
-	return v;
-}
-
-static uint8_t checksum_fix(const void *p, size_t len)
-{
-	const uint8_t *bytes = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *bytes++;
-	return (uint8_t)-sum;
-}
-
-static struct acpi_sdt_header *table_new(const char *sig, uint32_t len)
-{
-	struct acpi_sdt_header *t = arena_alloc(len);
-
-	memcpy(t->signature, sig, 4);
-	t->length = len;
-	t->revision = 1;
-	memcpy(t->oem_id, "FWOEM ", 6);
-	memcpy(t->oem_table_id, "FWTABLE ", 8);
-	t->oem_revision = 0x20240101;
-	t->creator_id = 0x4C544E49; /* "INTL" */
-	t->creator_revision = 0x20200925;
-	return t;
-}
-
-/* Sets the checksum; call after the last change to the table. */
-static struct acpi_sdt_header *table_seal(struct acpi_sdt_header *t)
-{
-	t->checksum = 0;
-	t->checksum = checksum_fix(t, t->length);
-	return t;
-}
-
-static struct acpi_sdt_header *table_with_body(const char *sig, const char *body)
-{
-	struct acpi_sdt_header *t = table_new(sig, SDT_HDR_LEN + strlen(body));
-
-	memcpy(t + 1, body, strlen(body));
-	return table_seal(t);
-}
-
-/* An RSDT or XSDT listing `n` tables. */
-static struct acpi_sdt_header *root_new(const char *sig, const void *const *tables, size_t n)
-{
-	size_t entry_size = memcmp(sig, "XSDT", 4) ? 4 : 8;
-	struct acpi_sdt_header *root = table_new(sig, SDT_HDR_LEN + n * entry_size);
-	uint8_t *entry = (uint8_t *)(root + 1);
-
-	for (size_t i = 0; i < n; i++, entry += entry_size)
-		put(entry, (uintptr_t)tables[i], entry_size);
-	return table_seal(root);
-}
-
-/* A revision 0 RSDP is 20 bytes long, and only those are allocated. */
-static struct acpi_rsdp *rsdp_new(uint8_t revision, const void *rsdt, const void *xsdt)
-{
-	struct acpi_rsdp *rsdp = arena_alloc(revision >= 2 ? sizeof(*rsdp) : 20);
-
-	memcpy(rsdp->signature, "RSD PTR ", 8);
-	memcpy(rsdp->oem_id, "FWOEM ", 6);
-	rsdp->revision = revision;
-	rsdp->rsdt_address = (uint32_t)(uintptr_t)rsdt; /* the arena is below 4 GiB */
-	rsdp->checksum = checksum_fix(rsdp, 20);
-	if (revision >= 2) {
-		rsdp->length = sizeof(*rsdp);
-		rsdp->xsdt_address = (uintptr_t)xsdt;
-		rsdp->extended_checksum = checksum_fix(rsdp, sizeof(*rsdp));
-	}
-	return rsdp;
-}
 
 /*
  * The firmware's tables. `kept` collects, in order, the MADT entries a VM's MADT must keep
@@ -146,92 +26,17 @@ static struct acpi_rsdp *rsdp_new(uint8_t revision, const void *rsdt, const void
  */
 static struct {
 	struct acpi_sdt_header *fadt, *madt, *hpet, *mcfg;
-	uint8_t madt_body[16384];
-	size_t madt_len;
 	uint8_t kept[16384];
 	size_t kept_len;
 } fw;
 
-static uint8_t *madt_entry(uint8_t type, uint8_t len)
+/* Records the entries from `first` to the end of the MADT body as ones the VM's MADT keeps. */
+static void madt_keep(const uint8_t *first)
 {
-	uint8_t *e = fw.madt_body + fw.madt_len;
+	size_t len = (size_t)(madt_body.bytes + madt_body.len - first);
 
-	e[0] = type;
-	e[1] = len;
-	fw.madt_len += len;
-	return e;
-}
-
-/* Records a finished entry as one the VM's MADT keeps. */
-static void madt_keep(const uint8_t *e)
-{
-	memcpy(fw.kept + fw.kept_len, e, e[1]);
-	fw.kept_len += e[1];
-}
-
-static void madt_lapic(uint8_t uid, uint8_t apic_id)
-{
-	uint8_t *e = madt_entry(0, 8);
-
-	e[2] = uid;
-	e[3] = apic_id;
-	put(e + 4, 1, 4);
-}
-
-static void madt_ioapic(uint8_t id, uint32_t address, uint32_t gsi_base)
-{
-	uint8_t *e = madt_entry(1, 12);
-
-	e[2] = id;
-	put(e + 4, address, 4);
-	put(e + 8, gsi_base, 4);
-	madt_keep(e);
-}
-
-static void madt_override(uint8_t source, uint32_t gsi, uint16_t flags)
-{
-	uint8_t *e = madt_entry(2, 10);
-
-	e[3] = source;
-	put(e + 4, gsi, 4);
-	put(e + 8, flags, 2);
-	madt_keep(e);
-}
-
-static void madt_lapic_nmi(uint8_t uid, uint16_t flags, uint8_t lint)
-{
-	uint8_t *e = madt_entry(4, 6);
-
-	e[2] = uid;
-	put(e + 3, flags, 2);
-	e[5] = lint;
-	madt_keep(e);
-}
-
-static void madt_x2apic(uint32_t x2apic_id, uint32_t uid)
-{
-	uint8_t *e = madt_entry(9, 16);
-
-	put(e + 4, x2apic_id, 4);
-	put(e + 8, 1, 4);
-	put(e + 12, uid, 4);
-}
-
-/* `len` bytes of entries of an unknown type, each with a body of recognisable bytes. */
-static void madt_filler(size_t len)
-{
-	while (len) {
-		size_t n = len > MADT_FILLER_MAX ? MADT_FILLER_MAX : len;
-
-		/* Never leave a remainder too short for an entry. */
-		if (len - n == 1)
-			n--;
-		uint8_t *e = madt_entry(MADT_FILLER_TYPE, (uint8_t)n);
-		for (size_t i = 2; i < n; i++)
-			e[i] = (uint8_t)(i + len);
-		madt_keep(e);
-		len -= n;
-	}
+	memcpy(fw.kept + fw.kept_len, first, len);
+	fw.kept_len += len;
 }
 
 /*
@@ -240,26 +45,22 @@ static void madt_filler(size_t len)
  */
 static struct acpi_sdt_header *madt_new(size_t filler)
 {
-	fw.madt_len = 0;
+	struct acpi_sdt_header *t;
+
+	madt_body.len = 0;
 	fw.kept_len = 0;
-	madt_lapic(0, 0);
-	madt_lapic(1, 1);
-	madt_ioapic(8, 0xFEC00000, 0);
-	madt_lapic(2, 2);
-	madt_x2apic(FW_X2APIC_ID, 4);
-	madt_override(0, 2, 0);
-	madt_lapic(3, 3);
-	madt_override(9, 9, 0x000D);
-	madt_lapic_nmi(0xFF, 0x0005, 1);
-	madt_filler(filler);
-
-	struct acpi_sdt_header *t = table_new("APIC", MADT_HDR_LEN + fw.madt_len);
-	uint8_t *raw = (uint8_t *)t;
-
+	madt_lapic(0, 0, 1);
+	madt_lapic(1, 1, 1);
+	madt_keep(madt_ioapic(8, 0xFEC00000, 0));
+	madt_lapic(2, 2, 1);
+	madt_x2apic(FW_X2APIC_ID, 1, 4);
+	madt_keep(madt_override(0, 2, 0));
+	madt_lapic(3, 3, 1);
+	madt_keep(madt_override(9, 9, 0x000D));
+	madt_keep(madt_lapic_nmi(0xFF, 0x0005, 1));
+	madt_keep(madt_filler(filler));
+	t = madt_build(FW_LAPIC_ADDRESS);
 	t->revision = 4;
-	put(raw + 36, FW_LAPIC_ADDRESS, 4);
-	put(raw + 40, FW_MADT_FLAGS, 4);
-	memcpy(raw + MADT_HDR_LEN, fw.madt_body, fw.madt_len);
 	return table_seal(t);
 }
 
@@ -273,29 +74,7 @@ static struct acpi_sdt_header *fadt_new(uint32_t len, uint8_t revision, uint32_t
 		raw[i] = (uint8_t)(i * 7 + 3);
 	t->revision = revision;
 	if (len >= FADT_FLAGS + 4)
-		put(raw + FADT_FLAGS, flags, 4);
-	return table_seal(t);
-}
-
-static struct acpi_sdt_header *hpet_new(void)
-{
-	struct acpi_sdt_header *t = table_new("HPET", HPET_LEN);
-	uint8_t *raw = (uint8_t *)t;
-
-	put(raw + 36, 0x8086A201, 4);
-	put(raw + 44, 0xFED00000, 8);
-	return table_seal(t);
-}
-
-static struct acpi_sdt_header *mcfg_new(void)
-{
-	struct acpi_sdt_header *t = table_new("MCFG", MCFG_LEN);
-	uint8_t *raw = (uint8_t *)t;
-
-	/* One allocation after 8 reserved bytes: ECAM base, segment 0, buses 0-255. */
-	put(raw + 44, 0xE0000000, 8);
-	raw[56] = 0;
-	raw[57] = 255;
+		put_le(raw + FADT_FLAGS, flags, 4);
 	return table_seal(t);
 }
 
@@ -307,7 +86,7 @@ static struct acpi_rsdp *firmware_new(struct acpi_sdt_header *fadt, struct acpi_
 
 	fw.fadt = fadt;
 	fw.madt = madt;
-	fw.hpet = hpet_new();
+	fw.hpet = hpet_new(HPET_LEN, 0, FW_HPET_BASE);
 	fw.mcfg = mcfg_new();
 	if (fadt)
 		tables[n++] = fadt;
@@ -353,7 +132,7 @@ static bool in_buf(const void *p, size_t len)
 
 static const struct acpi_sdt_header *xsdt_entry(const struct acpi_sdt_header *xsdt, size_t i)
 {
-	return (const void *)(uintptr_t)get((const uint8_t *)(xsdt + 1) + i * 8, 8);
+	return (const void *)(uintptr_t)get_le((const uint8_t *)(xsdt + 1) + i * 8, 8);
 }
 
 /* The VM's tables, found from its RSDP; fails the test when any is missing or invalid. */
@@ -442,7 +221,8 @@ TEST(vm_xsdt_leaves_out_invalid_firmware_entries)
 
 TEST(vm_tables_from_firmware_with_only_an_rsdt)
 {
-	const void *tables[] = { madt_new(0), hpet_new(), fadt_new(FADT_LEN, 1, FADT_FW_FLAGS) };
+	const void *tables[] = { madt_new(0), hpet_new(HPET_LEN, 0, FW_HPET_BASE),
+				 fadt_new(FADT_LEN, 1, FADT_FW_FLAGS) };
 	struct vm_tables vm;
 	uint64_t rsdp_pa;
 
@@ -473,7 +253,7 @@ TEST(vm_tables_checksums)
 	EXPECT_EQ(acpi_table_validate(fw.fadt), 0);
 	EXPECT_EQ(acpi_table_validate(fw.madt), 0);
 	EXPECT_EQ(fw.fadt->revision, 1);
-	EXPECT_EQ(get((uint8_t *)fw.fadt + FADT_FLAGS, 4), FADT_FW_FLAGS);
+	EXPECT_EQ(get_le((uint8_t *)fw.fadt + FADT_FLAGS, 4), FADT_FW_FLAGS);
 }
 
 TEST(vm_madt_lists_only_the_vm_cpus)
@@ -527,7 +307,7 @@ TEST(vm_madt_keeps_the_other_entries_byte_for_byte)
 		EXPECT_EQ(e[0], 0);
 		EXPECT_EQ(e[1], 8);
 		EXPECT_EQ(e[3], vm_apic_ids[i]);
-		EXPECT_EQ(get(e + 4, 4), 1);
+		EXPECT_EQ(get_le(e + 4, 4), 1);
 	}
 }
 
@@ -586,7 +366,7 @@ static void expect_fadt_copy(uint8_t want_revision, uint32_t fw_flags)
 	EXPECT_MEMEQ(raw + 10, fw_raw + 10, FADT_FLAGS - 10);
 	EXPECT_MEMEQ(raw + FADT_FLAGS + 4, fw_raw + FADT_FLAGS + 4,
 		     fw.fadt->length - FADT_FLAGS - 4);
-	EXPECT_EQ(get(raw + FADT_FLAGS, 4), fw_flags | FADT_FORCE_PHYS);
+	EXPECT_EQ(get_le(raw + FADT_FLAGS, 4), fw_flags | FADT_FORCE_PHYS);
 	EXPECT_EQ(vm.fadt->revision, want_revision);
 	ASSERT_EQ(acpi_parse_fadt(vm.fadt, &fadt_info), 0);
 	EXPECT_EQ(fadt_info.flags, fw_flags | FADT_FORCE_PHYS);
@@ -735,7 +515,7 @@ TEST(vm_xsdt_keeps_more_than_64_firmware_tables)
 		snprintf(body, sizeof(body), "ssdt%02zu", i);
 		tables[2 + i] = table_with_body("SSDT", body);
 	}
-	tables[NTABLES - 1] = hpet_new();
+	tables[NTABLES - 1] = hpet_new(HPET_LEN, 0, FW_HPET_BASE);
 	ASSERT_EQ(build(rsdp_new(2, NULL, root_new("XSDT", tables, NTABLES)), &rsdp_pa), 0);
 	ASSERT_TRUE(vm_tables_get(rsdp_pa, &vm));
 	EXPECT_EQ(vm.nxsdt, NTABLES);

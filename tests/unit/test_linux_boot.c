@@ -1,16 +1,11 @@
 /* Unit tests for the bzImage checks and boot_params page in hypervisor/arch/x86/linux_boot.c. */
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sanitizer/asan_interface.h>
 #include "harness.h"
+#include "arena.h"
+#include "bytes.h"
 #include "lib/errno.h"
 #include "x86/linux_boot.h"
-
-#define ARENA_SIZE  (4 * 1024 * 1024)
-#define ARENA_ALIGN 16
-#define ARENA_GAP   16 /* poisoned bytes after every allocation */
 
 /* Offsets in the bzImage and in boot_params (Documentation/arch/x86/boot.rst, zero-page.rst). */
 #define SETUP_SECTS	    0x1F1
@@ -56,46 +51,6 @@
 #define WHY_SETUP_PAST_END  "setup sectors run past the end of the file"
 #define WHY_INIT_SIZE	    "init_size smaller than the kernel"
 
-/*
- * Images and zero pages live in one arena, and only allocated bytes are unpoisoned: ASan catches
- * any access past the end of an image or of a boot_params page.
- */
-static uint8_t *arena;
-static size_t arena_used;
-
-static void *arena_alloc(size_t len)
-{
-	void *p;
-
-	if (!arena) {
-		arena = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			     -1, 0);
-		if (arena == MAP_FAILED)
-			abort();
-		ASAN_POISON_MEMORY_REGION(arena, ARENA_SIZE);
-	}
-	if (len > ARENA_SIZE - ARENA_GAP - arena_used)
-		abort();
-	p = arena + arena_used;
-	arena_used = (arena_used + len + ARENA_GAP + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	ASAN_UNPOISON_MEMORY_REGION(p, len);
-	return memset(p, 0, len);
-}
-
-/* Stores the low `size` bytes of v at p, little-endian like the host and the boot protocol. */
-static void put(uint8_t *p, size_t off, uint64_t v, size_t size)
-{
-	memcpy(p + off, &v, size);
-}
-
-static uint64_t get(const uint8_t *p, size_t off, size_t size)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, p + off, size);
-	return v;
-}
-
 /* A valid bzImage of `size` bytes: junk everywhere, then a good setup header over it. */
 static uint8_t *image_new(size_t size)
 {
@@ -104,17 +59,17 @@ static uint8_t *image_new(size_t size)
 	for (size_t i = 0; i < size; i++)
 		image[i] = (uint8_t)(i * 13 + 7) | 0x80; /* never zero */
 	image[SETUP_SECTS] = IMAGE_SETUP_SECTS;
-	put(image, BOOT_FLAG, 0xAA55, 2);
+	put_le(image + BOOT_FLAG, 0xAA55, 2);
 	image[JUMP_LEN] = IMAGE_JUMP;
 	memcpy(image + HDRS, "HdrS", 4);
-	put(image, VERSION, IMAGE_VERSION, 2);
-	put(image, INITRD_ADDR_MAX, IMAGE_INITRD_MAX, 4);
-	put(image, KERNEL_ALIGNMENT, IMAGE_ALIGNMENT, 4);
+	put_le(image + VERSION, IMAGE_VERSION, 2);
+	put_le(image + INITRD_ADDR_MAX, IMAGE_INITRD_MAX, 4);
+	put_le(image + KERNEL_ALIGNMENT, IMAGE_ALIGNMENT, 4);
 	image[RELOCATABLE] = 1;
-	put(image, XLOADFLAGS, IMAGE_XLOADFLAGS, 2);
-	put(image, CMDLINE_SIZE, IMAGE_CMDLINE_SIZE, 4);
-	put(image, PREF_ADDRESS, IMAGE_PREF_ADDRESS, 8);
-	put(image, INIT_SIZE, IMAGE_INIT_SIZE, 4);
+	put_le(image + XLOADFLAGS, IMAGE_XLOADFLAGS, 2);
+	put_le(image + CMDLINE_SIZE, IMAGE_CMDLINE_SIZE, 4);
+	put_le(image + PREF_ADDRESS, IMAGE_PREF_ADDRESS, 8);
+	put_le(image + INIT_SIZE, IMAGE_INIT_SIZE, 4);
 	return image;
 }
 
@@ -202,13 +157,13 @@ TEST(parse_rejects_a_bad_boot_flag)
 {
 	uint8_t *image = image_new(IMAGE_SIZE);
 
-	put(image, BOOT_FLAG, 0x55AA, 2);
+	put_le(image + BOOT_FLAG, 0x55AA, 2);
 	EXPECT_EQ(parse(image, IMAGE_SIZE), -EINVAL);
 	EXPECT_STREQ(why, WHY_NO_HEADER);
-	put(image, BOOT_FLAG, 0xAA56, 2);
+	put_le(image + BOOT_FLAG, 0xAA56, 2);
 	EXPECT_EQ(parse(image, IMAGE_SIZE), -EINVAL);
 	EXPECT_STREQ(why, WHY_NO_HEADER);
-	put(image, BOOT_FLAG, 0xAA55, 2);
+	put_le(image + BOOT_FLAG, 0xAA55, 2);
 	ASSERT_EQ(parse(image, IMAGE_SIZE), 0);
 }
 
@@ -216,13 +171,13 @@ TEST(parse_rejects_protocol_before_2_12)
 {
 	uint8_t *image = image_new(IMAGE_SIZE);
 
-	put(image, VERSION, 0x020B, 2);
+	put_le(image + VERSION, 0x020B, 2);
 	EXPECT_EQ(parse(image, IMAGE_SIZE), -EINVAL);
 	EXPECT_STREQ(why, WHY_OLD_PROTOCOL);
-	put(image, VERSION, 0x0100, 2);
+	put_le(image + VERSION, 0x0100, 2);
 	EXPECT_EQ(parse(image, IMAGE_SIZE), -EINVAL);
 	EXPECT_STREQ(why, WHY_OLD_PROTOCOL);
-	put(image, VERSION, 0x020C, 2);
+	put_le(image + VERSION, 0x020C, 2);
 	ASSERT_EQ(parse(image, IMAGE_SIZE), 0);
 	EXPECT_EQ(info.version, 0x020C);
 }
@@ -232,10 +187,10 @@ TEST(parse_rejects_an_image_without_64_bit_entry)
 	uint8_t *image = image_new(IMAGE_SIZE);
 
 	/* Every other xloadflags bit set, XLF_KERNEL_64 clear. */
-	put(image, XLOADFLAGS, 0xFFFE, 2);
+	put_le(image + XLOADFLAGS, 0xFFFE, 2);
 	EXPECT_EQ(parse(image, IMAGE_SIZE), -EINVAL);
 	EXPECT_STREQ(why, WHY_NO_64BIT);
-	put(image, XLOADFLAGS, 0x0001, 2);
+	put_le(image + XLOADFLAGS, 0x0001, 2);
 	ASSERT_EQ(parse(image, IMAGE_SIZE), 0);
 }
 
@@ -257,10 +212,10 @@ TEST(parse_rejects_init_size_smaller_than_the_kernel)
 {
 	uint8_t *image = image_new(IMAGE_SIZE);
 
-	put(image, INIT_SIZE, IMAGE_SIZE - IMAGE_KERNEL_OFFSET - 1, 4);
+	put_le(image + INIT_SIZE, IMAGE_SIZE - IMAGE_KERNEL_OFFSET - 1, 4);
 	EXPECT_EQ(parse(image, IMAGE_SIZE), -EINVAL);
 	EXPECT_STREQ(why, WHY_INIT_SIZE);
-	put(image, INIT_SIZE, IMAGE_SIZE - IMAGE_KERNEL_OFFSET, 4);
+	put_le(image + INIT_SIZE, IMAGE_SIZE - IMAGE_KERNEL_OFFSET, 4);
 	ASSERT_EQ(parse(image, IMAGE_SIZE), 0);
 	EXPECT_EQ(info.init_size, IMAGE_SIZE - IMAGE_KERNEL_OFFSET);
 }
@@ -354,13 +309,13 @@ TEST(boot_params_fields)
 	ASSERT_EQ(linux_boot_params_build(zp, image, IMAGE_SIZE, &setup), 0);
 	EXPECT_EQ(zp[TYPE_OF_LOADER], 0xFF);
 	/* Addresses and sizes above 4 GiB: low half in the header, high half in boot_params. */
-	EXPECT_EQ(get(zp, CMD_LINE_PTR, 4), 0x23456000);
-	EXPECT_EQ(get(zp, EXT_CMD_LINE_PTR, 4), 0x1);
-	EXPECT_EQ(get(zp, RAMDISK_IMAGE, 4), 0x30000000);
-	EXPECT_EQ(get(zp, EXT_RAMDISK_IMAGE, 4), 0x2);
-	EXPECT_EQ(get(zp, RAMDISK_SIZE, 4), 0x00001000);
-	EXPECT_EQ(get(zp, EXT_RAMDISK_SIZE, 4), 0x1);
-	EXPECT_EQ(get(zp, ACPI_RSDP_ADDR, 8), SAMPLE_RSDP_PA);
+	EXPECT_EQ(get_le(zp + CMD_LINE_PTR, 4), 0x23456000);
+	EXPECT_EQ(get_le(zp + EXT_CMD_LINE_PTR, 4), 0x1);
+	EXPECT_EQ(get_le(zp + RAMDISK_IMAGE, 4), 0x30000000);
+	EXPECT_EQ(get_le(zp + EXT_RAMDISK_IMAGE, 4), 0x2);
+	EXPECT_EQ(get_le(zp + RAMDISK_SIZE, 4), 0x00001000);
+	EXPECT_EQ(get_le(zp + EXT_RAMDISK_SIZE, 4), 0x1);
+	EXPECT_EQ(get_le(zp + ACPI_RSDP_ADDR, 8), SAMPLE_RSDP_PA);
 	EXPECT_EQ(zp[E820_ENTRIES], ARRAY_SIZE(sample_e820));
 	EXPECT_MEMEQ(zp + E820_TABLE, sample_e820, sizeof(sample_e820));
 	EXPECT_TRUE(all_zero(zp, table_end, LINUX_BOOT_PARAMS_SIZE));
@@ -381,13 +336,13 @@ TEST(boot_params_addresses_below_4g)
 
 	/* The high halves are written as zero, not left as they were. */
 	ASSERT_EQ(linux_boot_params_build(zp, image, IMAGE_SIZE, &setup), 0);
-	EXPECT_EQ(get(zp, CMD_LINE_PTR, 4), 0x20000);
-	EXPECT_EQ(get(zp, EXT_CMD_LINE_PTR, 4), 0);
-	EXPECT_EQ(get(zp, RAMDISK_IMAGE, 4), 0x7F000000);
-	EXPECT_EQ(get(zp, EXT_RAMDISK_IMAGE, 4), 0);
-	EXPECT_EQ(get(zp, RAMDISK_SIZE, 4), 0x02345000);
-	EXPECT_EQ(get(zp, EXT_RAMDISK_SIZE, 4), 0);
-	EXPECT_EQ(get(zp, ACPI_RSDP_ADDR, 8), 0xF5A10);
+	EXPECT_EQ(get_le(zp + CMD_LINE_PTR, 4), 0x20000);
+	EXPECT_EQ(get_le(zp + EXT_CMD_LINE_PTR, 4), 0);
+	EXPECT_EQ(get_le(zp + RAMDISK_IMAGE, 4), 0x7F000000);
+	EXPECT_EQ(get_le(zp + EXT_RAMDISK_IMAGE, 4), 0);
+	EXPECT_EQ(get_le(zp + RAMDISK_SIZE, 4), 0x02345000);
+	EXPECT_EQ(get_le(zp + EXT_RAMDISK_SIZE, 4), 0);
+	EXPECT_EQ(get_le(zp + ACPI_RSDP_ADDR, 8), 0xF5A10);
 	EXPECT_EQ(zp[E820_ENTRIES], 1);
 	EXPECT_MEMEQ(zp + E820_TABLE, sample_e820, sizeof(sample_e820[0]));
 	EXPECT_TRUE(all_zero(zp, E820_TABLE + sizeof(sample_e820[0]), LINUX_BOOT_PARAMS_SIZE));
@@ -400,9 +355,9 @@ TEST(boot_params_without_initrd_or_e820)
 	struct linux_boot_setup setup = { .cmdline_pa = 0x20000, .e820 = sample_e820 };
 
 	ASSERT_EQ(linux_boot_params_build(zp, image, IMAGE_SIZE, &setup), 0);
-	EXPECT_EQ(get(zp, RAMDISK_IMAGE, 8), 0);
-	EXPECT_EQ(get(zp, EXT_RAMDISK_IMAGE, 8), 0);
-	EXPECT_EQ(get(zp, ACPI_RSDP_ADDR, 8), 0);
+	EXPECT_EQ(get_le(zp + RAMDISK_IMAGE, 8), 0);
+	EXPECT_EQ(get_le(zp + EXT_RAMDISK_IMAGE, 8), 0);
+	EXPECT_EQ(get_le(zp + ACPI_RSDP_ADDR, 8), 0);
 	EXPECT_EQ(zp[E820_ENTRIES], 0);
 	EXPECT_TRUE(all_zero(zp, E820_TABLE, LINUX_BOOT_PARAMS_SIZE));
 }
@@ -431,7 +386,7 @@ TEST(boot_params_e820_limit)
 	ASSERT_EQ(linux_boot_params_build(zp, image, IMAGE_SIZE, &setup), 0);
 	EXPECT_EQ(zp[E820_ENTRIES], LINUX_E820_MAX);
 	EXPECT_MEMEQ(zp + E820_TABLE, setup.e820, LINUX_E820_MAX * sizeof(*setup.e820));
-	EXPECT_EQ(get(zp, table_end - 20, 8), LINUX_E820_MAX * 0x100000000ULL);
+	EXPECT_EQ(get_le(zp + table_end - 20, 8), LINUX_E820_MAX * 0x100000000ULL);
 	EXPECT_TRUE(all_zero(zp, table_end, LINUX_BOOT_PARAMS_SIZE));
 
 	setup.e820 = e820_many(LINUX_E820_MAX + 1);

@@ -14,19 +14,23 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Ihypervisor/include -Ihypervisor/arch/x86/svm -MMD -MP
 UNIT_LDFLAGS := -fsanitize=address,undefined
 
-# The hypervisor sources each test links, besides its own file and the harness.
+# The sources each test links besides its own file and the harness: the hypervisor code it tests,
+# and the test fixtures it uses.
+UNIT_ARENA	   := tests/unit/arena.c
+UNIT_ACPI_FIXTURES := tests/unit/acpi_fixtures.c $(UNIT_ARENA)
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
 UNIT_SRCS_test_page_alloc := hypervisor/mm/page_alloc.c hypervisor/lib/bitmap.c
-UNIT_SRCS_test_acpi	  := hypervisor/acpi/acpi_tables.c
+UNIT_SRCS_test_acpi	  := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_npt	  := hypervisor/arch/x86/svm/npt.c
 UNIT_SRCS_test_pcpu_map	  := hypervisor/core/pcpu_map.c
 UNIT_SRCS_test_elf64	  := hypervisor/lib/elf64.c
 UNIT_SRCS_test_multiboot  := hypervisor/arch/x86/multiboot.c hypervisor/core/boot_info.c
 UNIT_SRCS_test_cmdline	  := hypervisor/lib/cmdline.c
 UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/mmio_decode.c
-UNIT_SRCS_test_linux_boot := hypervisor/arch/x86/linux_boot.c
-UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c
+UNIT_SRCS_test_linux_boot := hypervisor/arch/x86/linux_boot.c $(UNIT_ARENA)
+UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
+				 $(UNIT_ACPI_FIXTURES)
 
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
