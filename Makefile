@@ -16,7 +16,7 @@ space := $(empty) $(empty)
 comma := ,
 # Images a scenario may name: the project's guests (guests/<name>/), and the Debian kernel and
 # initramfs that `make images` fetches and builds (build/images/).
-GUEST_IMAGES  := $(filter-out lib service-vm,$(notdir $(wildcard guests/*)))
+GUEST_IMAGES  := $(filter-out lib service-vm,$(notdir $(patsubst %/,%,$(wildcard guests/*/))))
 KNOWN_IMAGES  := $(subst $(space),$(comma),$(GUEST_IMAGES) vmlinuz initramfs)
 
 HV_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
@@ -56,7 +56,7 @@ $(BUILD)/%.S.o: %.S
 	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 
 # Each scenario is compiled into its own image: build/scenarios/<name>/cairn.elf.
-$(BUILD)/scenarios/%/scenario.c: $(CONFIGS)/%.scn tools/scenario.py
+$(BUILD)/scenarios/%/scenario.c: $(CONFIGS)/%.scn tools/scenario.py $(wildcard tools/scenario/*.py)
 	@mkdir -p $(dir $@)
 	@echo "  SCN     $<"
 	$(Q)python3 tools/scenario.py gen $< --known-images '$(KNOWN_IMAGES)' -o $@
