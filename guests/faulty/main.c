@@ -58,7 +58,7 @@ static uint64_t *faulty_table_below(uint64_t *entry)
 /* Identity-maps the 2 MiB page holding addr, unless some mapping already covers it. */
 static void faulty_map_large_page(uint64_t addr)
 {
-	uint64_t *pml4 = (uint64_t *)(cpu_read_cr3() & PTE_ADDR_MASK);
+	uint64_t *pml4 = (uint64_t *)(read_cr3() & PTE_ADDR_MASK);
 	uint64_t *pdpt = faulty_table_below(&pml4[(addr >> 39) & 511]);
 	uint64_t *pd;
 

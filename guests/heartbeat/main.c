@@ -76,7 +76,7 @@ static void heartbeat_wait(struct heartbeat *hb, uint64_t deadline)
 	while (!tsc_reached(deadline)) {
 		if (hb->echo)
 			heartbeat_echo_poll(hb);
-		cpu_pause();
+		cpu_relax();
 	}
 }
 
@@ -88,8 +88,8 @@ void guest_main(const struct cairn_start_info *si)
 
 	heartbeat_configure(&hb);
 	guest_printf("heartbeat %s: vCPU %u on APIC ID %u\n", hb.name, si->vcpu_id,
-		     cpu_cpuid(1, 0).ebx >> 24);
-	deadline = cpu_rdtsc();
+		     cpuid(1, 0).ebx >> 24);
+	deadline = rdtsc();
 	for (uint64_t beat = 1;; beat++) {
 		guest_printf("heartbeat %s %lu\n", hb.name, beat);
 		if (hb.watchdog)

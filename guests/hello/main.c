@@ -19,7 +19,7 @@ static struct hc_api_version api_version;
 
 static void hello_identify(const struct cairn_start_info *si)
 {
-	uint32_t apic_id = cpu_cpuid(1, 0).ebx >> 24;
+	uint32_t apic_id = cpuid(1, 0).ebx >> 24;
 
 	guest_printf("hello from %s: vCPU %u on APIC ID %u\n", guest_vm_name(), si->vcpu_id,
 		     apic_id);
@@ -29,7 +29,7 @@ static void hello_identify(const struct cairn_start_info *si)
 /* The 12 signature bytes as text; a non-printable byte shows as '.'. */
 static void hello_cpuid_signature(void)
 {
-	struct cpuid_regs r = cpu_cpuid(CAIRN_CPUID_BASE, 0);
+	struct cpuid_regs r = cpuid(CAIRN_CPUID_BASE, 0);
 	char sig[13];
 
 	memcpy(sig, &r.ebx, 4);
@@ -47,12 +47,12 @@ static void hello_cpuid(void)
 {
 	struct cpuid_regs r;
 
-	guest_printf("cpuid: hypervisor bit %u\n", (cpu_cpuid(1, 0).ecx >> 31) & 1);
+	guest_printf("cpuid: hypervisor bit %u\n", (cpuid(1, 0).ecx >> 31) & 1);
 	hello_cpuid_signature();
-	r = cpu_cpuid(CAIRN_CPUID_FEATURES, 0);
+	r = cpuid(CAIRN_CPUID_FEATURES, 0);
 	guest_printf("cpuid: features 0x%x vm %u vcpu %u tsc_khz %u\n", r.eax, r.ebx, r.ecx, r.edx);
-	guest_printf("cpuid: svm bit %u\n", (cpu_cpuid(0x80000001, 0).ecx >> 2) & 1);
-	r = cpu_cpuid(0x8000000A, 0);
+	guest_printf("cpuid: svm bit %u\n", (cpuid(0x80000001, 0).ecx >> 2) & 1);
+	r = cpuid(0x8000000A, 0);
 	guest_printf("cpuid: leaf 0x8000000a eax 0x%x ebx 0x%x ecx 0x%x edx 0x%x\n", r.eax, r.ebx,
 		     r.ecx, r.edx);
 }

@@ -14,9 +14,9 @@
 /* Lines end in "\n" alone: the vUART's reader, not the guest, decides how to show them. */
 void guest_putc(char c)
 {
-	while (!(cpu_inb(CAIRN_VUART_PORT + UART_LSR) & LSR_THR_EMPTY))
-		cpu_pause();
-	cpu_outb(CAIRN_VUART_PORT + UART_DATA, (uint8_t)c);
+	while (!(inb(CAIRN_VUART_PORT + UART_LSR) & LSR_THR_EMPTY))
+		cpu_relax();
+	outb(CAIRN_VUART_PORT + UART_DATA, (uint8_t)c);
 }
 
 int guest_printf(const char *fmt, ...)
@@ -35,7 +35,7 @@ int guest_printf(const char *fmt, ...)
 
 int guest_getc(void)
 {
-	if (!(cpu_inb(CAIRN_VUART_PORT + UART_LSR) & LSR_DATA_READY))
+	if (!(inb(CAIRN_VUART_PORT + UART_LSR) & LSR_DATA_READY))
 		return -1;
-	return cpu_inb(CAIRN_VUART_PORT + UART_DATA);
+	return inb(CAIRN_VUART_PORT + UART_DATA);
 }

@@ -66,7 +66,7 @@ static __noreturn void exception_report(uint64_t vector, uint64_t error_code, ui
 	guest_printf("exception %lu (%s) error 0x%lx at RIP 0x%lx\n", vector,
 		     exception_name((int)vector), error_code, rip);
 	if (vector == 14)
-		guest_printf("exception: CR2 0x%lx\n", cpu_read_cr2());
+		guest_printf("exception: CR2 0x%lx\n", read_cr2());
 	cpu_halt_forever();
 }
 

@@ -9,12 +9,12 @@
 
 static uint64_t tsc_khz_from_cpuid(void)
 {
-	struct cpuid_regs sig = cpu_cpuid(CAIRN_CPUID_BASE, 0);
+	struct cpuid_regs sig = cpuid(CAIRN_CPUID_BASE, 0);
 
 	if (sig.ebx != CAIRN_CPUID_SIG_EBX || sig.ecx != CAIRN_CPUID_SIG_ECX ||
 	    sig.edx != CAIRN_CPUID_SIG_EDX || sig.eax < CAIRN_CPUID_FEATURES)
 		return 0;
-	return cpu_cpuid(CAIRN_CPUID_FEATURES, 0).edx;
+	return cpuid(CAIRN_CPUID_FEATURES, 0).edx;
 }
 
 uint64_t tsc_khz(void)
@@ -40,13 +40,13 @@ uint64_t tsc_ms_to_cycles(uint64_t ms)
 
 bool tsc_reached(uint64_t deadline)
 {
-	return (int64_t)(cpu_rdtsc() - deadline) >= 0;
+	return (int64_t)(rdtsc() - deadline) >= 0;
 }
 
 void delay_ms(uint64_t ms)
 {
-	uint64_t deadline = cpu_rdtsc() + tsc_ms_to_cycles(ms);
+	uint64_t deadline = rdtsc() + tsc_ms_to_cycles(ms);
 
 	while (!tsc_reached(deadline))
-		cpu_pause();
+		cpu_relax();
 }
