@@ -5,7 +5,7 @@
 #include "core/vm.h"
 #include "x86/mmio_decode.h"
 
-#define MAX_INSN_LEN 15
+#define MAX_INSN_LEN MMIO_INSN_MAX_LEN
 #define REG_RSP	     4
 
 /* struct vcpu_regs in x86 register-number order (RSP, number 4, lives with the vendor state). */
@@ -19,13 +19,11 @@ static uint64_t *gpr(struct vcpu *vcpu, unsigned n)
 }
 
 /* Reads as many instruction bytes as are mapped, up to 15 (an instruction may end a page). */
-static size_t fetch_insn(struct vcpu *vcpu, uint8_t *bytes)
+static size_t fetch_insn(struct vcpu *vcpu, const struct vcpu_paging *pg, uint8_t *bytes)
 {
-	struct vcpu_paging pg;
+	uint64_t at = pg->cs_base + virt_vcpu_rip(vcpu);
 	size_t n = 0;
 
-	virt_vcpu_paging(vcpu, &pg);
-	uint64_t at = pg.cs_base + virt_vcpu_rip(vcpu);
 	if (guest_virt_read(vcpu, at, bytes, MAX_INSN_LEN) == 0)
 		return MAX_INSN_LEN;
 	while (n < MAX_INSN_LEN && guest_virt_read(vcpu, at + n, bytes + n, 1) == 0)
@@ -33,24 +31,23 @@ static size_t fetch_insn(struct vcpu *vcpu, uint8_t *bytes)
 	return n;
 }
 
-static int cpu_mode(struct vcpu *vcpu)
+static int cpu_mode(const struct vcpu_paging *pg)
 {
-	struct vcpu_paging pg;
-
-	virt_vcpu_paging(vcpu, &pg);
-	if (pg.long_mode_code)
+	if (pg->long_mode_code)
 		return 64;
-	return pg.default_32bit ? 32 : 16;
+	return pg->default_32bit ? 32 : 16;
 }
 
 int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct mmio_handler *h)
 {
 	uint8_t bytes[MAX_INSN_LEN];
+	struct vcpu_paging pg;
 	struct mmio_insn insn;
 	const char *why;
-	size_t len = fetch_insn(vcpu, bytes);
 
-	if (mmio_decode(bytes, len, cpu_mode(vcpu), &insn, &why))
+	virt_vcpu_paging(vcpu, &pg);
+	size_t len = fetch_insn(vcpu, &pg, bytes);
+	if (mmio_decode(bytes, len, cpu_mode(&pg), &insn, &why))
 		return vcpu_fault(vcpu, "cannot emulate the access to 0x%lx: %s", exit->mem.gpa,
 				  why);
 	if ((insn.dir == MMIO_WRITE) != exit->mem.write)
