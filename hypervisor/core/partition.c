@@ -160,18 +160,6 @@ static int partition_create(struct vm *vm, const struct vm_config *c, const stru
 	return err;
 }
 
-static void partition_discard(struct vm *vm)
-{
-	for (uint32_t i = 0; i < vm->nvcpus; i++) {
-		virt_vcpu_destroy(&vm->vcpus[i]);
-		free_pcpu(vm->vcpus[i].pcpu->id);
-	}
-	virt_vm_destroy(vm);
-	if (vm->mem_hpa)
-		phys_free_pages(vm->mem_hpa, vm->mem_size / PAGE_SIZE);
-	memset(vm, 0, sizeof(*vm));
-}
-
 void partitions_start(const struct boot_info *bi)
 {
 	printf("cairn: scenario '%s': %zu VMs\n", scenario_name, scenario_vm_count);
@@ -183,7 +171,7 @@ void partitions_start(const struct boot_info *bi)
 		vm->id = (uint32_t)i;
 		if (partition_create(vm, c, bi)) {
 			printf("cairn: vm %s not started (%s)\n", c->name, c->source);
-			partition_discard(vm);
+			vm_discard(vm);
 			continue;
 		}
 		vm->state = VM_CREATED;

@@ -56,7 +56,8 @@ void service_vm_start(const struct boot_info *bi)
 		if (err) {
 			printf("cairn: vm %s not started (%s, error %d)\n", c->name, c->source,
 			       err);
-			continue; /* its pCPUs stay taken: nothing else was meant to run there */
+			vm_discard(vm); /* its pCPUs go idle; one of them may do the housekeeping */
+			continue;
 		}
 		vm->state = VM_CREATED;
 		printf("cairn: vm %s: Service VM on %u pCPUs, %lu MiB of RAM in %zu ranges\n",

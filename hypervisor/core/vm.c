@@ -6,6 +6,7 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "mm/phys_mem.h"
 
 int vm_create_vcpus(struct vm *vm, uint64_t pcpu_mask)
 {
@@ -31,6 +32,20 @@ int vm_create_vcpus(struct vm *vm, uint64_t pcpu_mask)
 			return err;
 	}
 	return 0;
+}
+
+void vm_discard(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nvcpus; i++) {
+		virt_vcpu_destroy(&vm->vcpus[i]);
+		free_pcpu(vm->vcpus[i].pcpu->id);
+	}
+	virt_vm_destroy(vm);
+	if (vm->mem_hpa)
+		phys_free_pages(vm->mem_hpa, vm->mem_size / PAGE_SIZE);
+	for (size_t i = 0; i < vm->nram; i++)
+		phys_free_pages(vm->ram[i].base, vm->ram[i].size / PAGE_SIZE);
+	memset(vm, 0, sizeof(*vm));
 }
 
 struct vm *vm_find_by_name(const char *name)

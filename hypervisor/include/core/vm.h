@@ -93,6 +93,9 @@ extern struct vm vms[MAX_VMS];
  */
 int vm_create_vcpus(struct vm *vm, uint64_t pcpu_mask);
 
+/* Undoes a VM that could not be built: vCPUs, pCPUs, vendor state and memory go back. */
+void vm_discard(struct vm *vm);
+
 struct vm *vm_find_by_name(const char *name);
 struct vm *vm_find_by_id(uint32_t id);
 
