@@ -1,4 +1,5 @@
 """Service VM tests: a stock Debian kernel boots under Cairn beside a heartbeat partition."""
+import datetime
 import re
 
 from harness import boot_scenario, check, test
@@ -42,6 +43,12 @@ def service_vm_shell():
     # Linux took KVM's paravirtual IPIs; multi-destination IPIs then arrive as one hypercall.
     m.send("dmesg | grep -o 'setup PV IPIs'\r")
     m.wait_for(r"setup PV IPIs\s*$", 30)
+    # kvmclock's wall clock carries the date Cairn read from the CMOS clock (QEMU's is the host's).
+    m.send("date -u +cairn-date-%Y-%m-%d\r")
+    guest_date = m.wait_for(r"cairn-date-(\d{4}-\d\d-\d\d)\s*$", 30).group(1)
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    check(abs((datetime.date.fromisoformat(guest_date) - today).days) <= 1,
+          f"the Service VM thinks it is {guest_date}, the host says {today}")
     m.send("\x1d")
     m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
     m.command("vms", r"cairn: vm 0 service: running")

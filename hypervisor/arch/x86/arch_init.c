@@ -9,6 +9,7 @@
 #include "x86/lapic.h"
 #include "x86/paging.h"
 #include "x86/platform.h"
+#include "x86/rtc.h"
 #include "x86/smp.h"
 #include "x86/tsc.h"
 
@@ -104,6 +105,7 @@ int arch_platform_init(const struct boot_info *bi)
 		return err;
 	}
 	printf("cairn: TSC frequency: %lu kHz (calibrated against the %s)\n", tsc_khz, source);
+	rtc_boot_time_init(); /* before any guest owns the CMOS ports */
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "core/vm.h"
 #include "x86/kvm_pv.h"
 #include "x86/lapic_pt.h"
+#include "x86/rtc.h"
 #include "x86/tsc.h"
 
 #define KVM_FEATURE_CLOCKSOURCE2	   (1u << 3)
@@ -98,9 +99,14 @@ static int write_system_time(struct vcpu *vcpu, uint64_t gpa)
 
 static int write_wall_clock(struct vcpu *vcpu, uint64_t gpa)
 {
-	/* No RTC is read by the hypervisor: kvmclock's epoch is reported as 1970 + 0. */
-	struct pvclock_wall_clock w = { .version = 2, .sec = 0, .nsec = 0 };
+	struct pvclock_wall_clock w = { .version = 2 };
+	uint64_t sec = 0;
+	uint32_t nsec = 0;
 
+	/* The date at kvmclock's zero, from the CMOS clock read at boot (1970 without one). */
+	rtc_unix_time_at(vm_clock_origin[vcpu->vm->id], &sec, &nsec);
+	w.sec = (uint32_t)sec;
+	w.nsec = nsec;
 	return guest_phys_write(vcpu->vm, gpa, &w, sizeof(w));
 }
 
