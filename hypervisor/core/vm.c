@@ -88,6 +88,17 @@ int vm_add_mmio_handler(struct vm *vm, const struct mmio_handler *handler)
 	return 0;
 }
 
+int vm_trap_writes(struct vm *vm, const struct mmio_handler *h)
+{
+	int err = virt_vm_unmap(vm, h->gpa, h->size);
+
+	if (!err)
+		err = virt_vm_map(vm, h->gpa, h->gpa, h->size, VIRT_MEM_READ);
+	if (!err)
+		err = vm_add_mmio_handler(vm, h);
+	return err;
+}
+
 const struct mmio_handler *vm_find_mmio_handler(struct vm *vm, uint64_t gpa)
 {
 	for (size_t i = 0; i < vm->nmmio_handlers; i++) {

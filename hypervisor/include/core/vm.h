@@ -102,6 +102,11 @@ struct vm *vm_find_by_id(uint32_t id);
 int vm_add_io_handler(struct vm *vm, const struct io_handler *handler);
 const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_t size);
 int vm_add_mmio_handler(struct vm *vm, const struct mmio_handler *handler);
+/*
+ * Passes the device pages [h->gpa, h->gpa + h->size) through (identity, read-only) so that reads
+ * reach the hardware and writes trap to the handler.
+ */
+int vm_trap_writes(struct vm *vm, const struct mmio_handler *handler);
 const struct mmio_handler *vm_find_mmio_handler(struct vm *vm, uint64_t gpa);
 
 /* Counts one exit for `key` in a small table (keys beyond its size are not itemised). */

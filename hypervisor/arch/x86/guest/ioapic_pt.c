@@ -60,12 +60,7 @@ int ioapic_pt_attach(struct vm *vm, uint64_t base)
 	io->base = base;
 	for (uint32_t pin = 0; pin < MAX_PINS; pin++)
 		io->rte[pin] = RTE_MASKED;
-	int err = virt_vm_unmap(vm, base, IOAPIC_PAGE);
-	if (!err)
-		err = virt_vm_map(vm, base, base, IOAPIC_PAGE, VIRT_MEM_READ);
-	if (!err)
-		err = vm_add_mmio_handler(vm, &h);
-	return err;
+	return vm_trap_writes(vm, &h);
 }
 
 void ioapic_pt_pulse(struct vm *vm, uint32_t pin)

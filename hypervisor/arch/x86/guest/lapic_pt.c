@@ -144,11 +144,5 @@ int lapic_pt_attach(struct vm *vm)
 		.size = APIC_PAGE_SIZE,
 		.access = lapic_pt_access,
 	};
-	int err = virt_vm_unmap(vm, lapic_base, APIC_PAGE_SIZE);
-
-	if (!err)
-		err = virt_vm_map(vm, lapic_base, lapic_base, APIC_PAGE_SIZE, VIRT_MEM_READ);
-	if (!err)
-		err = vm_add_mmio_handler(vm, &h);
-	return err;
+	return vm_trap_writes(vm, &h);
 }
