@@ -41,9 +41,12 @@ all: $(BUILD)/cairn.elf guests
 setup:
 	@tools/setup.sh
 
-# The Service VM's Debian kernel and busybox initramfs, fetched and cached under build/images/.
+# The Service VM's Debian kernel and busybox initramfs, fetched and cached under build/images/,
+# with the Service VM's test programs and probe module (tests/service-vm/) inside.
 images: setup
-	@tools/fetch-images.sh $(BUILD)
+	@tools/fetch-images.sh $(BUILD) fetch
+	@$(MAKE) --no-print-directory service-vm-root
+	@tools/fetch-images.sh $(BUILD) initramfs
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -90,6 +93,7 @@ run: setup images
 	tools/run-scenario.sh $(BUILD) $(SCENARIO_FILE)
 
 include guests/guests.mk
+include tests/service-vm/service-vm.mk
 -include tests/unit/unit.mk
 
 test: setup images

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Fetches Debian's current kernel and busybox-static and builds the Service VM images under BUILD_DIR/images/.
-# Outputs: vmlinuz, kernel-version, initramfs.cpio.gz, test-disk.img. Does nothing when all are up to date.
+# Fetches Debian's current kernel, its headers and busybox-static and builds the Service VM images under BUILD_DIR/images/.
+# Outputs: vmlinuz, kernel-version, kbuild-dir, initramfs.cpio.gz, test-disk.img. Does nothing when all are up to date.
+# `fetch-images.sh BUILD fetch` stops after the downloads (the Makefile then builds the Service VM's
+# test programs and modules against the headers); `fetch-images.sh BUILD initramfs` packs
+# BUILD/service-vm/root (if present) into the initramfs too. No second argument does both.
 # See docs/images.md.
 set -euo pipefail
 PATH="$PATH:/usr/sbin:/sbin" # depmod and modprobe, for users whose PATH lacks them
 
-build=${1:?usage: tools/fetch-images.sh BUILD_DIR}
+build=${1:?usage: tools/fetch-images.sh BUILD_DIR [fetch|initramfs]}
+stage=${2:-all}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 self="$repo/tools/fetch-images.sh"
 init_script="$repo/guests/service-vm/init"
@@ -17,6 +21,8 @@ busybox_root="$images/busybox-static"
 initramfs_root="$images/initramfs-root"
 initramfs="$images/initramfs.cpio.gz"
 test_disk="$images/test-disk.img"
+# The Service VM's test programs and modules (tests/service-vm/), built by `make service-vm-root`.
+overlay_root="$build/service-vm/root"
 
 # Modules the initramfs carries (their dependencies are added from modules.dep).
 initramfs_modules=(virtio_pci virtio_blk)
@@ -114,6 +120,46 @@ fetch_kernel() {
 	log "kernel $kernel_version"
 }
 
+headers_tree() {
+	echo "$images/linux-headers-$1"
+}
+
+headers_are_ready() {
+	local version
+	[ -s "$images/kernel-version" ] || return 1
+	version=$(cat "$images/kernel-version")
+	[ -s "$images/kbuild-dir" ] && [ -f "$(headers_tree "$version")/.ready" ]
+}
+
+# Downloads linux-headers-<version> (and the -common and linux-kbuild packages it depends on),
+# extracts them into one tree and points its Makefile at the extracted -common tree, so that
+# `make -C $(cat kbuild-dir) M=... modules` builds out-of-tree modules for the Service VM's kernel.
+fetch_headers() {
+	local version base tree kbuild_pkg deb
+	version=$(cat "$images/kernel-version")
+	base=${version%-amd64}
+	tree=$(headers_tree "$version")
+	for package in "linux-headers-$version" "linux-headers-$base-common"; do
+		apt_download "$package" 2>/dev/null || { refresh_apt_lists && apt_download "$package"; }
+	done
+	kbuild_pkg=$(dpkg-deb -f "$(deb_of "linux-headers-$version")" Depends \
+		| grep -o -E 'linux-kbuild-[0-9.]+' | head -n 1)
+	[ -n "$kbuild_pkg" ] || { log "linux-headers-$version names no linux-kbuild package" >&2; exit 1; }
+	apt_download "$kbuild_pkg" 2>/dev/null || { refresh_apt_lists && apt_download "$kbuild_pkg"; }
+	log "extracting the headers of $version"
+	rm -rf "$tree" "$tree.tmp"
+	for deb in "$(deb_of "linux-headers-$version")" "$(deb_of "linux-headers-$base-common")" \
+		"$(deb_of "$kbuild_pkg")"; do
+		dpkg-deb -x "$deb" "$tree.tmp"
+	done
+	sed -i "s|/usr/src/|$tree/usr/src/|" "$tree.tmp/usr/src/linux-headers-$version/Makefile"
+	mv "$tree.tmp" "$tree"
+	sed -i "s|$tree.tmp/|$tree/|" "$tree/usr/src/linux-headers-$version/Makefile"
+	touch "$tree/.ready"
+	echo "$tree/usr/src/linux-headers-$version" >"$images/kbuild-dir.tmp"
+	mv "$images/kbuild-dir.tmp" "$images/kbuild-dir"
+}
+
 fetch_busybox() {
 	[ -x "$busybox_root/bin/busybox" ] && return 0
 	apt_download busybox-static 2>/dev/null || { refresh_apt_lists && apt_download busybox-static; }
@@ -124,7 +170,15 @@ fetch_busybox() {
 
 initramfs_is_current() {
 	[ -s "$initramfs" ] && [ "$initramfs" -nt "$init_script" ] && [ "$initramfs" -nt "$self" ] \
-		&& [ "$initramfs" -nt "$images/kernel-version" ] && [ "$initramfs" -nt "$busybox_root/bin/busybox" ]
+		&& [ "$initramfs" -nt "$images/kernel-version" ] && [ "$initramfs" -nt "$busybox_root/bin/busybox" ] \
+		&& { [ ! -d "$overlay_root" ] || [ -z "$(find "$overlay_root" -newer "$initramfs" -print -quit)" ]; }
+}
+
+# The Service VM's test programs (/bin/cairn-*) and modules (/lib/cairn/*.ko), when built.
+populate_overlay() {
+	[ -d "$overlay_root" ] || return 0
+	cp -a "$overlay_root/." "$initramfs_root/"
+	log "initramfs test tools: $(cd "$overlay_root" && find . -type f -printf '%P ')"
 }
 
 # Prints the .ko paths (relative to lib/modules/<version>/) of the modules and everything they depend on.
@@ -185,6 +239,7 @@ build_initramfs() {
 	mkdir -p "$initramfs_root"/{dev,proc,sys,tmp,root,etc}
 	populate_busybox
 	populate_modules
+	populate_overlay
 	install -m 0755 "$init_script" "$initramfs_root/init"
 	# The kernel opens /dev/console for /init before /init can mount devtmpfs.
 	if [ "$(id -u)" -eq 0 ]; then
@@ -203,10 +258,16 @@ make_test_disk() {
 	mv "$test_disk.tmp" "$test_disk"
 }
 
-if ! kernel_is_ready || [ ! -x "$busybox_root/bin/busybox" ] || ! initramfs_is_current; then
+if ! kernel_is_ready || ! headers_are_ready || [ ! -x "$busybox_root/bin/busybox" ] \
+	|| ! initramfs_is_current; then
 	ensure_host_tools
 fi
-kernel_is_ready || fetch_kernel
-fetch_busybox
-initramfs_is_current || build_initramfs
-make_test_disk
+if [ "$stage" != initramfs ]; then
+	kernel_is_ready || fetch_kernel
+	headers_are_ready || fetch_headers
+	fetch_busybox
+	make_test_disk
+fi
+if [ "$stage" != fetch ]; then
+	initramfs_is_current || build_initramfs
+fi

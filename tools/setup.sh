@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
 	make gcc binutils python3       # build and build-time tools
+	gcc-12 libc6-dev                # the Service VM's static test programs and modules (Debian's kernels use gcc-12)
 	qemu-system-x86                 # the test machine (TCG)
 	grub-pc-bin grub-common xorriso mtools   # the GRUB rescue ISO
 	clang-format                    # make format-check
