@@ -87,6 +87,15 @@ class Machine:
         self.send(line + "\r")
         return self.wait_for(expect, timeout, since=start)
 
+    def shell(self, line, expect, timeout=30):
+        """Types a command at the Service VM's shell and waits for `expect` (regex) after it.
+
+        The typed echo can be interleaved with partition output, so `expect` should match what
+        the command prints (e.g. a `cairn-probe: ...` line), not the echo."""
+        start = len(self.text())
+        self.send(line + "\r")
+        return self.wait_for(expect, timeout, since=start)
+
     def text(self):
         with self._lock:
             return self.output
