@@ -1,4 +1,8 @@
-/* Copying to and from a guest's memory through its nested mapping, every byte checked. */
+/*
+ * Copying to and from a guest's memory through its nested mapping, every byte checked: the guest
+ * must map it with the right, and it must be RAM (a guest pointer at a device, a hole, or memory
+ * above what the hypervisor maps is refused, never dereferenced).
+ */
 #include "core/guest_mem.h"
 #include "core/virt.h"
 #include "lib/errno.h"
@@ -14,7 +18,8 @@ static int guest_phys_copy(struct vm *vm, uint64_t gpa, void *buf, size_t len, b
 		uint32_t rights;
 		size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
 		if (gpa + chunk < gpa || virt_vm_translate(vm, gpa, &hpa, &rights) ||
-		    !(rights & (write ? VIRT_MEM_WRITE : VIRT_MEM_READ)))
+		    !(rights & (write ? VIRT_MEM_WRITE : VIRT_MEM_READ)) ||
+		    !phys_mem_is_ram(hpa, chunk))
 			return -EFAULT;
 		if (write)
 			memcpy(phys_to_virt(hpa), p, chunk);

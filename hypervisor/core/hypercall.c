@@ -24,34 +24,43 @@ static int64_t hc_get_api_version(struct vcpu *vcpu, uint64_t gpa, uint64_t unus
 	return guest_phys_write(vcpu->vm, gpa, &v, sizeof(v));
 }
 
-static struct vm *target_vm(struct vcpu *caller, uint64_t vmid)
+/*
+ * The VM a lifecycle call names, when the caller may manage it: only VMs the caller created
+ * (post-launched User VMs). Pre-launched partitions and the caller itself are refused (-EPERM),
+ * as ACRN refuses lifecycle calls on pre-launched VMs; an unknown vmid is -EINVAL.
+ */
+static struct vm *target_vm(struct vcpu *caller, uint64_t vmid, int64_t *err)
 {
 	struct vm *vm = vmid <= UINT32_MAX ? vm_find_by_id((uint32_t)vmid) : NULL;
 
-	return vm && vm != caller->vm ? vm : NULL;
+	*err = vm ? -EPERM : -EINVAL;
+	return vm && vm != caller->vm && vm->creator == caller->vm ? vm : NULL;
 }
 
 static int64_t hc_pause_vm(struct vcpu *vcpu, uint64_t vmid, uint64_t unused)
 {
-	struct vm *vm = target_vm(vcpu, vmid);
+	int64_t err;
+	struct vm *vm = target_vm(vcpu, vmid, &err);
 
-	return vm ? vm_pause(vm) : -EINVAL;
+	return vm ? vm_pause(vm) : err;
 }
 
 static int64_t hc_start_vm(struct vcpu *vcpu, uint64_t vmid, uint64_t unused)
 {
-	struct vm *vm = target_vm(vcpu, vmid);
+	int64_t err;
+	struct vm *vm = target_vm(vcpu, vmid, &err);
 
 	if (!vm)
-		return -EINVAL;
+		return err;
 	return vm->state == VM_PAUSED ? vm_resume(vm) : vm_start(vm);
 }
 
 static int64_t hc_destroy_vm(struct vcpu *vcpu, uint64_t vmid, uint64_t unused)
 {
-	struct vm *vm = target_vm(vcpu, vmid);
+	int64_t err;
+	struct vm *vm = target_vm(vcpu, vmid, &err);
 
-	return vm ? vm_stop(vm, "requested by the Service VM") : -EINVAL;
+	return vm ? vm_stop(vm, "requested by the Service VM") : err;
 }
 
 static int64_t hc_watchdog_kick(struct vcpu *vcpu, uint64_t unused1, uint64_t unused2)

@@ -155,6 +155,23 @@ static void print_details(const struct vm *vm, const char *what, const struct ex
 	printf("%s\n", line);
 }
 
+/* "cairn: msrs refused in vm X: rdmsr 0x... N wrmsr 0x... N" (the first 16 MSRs seen). */
+static void print_refused_msrs(const struct vm *vm)
+{
+	char line[400];
+	int len = format_snprintf(line, sizeof(line), "cairn: msrs refused in vm %s:", vm->name);
+	const struct exit_detail *t = vm->msrs_refused;
+
+	if (!t[0].count)
+		return;
+	for (size_t i = 0;
+	     i < ARRAY_SIZE(vm->msrs_refused) && t[i].count && len < (int)sizeof(line); i++)
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len, " %s 0x%lx %lu",
+				       (t[i].key & MSR_REFUSED_WRITE) ? "wrmsr" : "rdmsr",
+				       t[i].key & 0xFFFFFFFFu, t[i].count);
+	printf("%s\n", line);
+}
+
 uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason)
 {
 	uint64_t n = 0;
@@ -186,4 +203,5 @@ void vm_print_exit_stats(const struct vm *vm)
 	printf("%s\n", line);
 	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
 	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));
+	print_refused_msrs(vm);
 }

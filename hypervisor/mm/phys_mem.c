@@ -13,6 +13,7 @@ struct keepout {
 };
 
 static struct page_alloc phys_pages;
+static const struct boot_info *boot_map; /* the firmware's memory map, for phys_mem_is_ram() */
 static uint64_t usable_bytes, highest_usable;
 static spinlock_t claim_lock = SPINLOCK_INIT;
 
@@ -64,6 +65,8 @@ int phys_mem_init(const struct boot_info *bi, uint64_t image_start, uint64_t ima
 {
 	struct keepout keepouts[MAX_KEEPOUTS];
 	size_t nk = collect_keepouts(bi, image_start, image_end, keepouts);
+
+	boot_map = bi;
 
 	for (size_t i = 0; i < bi->nregions; i++) {
 		const struct boot_mem_region *r = &bi->regions[i];
@@ -155,4 +158,21 @@ size_t phys_mem_take_free(uint64_t keep, uint64_t limit, uint64_t *bases, uint64
 	}
 	spin_unlock(&claim_lock);
 	return n;
+}
+
+bool phys_mem_is_ram(uint64_t pa, uint64_t len)
+{
+	uint64_t end = pa + len;
+	bool inside = false;
+
+	if (!boot_map || !len || end < pa)
+		return false;
+	for (size_t i = 0; i < boot_map->nregions; i++) {
+		const struct boot_mem_region *r = &boot_map->regions[i];
+		if (r->type == BOOT_MEM_USABLE && pa >= r->base && end <= r->base + r->len)
+			inside = true;
+		else if (r->type != BOOT_MEM_USABLE && pa < r->base + r->len && r->base < end)
+			return false; /* firmware maps may overlap: non-usable wins */
+	}
+	return inside;
 }

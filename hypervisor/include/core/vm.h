@@ -23,6 +23,9 @@ enum vm_state {
 struct virt_vm;
 struct vm;
 
+/* Key flag in vm->msrs_refused: the refused access was a write. */
+#define MSR_REFUSED_WRITE (1ull << 32)
+
 /* A port range the hypervisor emulates for this VM. `value` holds `size` bytes. */
 struct io_handler {
 	uint16_t port;
@@ -58,6 +61,8 @@ struct exit_detail {
 struct vm {
 	uint32_t id;
 	const struct vm_config *config;
+	struct vm
+		*creator; /* the VM that created it by hypercall (User VMs); NULL: the hypervisor */
 	const char *name;
 	volatile enum vm_state state;
 	spinlock_t lock;
@@ -74,9 +79,10 @@ struct vm {
 	struct mmio_handler mmio_handlers[MAX_MMIO_HANDLERS];
 	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
 	struct ram_range ram[MAX_RAM_RANGES];
-	uint64_t ipis_dropped;		   /* IPIs aimed outside the VM */
-	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
-	struct exit_detail mmio_pages[24]; /* trapped MMIO by address (LAPIC, IOAPIC registers) */
+	uint64_t ipis_dropped;		     /* IPIs aimed outside the VM */
+	struct exit_detail io_ports[24];     /* port I/O exits by port, the first 24 ports seen */
+	struct exit_detail mmio_pages[24];   /* trapped MMIO by address (LAPIC, IOAPIC registers) */
+	struct exit_detail msrs_refused[16]; /* MSR accesses answered with #GP, by MSR (| WRITE) */
 	struct vuart vuart;
 	bool owns_ports; /* a trapped port access no device claims goes to the hardware */
 	bool trap_hlt;	 /* HLT exits (small guests) or halts in the guest (Linux) */

@@ -26,6 +26,13 @@ int phys_claim_range(uint64_t base, uint64_t size);
 void phys_mem_get_stats(struct phys_mem_stats *stats);
 
 /*
+ * True when [pa, pa+len) is RAM by the firmware's map (usable, and no non-usable range over it):
+ * the only memory the hypervisor maps for sure and may read or write for a guest. Device memory
+ * and holes are not, even inside a guest's mapping.
+ */
+bool phys_mem_is_ram(uint64_t pa, uint64_t len);
+
+/*
  * Hands free RAM over to a VM for good: leaves the lowest `keep` bytes of free memory to the
  * hypervisor, then claims up to `limit` bytes (0: no limit) of what is above, in at most max
  * page-aligned runs written to bases/sizes. Returns the number of runs.

@@ -27,7 +27,4 @@ void svm_save_host_state(uint64_t host_save_pa);
 /* The calling pCPU's host state page (svm_cpu.c). */
 uint64_t svm_host_state_pa(void);
 
-/* MSRPM helpers (svm_vm.c) */
-void svm_msrpm_set(struct virt_vm *v, uint32_t msr, bool trap_read, bool trap_write);
-
 #endif

@@ -4,11 +4,12 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+#include "msrpm.h"
 #include "svm.h"
 #include "x86/cpu.h"
 
 #define IOPM_PAGES  3
-#define MSRPM_PAGES 2
+#define MSRPM_PAGES (MSRPM_SIZE / PAGE_SIZE)
 
 static struct virt_vm svm_vms[MAX_VMS];
 
@@ -33,41 +34,6 @@ static const struct npt_ops npt_phys_ops = {
 	.to_virt = npt_to_virt,
 };
 
-/* MSRPM byte offset of the 2-bit pair for msr, or -1 for MSRs outside the three ranges. */
-static long msrpm_offset(uint32_t msr)
-{
-	static const struct {
-		uint32_t first;
-		long base;
-	} ranges[] = { { 0x00000000, 0x0000 }, { 0xC0000000, 0x0800 }, { 0xC0010000, 0x1000 } };
-
-	for (size_t i = 0; i < ARRAY_SIZE(ranges); i++)
-		if (msr >= ranges[i].first && msr < ranges[i].first + 0x2000)
-			return ranges[i].base + (long)(msr - ranges[i].first) * 2;
-	return -1;
-}
-
-void svm_msrpm_set(struct virt_vm *v, uint32_t msr, bool trap_read, bool trap_write)
-{
-	long bit = msrpm_offset(msr);
-	uint64_t *map = phys_to_virt(v->msrpm_pa);
-
-	if (bit < 0)
-		return; /* always intercepted by the hardware */
-	trap_read ? bitmap_set(map, (size_t)bit) : bitmap_clear(map, (size_t)bit);
-	trap_write ? bitmap_set(map, (size_t)bit + 1) : bitmap_clear(map, (size_t)bit + 1);
-}
-
-/* The MSRs a guest must never touch directly (see docs/vendor-interface.md). */
-static void msrpm_init(struct virt_vm *v)
-{
-	svm_msrpm_set(v, MSR_EFER, false, true);
-	svm_msrpm_set(v, MSR_VM_CR, true, true);
-	svm_msrpm_set(v, MSR_VM_HSAVE_PA, true, true);
-	svm_msrpm_set(v, MSR_APIC_BASE, false, true);
-	svm_msrpm_set(v, 0x10, false, true); /* IA32_TSC: writes would move the pCPU's TSC */
-}
-
 int virt_vm_init(struct vm *vm)
 {
 	struct virt_vm *v = &svm_vms[vm->id];
@@ -87,7 +53,7 @@ int virt_vm_init(struct vm *vm)
 		return err;
 	}
 	memset(phys_to_virt(v->iopm_pa), 0xFF, IOPM_PAGES * PAGE_SIZE);
-	msrpm_init(v);
+	msrpm_build(phys_to_virt(v->msrpm_pa), msr_passthrough, msr_passthrough_count);
 	vm->virt = v;
 	return 0;
 }
