@@ -1,4 +1,4 @@
-/* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, endless loop) per mode=. */
+/* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, cache instructions, endless loop) per mode=. */
 #include "cairn/guest_boot.h"
 #include "args.h"
 #include "console.h"
@@ -100,6 +100,15 @@ static __noreturn void faulty_loop(void)
 	__builtin_unreachable();
 }
 
+/* INVD would discard the hypervisor's dirty cache lines: it must exit, as WBINVD/WBNOINVD do. */
+static void faulty_cache_insns(void)
+{
+	asm volatile("invd" ::: "memory");
+	asm volatile("wbinvd" ::: "memory");
+	asm volatile(".byte 0xf3, 0x0f, 0x09" ::: "memory"); /* WBNOINVD */
+	guest_printf("faulty: cache instructions done\n");
+}
+
 static bool mode_is(const char *mode, const char *prefix)
 {
 	return strncmp(mode, prefix, strlen(prefix)) == 0;
@@ -120,6 +129,8 @@ void guest_main(const struct cairn_start_info *si)
 		faulty_wild_access(mode + strlen("wild-read="), false, si->memory_size);
 	else if (mode_is(mode, "wild-write="))
 		faulty_wild_access(mode + strlen("wild-write="), true, si->memory_size);
+	else if (strcmp(mode, "cache-insns") == 0)
+		faulty_cache_insns();
 	else if (strcmp(mode, "loop") == 0)
 		faulty_loop();
 	else

@@ -17,10 +17,10 @@ static const struct {
 	uint32_t index;
 	const char *name;
 } host_msrs[] = {
-	{ 0xC0010114, "VM_CR" },     { 0xC0010117, "VM_HSAVE_PA" }, { 0xC0010010, "SYSCFG" },
-	{ 0xC0010015, "HWCR" },	     { 0xC001001A, "TOP_MEM" },	    { 0xC001001D, "TOP_MEM2" },
-	{ 0xC0010020, "PATCH_LOADER" }, { 0xC0010111, "SMM_BASE" }, { 0xC0010112, "SMM_ADDR" },
-	{ 0xC0010113, "SMM_MASK" },  { 0xC0010116, "SMM_CTL" },	    { 0xC0010118, "SVM_KEY" },
+	{ 0xC0010114, "VM_CR" },	{ 0xC0010117, "VM_HSAVE_PA" }, { 0xC0010010, "SYSCFG" },
+	{ 0xC0010015, "HWCR" },		{ 0xC001001A, "TOP_MEM" },     { 0xC001001D, "TOP_MEM2" },
+	{ 0xC0010020, "PATCH_LOADER" }, { 0xC0010111, "SMM_BASE" },    { 0xC0010112, "SMM_ADDR" },
+	{ 0xC0010113, "SMM_MASK" },	{ 0xC0010116, "SMM_CTL" },     { 0xC0010118, "SVM_KEY" },
 	{ 0x000001D9, "DEBUGCTL" },
 };
 
@@ -66,7 +66,8 @@ static unsigned probe_host_msrs(void)
 		uint32_t msr = host_msrs[i].index;
 		int rd = try_rdmsr(msr, &value);
 		/* The write an attacker would make: its own page, or zero (which kills the host). */
-		uint64_t forged = msr == 0xC0010117 ? (uint64_t)(uintptr_t)forged_host_state : value;
+		uint64_t forged =
+			msr == 0xC0010117 ? (uint64_t)(uintptr_t)forged_host_state : value;
 		int wr = try_wrmsr(msr, forged);
 		guest_printf("msr-probe: %s 0x%x rdmsr %s wrmsr %s\n", host_msrs[i].name, msr,
 			     exception_name(rd), exception_name(wr));

@@ -48,6 +48,8 @@ static int handle_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 		return guest_exception_exit(vcpu, exit);
 	case EXIT_VIRT_INSN:
 		return guest_virt_insn_exit(vcpu, exit);
+	case EXIT_CACHE_FLUSH:
+		return guest_cache_flush_exit(vcpu, exit);
 	case EXIT_HLT:
 		return guest_hlt_exit(vcpu, exit);
 	case EXIT_MEM_FAULT:

@@ -124,6 +124,7 @@ const char *exit_reason_name(enum exit_reason reason)
 		[EXIT_INIT] = "init",
 		[EXIT_NMI] = "nmi",
 		[EXIT_VIRT_INSN] = "virt-insn",
+		[EXIT_CACHE_FLUSH] = "cache-flush",
 		[EXIT_ENTRY_FAILED] = "entry-failed",
 		[EXIT_OTHER] = "other",
 	};

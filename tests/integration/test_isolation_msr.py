@@ -17,7 +17,7 @@ def beats_after(machine, marker, name="beat", more=3, timeout=30):
 
 @test("MSR attack: a partition gets #GP for every host MSR (VM_HSAVE_PA, VM_CR, SYSCFG...)")
 def partition_msr_attack():
-    m = boot_scenario("test-msr-attack")
+    m = boot_scenario("test-cpu-attack")
     m.wait_for(r"\[beat\] heartbeat beat 1$", 30)
     done = m.wait_for(r"\[attacker\] msr-probe: (\d+) of (\d+) host MSRs refused both ways", 60)
     text = m.text()
@@ -41,3 +41,13 @@ def partition_msr_attack():
     m.command("stats attacker", r"cairn: msrs refused in vm attacker: rdmsr 0xc0010114 1 "
               r"wrmsr 0xc0010114 1 rdmsr 0xc0010117 1 wrmsr 0xc0010117 1 wrmsr 0xc0010010 1 ")
     check("FATAL" not in m.text(), "the hypervisor faulted")
+
+
+@test("INVD, WBINVD and WBNOINVD in a partition exit (INVD never discards the host's caches)")
+def partition_cache_instructions():
+    m = boot_scenario("test-cpu-attack", name="test-cpu-attack-cache")
+    m.wait_for(r"\[cacher\] faulty: cache instructions done", 60)
+    m.send("\x1d")
+    stats = m.command("stats cacher", r"cairn: exits of vm cacher: [^\n]*\n").group(0)
+    check(re.search(r" cache-flush 3\b", stats), f"not 3 cache-flush exits: {stats}")
+    beats_after(m, "cache instructions done")

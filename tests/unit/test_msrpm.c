@@ -103,10 +103,10 @@ TEST(host_only_msrs_are_never_passed)
 
 TEST(emulated_and_control_msrs_exit)
 {
-	static const uint32_t exits[] = { 0xC0000080 /* EFER */, 0x1B /* APIC_BASE */,
+	static const uint32_t exits[] = { 0xC0000080 /* EFER */,     0x1B /* APIC_BASE */,
 					  0x2FF /* MTRR_DEF_TYPE */, 0x200 /* MTRR_PHYSBASE0 */,
-					  0x8B /* PATCH_LEVEL */, 0x179 /* MCG_CAP */,
-					  0xC0010015 /* HWCR */, 0x1D9 /* DEBUGCTL */ };
+					  0x8B /* PATCH_LEVEL */,    0x179 /* MCG_CAP */,
+					  0xC0010015 /* HWCR */,     0x1D9 /* DEBUGCTL */ };
 	bool covered;
 
 	msrpm_build(map, msr_passthrough, msr_passthrough_count);
@@ -115,4 +115,3 @@ TEST(emulated_and_control_msrs_exit)
 		EXPECT_TRUE(apm_bit(map, exits[i], true, &covered));
 	}
 }
-

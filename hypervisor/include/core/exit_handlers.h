@@ -12,6 +12,7 @@ int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_exception_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_virt_insn_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_hlt_exit(struct vcpu *vcpu, const struct vm_exit *exit);
+int guest_cache_flush_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 struct mmio_handler;
 int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct mmio_handler *h);
 

@@ -17,6 +17,7 @@ enum exit_reason {
 	EXIT_INIT,	   /* a physical INIT reached the pCPU */
 	EXIT_NMI,	   /* hypervisor signal (mailbox) */
 	EXIT_VIRT_INSN,	   /* the guest executed a virtualization instruction (VMRUN, STGI...) */
+	EXIT_CACHE_FLUSH,  /* INVD, WBINVD or WBNOINVD */
 	EXIT_ENTRY_FAILED, /* the hardware refused the guest state */
 	EXIT_OTHER,
 	EXIT_REASON_COUNT
@@ -50,6 +51,9 @@ struct vm_exit {
 		struct {
 			const char *name; /* "VMRUN", "STGI", ... */
 		} virt_insn;
+		struct {
+			bool discard; /* INVD: invalidate without writing back */
+		} cache;
 	};
 };
 

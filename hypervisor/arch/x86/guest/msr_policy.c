@@ -8,20 +8,13 @@
  * TSC are the pCPU's own TSC (writes exit: they would move the hypervisor's clock).
  */
 const struct msr_pass msr_passthrough[] = {
-	{ 0x00000010, true, false, "TSC" },
-	{ 0x00000048, true, true, "SPEC_CTRL" },
-	{ 0x00000049, false, true, "PRED_CMD" },
-	{ 0x00000174, true, true, "SYSENTER_CS" },
-	{ 0x00000175, true, true, "SYSENTER_ESP" },
-	{ 0x00000176, true, true, "SYSENTER_EIP" },
-	{ 0x00000277, true, true, "PAT" },
-	{ 0xC0000081, true, true, "STAR" },
-	{ 0xC0000082, true, true, "LSTAR" },
-	{ 0xC0000083, true, true, "CSTAR" },
-	{ 0xC0000084, true, true, "SFMASK" },
-	{ 0xC0000100, true, true, "FS_BASE" },
-	{ 0xC0000101, true, true, "GS_BASE" },
-	{ 0xC0000102, true, true, "KERNEL_GS_BASE" },
+	{ 0x00000010, true, false, "TSC" },	    { 0x00000048, true, true, "SPEC_CTRL" },
+	{ 0x00000049, false, true, "PRED_CMD" },    { 0x00000174, true, true, "SYSENTER_CS" },
+	{ 0x00000175, true, true, "SYSENTER_ESP" }, { 0x00000176, true, true, "SYSENTER_EIP" },
+	{ 0x00000277, true, true, "PAT" },	    { 0xC0000081, true, true, "STAR" },
+	{ 0xC0000082, true, true, "LSTAR" },	    { 0xC0000083, true, true, "CSTAR" },
+	{ 0xC0000084, true, true, "SFMASK" },	    { 0xC0000100, true, true, "FS_BASE" },
+	{ 0xC0000101, true, true, "GS_BASE" },	    { 0xC0000102, true, true, "KERNEL_GS_BASE" },
 	{ 0xC0000103, true, true, "TSC_AUX" },
 };
 const size_t msr_passthrough_count = ARRAY_SIZE(msr_passthrough);

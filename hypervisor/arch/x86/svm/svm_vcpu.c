@@ -21,12 +21,12 @@ static void vmcb_set_intercepts(struct vmcb *vmcb, const struct vm *vm)
 	c->exception_intercepts = 1u << 6; /* #UD: Intel VMCALL arrives this way on AMD */
 	c->misc1_intercepts = SVM_INTERCEPT_NMI | SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |
 			      SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
-			      SVM_INTERCEPT_SHUTDOWN;
+			      SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INVD;
 	if (vm->trap_hlt)
 		c->misc1_intercepts |= SVM_INTERCEPT_HLT;
 	c->misc2_intercepts = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			      SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			      SVM_INTERCEPT_SKINIT;
+			      SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD;
 }
 
 int virt_vcpu_init(struct vcpu *vcpu)
@@ -205,6 +205,11 @@ static void decode_exit(const struct vmcb *vmcb, const struct vcpu_regs *regs, s
 			break;
 		case SVM_EXIT_NMI:
 			exit->reason = EXIT_NMI;
+			break;
+		case SVM_EXIT_INVD:
+		case SVM_EXIT_WBINVD:
+			exit->reason = EXIT_CACHE_FLUSH;
+			exit->cache.discard = code == SVM_EXIT_INVD;
 			break;
 		default:
 			exit->reason = EXIT_OTHER;

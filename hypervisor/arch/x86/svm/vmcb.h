@@ -109,6 +109,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB layou
 #define SVM_INTERCEPT_NMI      (1u << 1)
 #define SVM_INTERCEPT_INIT     (1u << 3)
 #define SVM_INTERCEPT_CPUID    (1u << 18)
+#define SVM_INTERCEPT_INVD     (1u << 22)
 #define SVM_INTERCEPT_HLT      (1u << 24)
 #define SVM_INTERCEPT_INVLPGA  (1u << 26)
 #define SVM_INTERCEPT_IOIO     (1u << 27)
@@ -122,12 +123,14 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB layou
 #define SVM_INTERCEPT_STGI    (1u << 4)
 #define SVM_INTERCEPT_CLGI    (1u << 5)
 #define SVM_INTERCEPT_SKINIT  (1u << 6)
+#define SVM_INTERCEPT_WBINVD  (1u << 9)
 
 #define SVM_EXIT_EXCEPTION_BASE 0x40
 #define SVM_EXIT_INTR		0x60
 #define SVM_EXIT_NMI		0x61
 #define SVM_EXIT_INIT		0x63
 #define SVM_EXIT_CPUID		0x72
+#define SVM_EXIT_INVD		0x76
 #define SVM_EXIT_HLT		0x78
 #define SVM_EXIT_INVLPGA	0x7A
 #define SVM_EXIT_IOIO		0x7B
@@ -140,6 +143,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB layou
 #define SVM_EXIT_STGI		0x84
 #define SVM_EXIT_CLGI		0x85
 #define SVM_EXIT_SKINIT		0x86
+#define SVM_EXIT_WBINVD		0x89
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	0xFFFFFFFFu /* QEMU stores it zero-extended: compare the low 32 bits */
 
