@@ -66,3 +66,12 @@ void service_vm_start(const struct boot_info *bi)
 		vm_start(vm);
 	}
 }
+
+int service_vm_reload(struct vm *vm)
+{
+	int err = service_platform_reload(vm);
+
+	for (uint32_t i = 1; !err && i < vm->nvcpus; i++)
+		vm->vcpus[i].wait_for_sipi = true; /* APs wait for the new kernel to start them */
+	return err;
+}

@@ -3,6 +3,7 @@
 #include "core/partition.h"
 #include "core/pcpu.h"
 #include "core/housekeeping.h"
+#include "core/service_vm.h"
 #include "core/shell.h"
 #include "x86/ioapic_pt.h"
 #include "x86/lapic.h"
@@ -73,8 +74,6 @@ int vm_reset(struct vm *vm, const char *why)
 {
 	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
 		return -EINVAL;
-	if (vm->config->kind != VM_KIND_PRE_LAUNCHED)
-		return -ENOSYS; /* a Linux VM would need its platform rebuilt: not yet */
 	printf("cairn: vm %s: resetting (%s)\n", vm->name, why);
 	vm->state = VM_RUNNING;
 	vm->watchdog_deadline = 0;
@@ -128,15 +127,29 @@ void vcpu_stopped(struct vcpu *vcpu)
 	}
 }
 
+#define RESET_QUIESCE_US 200000
+
+/* vCPU 0 reloads the VM once every other vCPU has left guest mode (or after 200 ms). */
+static void wait_for_other_vcpus(struct vm *vm)
+{
+	uint64_t deadline = tsc_deadline_us(RESET_QUIESCE_US);
+
+	for (uint32_t i = 1; i < vm->nvcpus; i++)
+		while (vm->vcpus[i].state == VCPU_RUNNING && !tsc_passed(deadline))
+			cpu_relax();
+}
+
 void vcpu_reset(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
+	lapic_timer_stop(); /* the old kernel's timer must not fire into the new one */
 	if (vcpu->id != 0) {
 		vcpu->state = VCPU_OFFLINE;
 		return;
 	}
-	int err = partition_load(vm);
+	wait_for_other_vcpus(vm);
+	int err = vm->config->kind == VM_KIND_SERVICE ? service_vm_reload(vm) : partition_load(vm);
 	if (err) {
 		printf("cairn: vm %s: reset failed (error %d); stopping it\n", vm->name, err);
 		vm_stop(vm, "reset failed");

@@ -4,6 +4,7 @@
 #include "core/console.h"
 #include "core/virt.h"
 #include "devices/vuart.h"
+#include "drivers/pci_host.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
@@ -36,9 +37,9 @@ enum {
 
 struct service_boot {
 	uint64_t area;
-	const struct boot_module *kernel, *initrd;
+	const struct boot_module *kernel, *initrd; /* kept private: copied in at every (re)load */
 	struct linux_image_info info;
-	uint64_t kernel_pa, rsdp_pa;
+	uint64_t kernel_pa, initrd_pa, rsdp_pa;
 	struct linux_e820_entry e820[LINUX_E820_MAX];
 	size_t ne820;
 };
@@ -83,11 +84,6 @@ static int map_machine(struct vm *vm, const struct boot_info *bi, const struct s
 	for (size_t i = 0; !err && i < vm->nram; i++)
 		err = virt_vm_map(vm, vm->ram[i].base, vm->ram[i].base, vm->ram[i].size,
 				  VIRT_MEM_RWX);
-	if (!err && sb->initrd) {
-		uint64_t start = ALIGN_DOWN(sb->initrd->start, PAGE_SIZE);
-		err = virt_vm_map(vm, start, start, ALIGN_UP(sb->initrd->end, PAGE_SIZE) - start,
-				  VIRT_MEM_RWX);
-	}
 	if (!err)
 		err = virt_vm_map(vm, sb->area, sb->area, AREA_SIZE, VIRT_MEM_RWX);
 	return err;
@@ -126,11 +122,6 @@ static void build_e820(struct vm *vm, const struct boot_info *bi, struct service
 	}
 	for (size_t i = 0; i < vm->nram; i++)
 		e820_add(sb, vm->ram[i].base, vm->ram[i].size, E820_RAM);
-	if (sb->initrd)
-		e820_add(sb, ALIGN_DOWN(sb->initrd->start, PAGE_SIZE),
-			 ALIGN_UP(sb->initrd->end, PAGE_SIZE) -
-				 ALIGN_DOWN(sb->initrd->start, PAGE_SIZE),
-			 E820_RAM);
 	e820_add(sb, sb->area, AREA_ACPI, E820_RESERVED);
 	e820_add(sb, sb->area + AREA_ACPI, ACPI_VM_TABLES_SIZE, E820_ACPI);
 	linux_e820_sort(sb->e820, sb->ne820);
@@ -165,6 +156,31 @@ static int place_kernel(struct vm *vm, struct service_boot *sb)
 	return -ENOMEM;
 }
 
+/*
+ * The initrd's place in the VM's RAM: the top of the highest range that ends within both 4 GiB
+ * and the kernel's initrd_addr_max, above the kernel's decompression area. The module itself
+ * stays outside the VM's memory, so a restart can copy it in again.
+ */
+static int place_initrd(struct vm *vm, struct service_boot *sb)
+{
+	uint64_t size = sb->initrd->end - sb->initrd->start;
+	uint64_t limit = MIN((uint64_t)sb->info.initrd_addr_max + 1, 4 * GiB);
+	uint64_t kernel_end = sb->kernel_pa + sb->info.init_size;
+
+	sb->initrd_pa = 0;
+	for (size_t i = 0; i < vm->nram; i++) {
+		uint64_t start = MAX(vm->ram[i].base, kernel_end);
+		uint64_t end = MIN(vm->ram[i].base + vm->ram[i].size, limit);
+		if (end > start && end - start >= size)
+			sb->initrd_pa = MAX(sb->initrd_pa, ALIGN_DOWN(end - size, PAGE_SIZE));
+	}
+	if (sb->initrd_pa)
+		return 0;
+	printf("cairn: vm %s: no room for the initrd (%lu KiB below 0x%lx)\n", vm->name, size / KiB,
+	       limit);
+	return -ENOMEM;
+}
+
 /* Identity map of 0-4 GiB with 2 MiB pages and a GDT with Linux's __BOOT_CS/__BOOT_DS. */
 static void build_entry_tables(uint64_t area)
 {
@@ -194,9 +210,14 @@ static int load_linux(struct vm *vm, struct service_boot *sb)
 		return -EINVAL;
 	}
 	int err = place_kernel(vm, sb);
+	if (!err && sb->initrd)
+		err = place_initrd(vm, sb);
 	if (err)
 		return err;
 	memcpy(at(sb->kernel_pa), image + sb->info.kernel_offset, sb->info.kernel_size);
+	if (sb->initrd)
+		memcpy(at(sb->initrd_pa), at(sb->initrd->start),
+		       sb->initrd->end - sb->initrd->start);
 
 	size_t args = strlen(vm->config->args);
 	if (args > sb->info.cmdline_size || args >= PAGE_SIZE)
@@ -204,7 +225,7 @@ static int load_linux(struct vm *vm, struct service_boot *sb)
 	memcpy(at(sb->area + AREA_CMDLINE), vm->config->args, args + 1);
 	struct linux_boot_setup setup = {
 		.cmdline_pa = sb->area + AREA_CMDLINE,
-		.initrd_pa = sb->initrd ? sb->initrd->start : 0,
+		.initrd_pa = sb->initrd ? sb->initrd_pa : 0,
 		.initrd_size = sb->initrd ? sb->initrd->end - sb->initrd->start : 0,
 		.acpi_rsdp_pa = sb->rsdp_pa,
 		.e820 = sb->e820,
@@ -226,10 +247,10 @@ static int load_linux(struct vm *vm, struct service_boot *sb)
 	};
 	virt_vcpu_set_long_mode_entry(&vm->vcpus[0], &e);
 	vm->vcpus[0].regs.rsi = sb->area + AREA_ZERO_PAGE;
-	printf("cairn: vm %s: Linux boot protocol %x.%02x, kernel at 0x%lx, initrd %lu KiB, "
-	       "command line \"%s\"\n",
+	printf("cairn: vm %s: Linux boot protocol %x.%02x, kernel at 0x%lx, initrd %lu KiB at "
+	       "0x%lx, command line \"%s\"\n",
 	       vm->name, sb->info.version >> 8, sb->info.version & 0xFF, sb->kernel_pa,
-	       setup.initrd_size / KiB, vm->config->args);
+	       setup.initrd_size / KiB, setup.initrd_pa, vm->config->args);
 	return 0;
 }
 
@@ -245,9 +266,11 @@ static int find_modules(struct vm *vm, const struct boot_info *bi, struct servic
 	return 0;
 }
 
+/* What the Service VM was built from, kept for restarts (there is one Service VM). */
+static struct service_boot sb;
+
 int service_platform_build(struct vm *vm, const struct boot_info *bi)
 {
-	static struct service_boot sb;
 	int err;
 
 	memset(&sb, 0, sizeof(sb));
@@ -266,5 +289,18 @@ int service_platform_build(struct vm *vm, const struct boot_info *bi)
 		build_e820(vm, bi, &sb);
 		err = load_linux(vm, &sb);
 	}
+	return err;
+}
+
+int service_platform_reload(struct vm *vm)
+{
+	if (!sb.kernel)
+		return -ENOENT;
+	ioapic_pt_mask_all(vm);
+	printf("cairn: vm %s: restarting Linux; bus mastering turned off on %u PCI functions\n",
+	       vm->name, pci_quiesce_bus_masters());
+	int err = build_acpi(vm, &sb);
+	if (!err)
+		err = load_linux(vm, &sb);
 	return err;
 }

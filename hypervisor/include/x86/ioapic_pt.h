@@ -15,5 +15,7 @@ void ioapic_pt_pulse(struct vm *vm, uint32_t pin);
 
 /* The VM stopped: masks every IOAPIC input it routed, so no device interrupt reaches a freed pCPU. */
 void ioapic_pt_release(struct vm *vm);
+/* Masks every pin the VM unmasked (a reset: the new kernel routes them again). */
+void ioapic_pt_mask_all(struct vm *vm);
 
 #endif

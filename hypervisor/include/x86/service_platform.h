@@ -12,4 +12,12 @@
  */
 int service_platform_build(struct vm *vm, const struct boot_info *bi);
 
+/*
+ * Restarts the Service VM's platform for a reset: its IOAPIC routes masked, bus mastering of the
+ * machine's PCI functions off (no DMA lands in the new kernel), ACPI tables, boot area, kernel and
+ * initrd written again from the boot modules, vCPU 0 at the 64-bit entry. The vCPUs are reset by
+ * the caller; the APs wait for Linux's SIPI again.
+ */
+int service_platform_reload(struct vm *vm);
+
 #endif

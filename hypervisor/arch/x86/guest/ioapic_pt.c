@@ -76,7 +76,7 @@ void ioapic_pt_pulse(struct vm *vm, uint32_t pin)
 	lapic_pt_send_ipi(&vm->vcpus[0], (uint32_t)(rte >> 56), (uint32_t)(rte & 0xFF));
 }
 
-void ioapic_pt_release(struct vm *vm)
+void ioapic_pt_mask_all(struct vm *vm)
 {
 	struct ioapic_shadow *io = &shadows[vm->id];
 
@@ -89,5 +89,10 @@ void ioapic_pt_release(struct vm *vm)
 		mmio_write32(io->base + REG_WINDOW, (uint32_t)io->rte[pin] | (uint32_t)RTE_MASKED);
 		io->rte[pin] |= RTE_MASKED;
 	}
-	io->base = 0;
+}
+
+void ioapic_pt_release(struct vm *vm)
+{
+	ioapic_pt_mask_all(vm);
+	shadows[vm->id].base = 0;
 }
