@@ -199,8 +199,11 @@ void vm_print_exit_stats(const struct vm *vm)
 					       exit_reason_name(r), n);
 	}
 	if (vm->ipis_dropped && len < (int)sizeof(line))
-		format_snprintf(line + len, sizeof(line) - (size_t)len, " (ipis-dropped %lu)",
-				vm->ipis_dropped);
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
+				       " (ipis-dropped %lu)", vm->ipis_dropped);
+	if (vm->hpet_fsb_refused && len < (int)sizeof(line))
+		format_snprintf(line + len, sizeof(line) - (size_t)len, " (hpet-fsb-refused %lu)",
+				vm->hpet_fsb_refused);
 	printf("%s\n", line);
 	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
 	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));

@@ -34,7 +34,7 @@ def msr(m, op, index, value=None):
 @test("hostile Service VM kernel: host MSRs #GP, no lifecycle calls on the partition, "
       "pointers beyond its RAM refused")
 def hostile_service_kernel():
-    m = boot_scenario("service", name="hostile-service-kernel")
+    m = boot_scenario("test-service-hostile")
     m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
     m.wait_for(r"/ # ", 30)
     heartbeat_after(m, len(m.text()) - 1)
@@ -67,9 +67,23 @@ def hostile_service_kernel():
         check(msr(m, "wrmsr", MSR_KVM_WALL_CLOCK_NEW, gpa) == "#GP",
               f"kvmclock wall clock at {gpa:#x} accepted")
 
+    # The HPET cannot be turned into an MSI source (FSB delivery of comparator 0).
+    config = int(m.shell("cairn-probe peek32 0xfed00100",
+                         r"cairn-probe: peek32 0xfed00100: (0x[0-9a-f]+)").group(1), 16)
+    m.shell(f"cairn-probe poke32 0xfed00100 {config | 0x4000:#x}",
+            r"cairn-probe: poke32 0xfed00100 done")
+    after = int(m.shell("cairn-probe peek32 0xfed00100",
+                        r"cairn-probe: peek32 0xfed00100: (0x[0-9a-f]+)").group(1), 16)
+    check(not after & 0x4000, f"HPET timer 0 config {after:#x} has FSB delivery on")
+    m.wait_for(r"cairn: vm service: HPET timer 0 FSB \(MSI\) delivery refused", 10)
+
     mark = len(m.text())
     m.shell("echo still-$((6*7))", r"still-42\s*$")
     heartbeat_after(m, mark)
     check("FATAL" not in m.text() and "vm service fault" not in m.text(),
           "the hypervisor or the Service VM faulted")
     check(not re.search(r"vm heartbeat (paused|stopped)", m.text()), "the partition was touched")
+    m.send("\x1d")
+    stats = m.command("stats service", r"cairn: exits of vm service: [^\n]*\n").group(0)
+    check("(hpet-fsb-refused 1)" in stats, f"the HPET refusal is not counted: {stats}")
+    m.command("stats service", r"cairn: msrs refused in vm service: [^\n]*rdmsr 0xc0010117")

@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+#include "x86/hpet_guard.h"
 #include "x86/ioapic_pt.h"
 #include "x86/lapic.h"
 #include "x86/lapic_pt.h"
@@ -100,6 +101,8 @@ static int attach_devices(struct vm *vm)
 		err = vuart_attach(vm, CAIRN_VUART_PORT, true, UART_IRQ_PIN); /* ... but COM1 */
 	if (!err)
 		err = port_guard_attach(vm);
+	if (!err)
+		err = hpet_guard_attach(vm, platform.hpet_base);
 	return err;
 }
 

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The HPET passed through to the Service VM, with its writes checked: a comparator's FSB
+ * delivery (Tn_CONFIG bit 14) would let the HPET write any MSI message, INIT or SMI to a
+ * partition's CPU included, so it is never enabled; everything else reaches the hardware.
+ * (QEMU's HPET has no FSB capability; real chipsets do.)
+ */
+#include "core/console.h"
+#include "core/vm.h"
+#include "x86/cpu.h"
+#include "x86/hpet_guard.h"
+
+#define HPET_PAGE	  0x1000
+#define TIMER_FIRST	  0x100
+#define TIMER_STRIDE	  0x20
+#define TIMER_CONFIG	  0x00 /* within a timer's block */
+#define CONFIG_FSB_ENABLE (1u << 14)
+
+static uint64_t hpet_base;
+
+/* Clears FSB delivery from a write that covers some timer's configuration register. */
+static uint64_t checked_value(struct vm *vm, uint64_t offset, uint64_t value)
+{
+	if (offset < TIMER_FIRST || (offset - TIMER_FIRST) % TIMER_STRIDE != TIMER_CONFIG ||
+	    !(value & CONFIG_FSB_ENABLE))
+		return value;
+	vm->hpet_fsb_refused++;
+	if (vm->hpet_fsb_refused <= 3)
+		printf("cairn: vm %s: HPET timer %lu FSB (MSI) delivery refused\n", vm->name,
+		       (offset - TIMER_FIRST) / TIMER_STRIDE);
+	return value & ~(uint64_t)CONFIG_FSB_ENABLE;
+}
+
+static int hpet_guard_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size,
+			     bool write, uint64_t *value)
+{
+	if ((size != 4 && size != 8) || (offset & (size - 1)))
+		return vcpu_fault(vcpu, "HPET access of %u bytes at offset 0x%lx", size, offset);
+	if (!write) {
+		*value = size == 8 ? mmio_read64(hpet_base + offset) : mmio_read32(hpet_base + offset);
+		return 0;
+	}
+	uint64_t v = checked_value(vcpu->vm, offset, *value);
+	if (size == 8)
+		mmio_write64(hpet_base + offset, v);
+	else
+		mmio_write32(hpet_base + offset, (uint32_t)v);
+	return 0;
+}
+
+int hpet_guard_attach(struct vm *vm, uint64_t base)
+{
+	struct mmio_handler h = {
+		.gpa = base,
+		.size = HPET_PAGE,
+		.access = hpet_guard_access,
+	};
+
+	if (!base)
+		return 0;
+	hpet_base = base;
+	return vm_trap_writes(vm, &h);
+}
