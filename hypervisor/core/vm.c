@@ -181,8 +181,11 @@ void vm_print_exit_stats(const struct vm *vm)
 					       exit_reason_name(r), n);
 	}
 	if (vm->ipis_dropped && len < (int)sizeof(line))
-		format_snprintf(line + len, sizeof(line) - (size_t)len, " (ipis-dropped %lu)",
-				vm->ipis_dropped);
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
+				       " (ipis-dropped %lu)", vm->ipis_dropped);
+	if (vm->log_bucket.suppressed_total && len < (int)sizeof(line))
+		format_snprintf(line + len, sizeof(line) - (size_t)len, " (log-suppressed %lu)",
+				vm->log_bucket.suppressed_total);
 	printf("%s\n", line);
 	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
 	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));

@@ -104,13 +104,28 @@ void vm_fault_external(struct vm *vm, const char *what)
 	vm_apply_fault_policy(vm, what);
 }
 
+/*
+ * The guest owned this pCPU's LAPIC (TPR through CR8, SVR, LVTs, pending vectors): take it back
+ * before the pCPU idles or adopts housekeeping, whose timer needs it enabled and unmasked.
+ */
+static void pcpu_reclaim_lapic(struct vcpu *vcpu)
+{
+	struct lapic_reclaim_report r;
+
+	lapic_reclaim(&r);
+	printf("cairn: pCPU %u back from vm %s: LAPIC was SVR 0x%x TPR 0x%x; %u in service, %u "
+	       "pending taken, %u left below the TPR%s\n",
+	       vcpu->pcpu->id, vcpu->vm->name, r.svr, r.tpr, r.in_service, r.pending_taken,
+	       r.pending_left, r.base_restored ? ", APIC base restored" : "");
+}
+
 void vcpu_stopped(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	bool all_stopped = true;
 
 	vcpu->state = VCPU_STOPPED;
-	lapic_timer_stop(); /* the guest's last timer must not fire into the hypervisor */
+	pcpu_reclaim_lapic(vcpu);
 	free_pcpu(vcpu->pcpu->id);
 	housekeeping_adopt(vcpu->pcpu);
 	spin_lock(&vm->lock);
@@ -118,6 +133,7 @@ void vcpu_stopped(struct vcpu *vcpu)
 		all_stopped &= vm->vcpus[i].state == VCPU_STOPPED;
 	if (all_stopped && vm->state != VM_STOPPED) {
 		vm->state = VM_STOPPED;
+		vm_log_flush(vm);
 		printf("cairn: vm %s stopped\n", vm->name);
 		vm_print_exit_stats(vm);
 	}

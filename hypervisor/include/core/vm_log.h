@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Rate-limited log lines a VM causes: a token bucket per VM, so no guest can flood the console. */
+#ifndef CAIRN_CORE_VM_LOG_H
+#define CAIRN_CORE_VM_LOG_H
+
+#include "lib/compiler.h"
+#include "lib/spinlock.h"
+
+#define VM_LOG_BURST	 10   /* lines a VM may cause at once */
+#define VM_LOG_REFILL_MS 1000 /* then one more line per this many milliseconds */
+
+struct vm;
+
+/* Per-VM state (lives in struct vm; all zero is a full bucket). */
+struct vm_log_bucket {
+	spinlock_t lock;
+	bool primed;	     /* tokens and refill_tsc are set */
+	uint32_t tokens;     /* lines that may go out now */
+	uint64_t refill_tsc; /* TSC of the last whole refill step */
+	uint64_t suppressed; /* lines dropped since the last one printed */
+	uint64_t suppressed_total;
+};
+
+/*
+ * Prints "cairn: vm <name>: <message>\n" if vm's bucket has a token, else counts the line as
+ * suppressed; the next line printed is preceded by "cairn: vm <name>: <n> log lines suppressed".
+ * Use it for every line a guest (or the Service VM) can cause again and again. A trailing '\n'
+ * in fmt is optional.
+ */
+void vm_log(struct vm *vm, const char *fmt, ...) __printf_like(2, 3);
+/* Prints the pending "<n> log lines suppressed" line, if any (when the VM stops). */
+void vm_log_flush(struct vm *vm);
+
+#endif
