@@ -122,7 +122,7 @@ static void pcpu_reclaim_lapic(struct vcpu *vcpu)
 void vcpu_stopped(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
-	bool all_stopped = true;
+	bool all_stopped = true, last = false;
 
 	vcpu->state = VCPU_STOPPED;
 	pcpu_reclaim_lapic(vcpu);
@@ -132,13 +132,14 @@ void vcpu_stopped(struct vcpu *vcpu)
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
 		all_stopped &= vm->vcpus[i].state == VCPU_STOPPED;
 	if (all_stopped && vm->state != VM_STOPPED) {
+		last = true; /* two vCPUs may both see all stopped: only one releases */
 		vm->state = VM_STOPPED;
 		vm_log_flush(vm);
 		printf("cairn: vm %s stopped\n", vm->name);
 		vm_print_exit_stats(vm);
 	}
 	spin_unlock(&vm->lock);
-	if (all_stopped) {
+	if (last) {
 		ioapic_pt_release(vm);
 		shell_forget_vm(vm);
 	}

@@ -5,6 +5,7 @@
 #include "core/vm.h"
 #include "core/vm_log.h"
 #include "lib/format.h"
+#include "lib/token_bucket.h"
 #include "x86/tsc.h"
 
 #define VM_LOG_LINE_SIZE 400
@@ -14,34 +15,14 @@ static uint64_t refill_period_cycles(void)
 	return (tsc_khz ? tsc_khz : 1000000) * VM_LOG_REFILL_MS;
 }
 
-/* Adds the tokens earned since the last refill; caller holds b->lock. */
-static void bucket_refill(struct vm_log_bucket *b, uint64_t now)
-{
-	uint64_t period = refill_period_cycles();
-
-	if (!b->primed) {
-		b->primed = true;
-		b->tokens = VM_LOG_BURST;
-		b->refill_tsc = now;
-		return;
-	}
-	uint64_t steps = (now - b->refill_tsc) / period;
-	if (!steps)
-		return;
-	b->tokens = (uint32_t)MIN((uint64_t)VM_LOG_BURST, b->tokens + steps);
-	b->refill_tsc = b->tokens == VM_LOG_BURST ? now : b->refill_tsc + steps * period;
-}
-
 /* Takes a token: true if a line may go out; *suppressed gets the count to report first. */
 static bool bucket_take(struct vm_log_bucket *b, uint64_t *suppressed)
 {
 	bool ok;
 
 	spin_lock(&b->lock);
-	bucket_refill(b, rdtsc());
-	ok = b->tokens > 0;
+	ok = token_bucket_take(&b->bucket, rdtsc(), refill_period_cycles(), VM_LOG_BURST);
 	if (ok) {
-		b->tokens--;
 		*suppressed = b->suppressed;
 		b->suppressed = 0;
 	} else {

@@ -5,6 +5,7 @@
 
 #include "lib/compiler.h"
 #include "lib/spinlock.h"
+#include "lib/token_bucket.h"
 
 #define VM_LOG_BURST	 10   /* lines a VM may cause at once */
 #define VM_LOG_REFILL_MS 1000 /* then one more line per this many milliseconds */
@@ -14,10 +15,8 @@ struct vm;
 /* Per-VM state (lives in struct vm; all zero is a full bucket). */
 struct vm_log_bucket {
 	spinlock_t lock;
-	bool primed;	     /* tokens and refill_tsc are set */
-	uint32_t tokens;     /* lines that may go out now */
-	uint64_t refill_tsc; /* TSC of the last whole refill step */
-	uint64_t suppressed; /* lines dropped since the last one printed */
+	struct token_bucket bucket; /* on the TSC */
+	uint64_t suppressed;	    /* lines dropped since the last one printed */
 	uint64_t suppressed_total;
 };
 
