@@ -17,9 +17,9 @@ VM_LOG_BURST = 10  # hypervisor/include/core/vm_log.h
 
 def beating_after(m, since, more=3, timeout=30):
     """The heartbeat counter keeps rising after offset `since` of the serial output."""
-    beat = r"^\[heartbeat\] heartbeat heartbeat (\d+)$"
+    beat = r"\[heartbeat\] heartbeat heartbeat (\d+)$"
     first = int(m.wait_for(beat, timeout, since=since).group(1))
-    m.wait_for(rf"^\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=since)
+    m.wait_for(rf"\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=since)
 
 
 def exit_free_machine_still_serves(m):

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * cairn-slowline: writes lines to the console one byte per write(), with a pause between bytes,
+ * cairn-slowline: writes lines to the console one byte per write(), with a busy pause between bytes,
  * so that each line takes a while to cross the vUART; the console test checks that no partition
  * line lands inside one of them.
  *
@@ -10,13 +10,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+/* Busy-waits: a sleeping vCPU halts, and its wake-up can take far longer than the gap. */
+static void spin_us(unsigned int us)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	while ((now.tv_sec - start.tv_sec) * 1000000L + (now.tv_nsec - start.tv_nsec) / 1000 < us);
+}
 
 static void put_byte(char c, unsigned int gap_us)
 {
 	if (write(STDOUT_FILENO, &c, 1) != 1)
 		exit(1);
-	usleep(gap_us);
+	spin_us(gap_us);
 }
 
 int main(int argc, char **argv)

@@ -10,7 +10,7 @@
 #define VUART_LINE_SIZE	      512  /* raw output is written a line at a time, up to this */
 #define VUART_TAGGED_LINE_MAX 160  /* a tagged "[vm] line" is split beyond 159 characters */
 /* A raw partial line (a prompt, echoed keys) goes out once the guest was silent this long. */
-#define VUART_PARTIAL_QUIET_MS 50
+#define VUART_PARTIAL_QUIET_MS 200
 #define VUART_STALL_MS	       1000 /* a full backlog the guest does not read for this long */
 
 struct vm;
