@@ -8,6 +8,7 @@
 #include "x86/lapic.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
+#include "core/vm_log.h"
 #include "lib/errno.h"
 #include "x86/tsc.h"
 
@@ -75,11 +76,20 @@ int vm_reset(struct vm *vm, const char *why)
 		return -EINVAL;
 	if (vm->config->kind != VM_KIND_PRE_LAUNCHED)
 		return -ENOSYS; /* a Linux VM would need its platform rebuilt: not yet */
-	printf("cairn: vm %s: resetting (%s)\n", vm->name, why);
+	if (vm_log_take(vm))	/* a guest that faults at once would reset (and log) in a loop */
+		printf("cairn: vm %s: resetting (%s)\n", vm->name, why);
 	vm->state = VM_RUNNING;
 	vm->watchdog_deadline = 0;
 	vm_post_all(vm, PCPU_REQ_RESET | PCPU_REQ_RESUME); /* a reset VM runs, paused or not */
 	return 0;
+}
+
+/* A fault that will reset the VM can repeat without end: its lines are rate-limited. */
+static bool fault_may_log(struct vm *vm)
+{
+	bool resets = (vm->config->flags & VM_FLAG_RESET_ON_FAULT) &&
+		      vm->config->kind == VM_KIND_PRE_LAUNCHED;
+	return !resets || vm_log_take(vm);
 }
 
 static void vm_apply_fault_policy(struct vm *vm, const char *why)
@@ -93,14 +103,16 @@ void vm_fault(struct vcpu *vcpu, enum exit_reason reason)
 {
 	struct vm *vm = vcpu->vm;
 
-	printf("cairn: vm %s fault: %s: %s (vCPU %u, RIP 0x%lx)\n", vm->name,
-	       exit_reason_name(reason), vcpu->fault, vcpu->id, virt_vcpu_rip(vcpu));
+	if (fault_may_log(vm))
+		printf("cairn: vm %s fault: %s: %s (vCPU %u, RIP 0x%lx)\n", vm->name,
+		       exit_reason_name(reason), vcpu->fault, vcpu->id, virt_vcpu_rip(vcpu));
 	vm_apply_fault_policy(vm, "fault");
 }
 
 void vm_fault_external(struct vm *vm, const char *what)
 {
-	printf("cairn: vm %s fault: %s\n", vm->name, what);
+	if (fault_may_log(vm))
+		printf("cairn: vm %s fault: %s\n", vm->name, what);
 	vm_apply_fault_policy(vm, what);
 }
 
@@ -162,5 +174,6 @@ void vcpu_reset(struct vcpu *vcpu)
 	vm->resets++;
 	watchdog_arm(vm);
 	vcpu->state = VCPU_RUNNING;
-	printf("cairn: vm %s: reset done (%u so far)\n", vm->name, vm->resets);
+	if (vm_log_take(vm))
+		printf("cairn: vm %s: reset done (%u so far)\n", vm->name, vm->resets);
 }

@@ -40,13 +40,22 @@ static void print_suppressed(const struct vm *vm, uint64_t n)
 		       n == 1 ? "" : "s");
 }
 
+bool vm_log_take(struct vm *vm)
+{
+	uint64_t suppressed;
+
+	if (!bucket_take(&vm->log_bucket, &suppressed))
+		return false;
+	print_suppressed(vm, suppressed);
+	return true;
+}
+
 void vm_log(struct vm *vm, const char *fmt, ...)
 {
 	char line[VM_LOG_LINE_SIZE];
-	uint64_t suppressed;
 	va_list ap;
 
-	if (!bucket_take(&vm->log_bucket, &suppressed))
+	if (!vm_log_take(vm))
 		return;
 	va_start(ap, fmt);
 	int n = format_vsnprintf(line, sizeof(line), fmt, ap);
@@ -54,7 +63,6 @@ void vm_log(struct vm *vm, const char *fmt, ...)
 	size_t len = n < 0 ? 0 : MIN((size_t)n, sizeof(line) - 1);
 	if (len && line[len - 1] == '\n')
 		line[--len] = '\0';
-	print_suppressed(vm, suppressed);
 	printf("cairn: vm %s: %s\n", vm->name, line);
 }
 

@@ -139,3 +139,28 @@ def console_lines_never_split():
     pieces = [line for line in out.splitlines() if "slowline-" in line and "cairn-slowline" not in line]
     check(len(whole) == 6, f"{len(whole)} of 6 lines arrived whole: {pieces}")
     beating_after(m, len(m.text()) - 1)
+
+
+@test("recovery: a partition reset in a loop by its faults causes a bounded number of log lines")
+def reset_storm_log_is_rate_limited():
+    m = boot_scenario("test-recovery-reset-storm")
+    m.wait_for(r"cairn: ready", READY)
+    m.wait_for(r"cairn: vm storm: reset done \(1 so far\)", 20)
+    started = time.monotonic()
+    resets = 0
+    for _ in range(20):  # until it has been reset well beyond the burst
+        time.sleep(1)
+        vms = m.command("vms", r"cairn: vm \d+ storm: \w+, [^\n]*resets (\d+)\n", timeout=20)
+        resets = int(vms.group(1))
+        if resets >= 5 * VM_LOG_BURST:
+            break
+    elapsed = time.monotonic() - started
+    check(resets >= 5 * VM_LOG_BURST, f"only {resets} resets in {elapsed:.0f} s")
+    text = m.text()
+    lines = len(re.findall(r"^cairn: vm storm( fault|: resetting|: reset done)", text, re.M))
+    limit = VM_LOG_BURST + int(elapsed) + 3
+    check(lines <= limit, f"{lines} fault/reset lines for {resets} resets (limit {limit})")
+    m.wait_for(r"cairn: vm storm: \d+ log lines suppressed \(rate limit\)", 10)
+    stopped = len(m.text())
+    m.command("stop storm", r"cairn: vm storm stopped", timeout=20)
+    beating_after(m, stopped)

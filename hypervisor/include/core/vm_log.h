@@ -27,6 +27,12 @@ struct vm_log_bucket {
  * in fmt is optional.
  */
 void vm_log(struct vm *vm, const char *fmt, ...) __printf_like(2, 3);
+/*
+ * For a caller with its own line format: takes a token and returns true if the caller may print
+ * its line now (the pending "<n> log lines suppressed" line, if any, has then been printed);
+ * false if the line must be dropped (it is counted).
+ */
+bool vm_log_take(struct vm *vm);
 /* Prints the pending "<n> log lines suppressed" line, if any (when the VM stops). */
 void vm_log_flush(struct vm *vm);
 
