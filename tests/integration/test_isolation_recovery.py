@@ -164,3 +164,18 @@ def reset_storm_log_is_rate_limited():
     stopped = len(m.text())
     m.command("stop storm", r"cairn: vm storm stopped", timeout=20)
     beating_after(m, stopped)
+
+
+@test("recovery: a housekeeper on an AP starts by itself and serves the shell")
+def ap_housekeeper_starts():
+    m = boot_scenario("test-recovery-ap-housekeeper")
+    m.wait_for(r"cairn: housekeeping \(console input, watchdogs\) on pCPU 1", READY)
+    m.wait_for(r"cairn: ready", 20)
+    beating_after(m, m.text().index("cairn: ready"))
+    # With the heartbeat paused nothing exits: only pCPU 1's timer reads the console.
+    m.command("pause heartbeat", r"cairn> ", timeout=20)
+    m.command("vms", r"cairn: vm \d+ heartbeat: paused", timeout=20)
+    m.command("vms", r"cairn: vm \d+ looper: running", timeout=20)
+    resumed = len(m.text())
+    m.command("resume heartbeat", r"cairn> ", timeout=20)
+    beating_after(m, resumed)
