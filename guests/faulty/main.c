@@ -1,10 +1,14 @@
 /* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, cache instructions, endless loop) per mode=. */
 #include "cairn/guest_boot.h"
+#include "cairn/hypercall.h"
 #include "args.h"
 #include "console.h"
 #include "cpu.h"
+#include "exception.h"
 #include "guest.h"
+#include "hc.h"
 #include "lib/string.h"
+#include "tsc.h"
 
 #define MODE_SIZE	 64
 #define PTE_PRESENT	 0x001ull
@@ -16,6 +20,11 @@
 #define LARGE_PAGE_SIZE	 (2 * MiB)
 #define SPARE_TABLES	 4 /* a PDPT and a PD for each of the two 2 MiB pages an access may touch */
 #define WILD_WRITE_VALUE 0x21594C5455414621ull /* "!FAULTY!" */
+#define VECTOR_UD	 6
+#define VECTOR_GP	 13
+#define MSR_APIC_BASE	 0x1B
+#define APIC_BASE_ENABLE (1ull << 11)
+#define KICK_PERIOD_MS	 100
 
 /* Page tables added to the hypervisor-built ones when the wild address lies beyond guest memory. */
 static uint64_t spare_tables[SPARE_TABLES][512] __aligned(4096);
@@ -93,6 +102,72 @@ static void faulty_wild_access(const char *addr_text, bool write, uint64_t memor
 	guest_printf("faulty: survived the access\n");
 }
 
+static void faulty_vmrun(void)
+{
+	asm volatile("vmrun %%rax" : : "a"(0ul) : "memory");
+}
+
+/* VMRUN `count` times, each #UD caught by the guest's own IDT: one SVM-instruction exit each. */
+static void faulty_svm_insn_loop(const char *count_text)
+{
+	uint64_t count, raised = 0;
+
+	if (!parse_u64(count_text, 10, &count)) {
+		guest_printf("faulty: unknown mode\n");
+		return;
+	}
+	for (uint64_t i = 0; i < count; i++)
+		raised += catch_exception(faulty_vmrun, NULL) == VECTOR_UD;
+	guest_printf("faulty: %lu of %lu VMRUNs raised #UD\n", raised, count);
+}
+
+static void faulty_clear_apic_enable(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_APIC_BASE));
+	lo &= ~(uint32_t)APIC_BASE_ENABLE;
+	asm volatile("wrmsr" : : "c"(MSR_APIC_BASE), "a"(lo), "d"(hi) : "memory");
+}
+
+/*
+ * Leaves its pCPU's LAPIC as hostile as a partition can: TPR 15 through CR8 (the xAPIC page is not
+ * in its NPT, so SVR and LVTs are out of reach; disabling the APIC through IA32_APIC_BASE is
+ * tried), then triple-faults.
+ */
+static void faulty_tpr_fault(void)
+{
+	uint64_t cr8 = 15;
+
+	asm volatile("mov %0, %%cr8" : : "r"(cr8) : "memory");
+	asm volatile("mov %%cr8, %0" : "=r"(cr8));
+	guest_printf("faulty: cr8 %lu, APIC disable through IA32_APIC_BASE raised %s\n", cr8,
+		     exception_name(catch_exception(faulty_clear_apic_enable, NULL)));
+	faulty_triple_fault();
+}
+
+/*
+ * Kicks its watchdog every KICK_PERIOD_MS until a byte arrives on its vUART, then stops kicking
+ * and spins without a single VM exit: only the housekeeping pCPU can then notice the watchdog.
+ */
+static __noreturn void faulty_kick_until_input(void)
+{
+	uint64_t kicks = 0;
+
+	guest_printf("faulty: kicking the watchdog until input\n");
+	do {
+		if (hc_vmmcall(HC_CAIRN_WATCHDOG_KICK, 0, 0) != 0) {
+			guest_printf("faulty: watchdog kick refused\n");
+			break;
+		}
+		kicks++;
+		delay_ms(KICK_PERIOD_MS);
+	} while (guest_getc() < 0);
+	guest_printf("faulty: stopped kicking after %lu kicks\n", kicks);
+	asm volatile("cli\n1: jmp 1b");
+	__builtin_unreachable();
+}
+
 static __noreturn void faulty_loop(void)
 {
 	guest_printf("faulty: looping\n");
@@ -133,6 +208,12 @@ void guest_main(const struct cairn_start_info *si)
 		faulty_cache_insns();
 	else if (strcmp(mode, "loop") == 0)
 		faulty_loop();
+	else if (mode_is(mode, "svm-insn-loop="))
+		faulty_svm_insn_loop(mode + strlen("svm-insn-loop="));
+	else if (strcmp(mode, "tpr-fault") == 0)
+		faulty_tpr_fault();
+	else if (strcmp(mode, "kick-until-input") == 0)
+		faulty_kick_until_input();
 	else
 		guest_printf("faulty: unknown mode\n");
 	guest_halt();

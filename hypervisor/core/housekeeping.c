@@ -16,26 +16,46 @@
 static spinlock_t chores_lock = SPINLOCK_INIT;
 static volatile uint64_t next_poll_tsc;
 
+static spinlock_t housekeeper_lock = SPINLOCK_INIT;
+static struct pcpu *housekeeper;
+
+/* Makes cpu the housekeeper unless there is one; true if it became it. */
+static bool housekeeper_claim(struct pcpu *cpu)
+{
+	bool claimed = false;
+
+	spin_lock(&housekeeper_lock);
+	if (!housekeeper) {
+		housekeeper = cpu;
+		cpu->housekeeper = true;
+		claimed = true;
+	}
+	spin_unlock(&housekeeper_lock);
+	return claimed;
+}
+
 void housekeeping_init(void)
 {
-	lapic_timer_calibrate();
 	for (uint32_t i = 0; i < pcpu_count; i++) {
-		if (pcpus[i].state == PCPU_ONLINE && !pcpus[i].vcpu) {
-			pcpus[i].housekeeper = true;
+		struct pcpu *cpu = &pcpus[i];
+		if (cpu->state != PCPU_ONLINE || cpu->vcpu)
+			continue;
+		if (housekeeper_claim(cpu)) {
 			printf("cairn: housekeeping (console input, watchdogs) on pCPU %u\n", i);
-			return;
+			/* An AP already waits in pcpu_idle() with interrupts off: wake it to start. */
+			pcpu_post(cpu, PCPU_REQ_WAKE);
 		}
+		return;
 	}
-	printf("cairn: no free pCPU: console input and watchdogs are served on VM exits\n");
+	if (!housekeeper)
+		printf("cairn: no free pCPU: console input and watchdogs are served on VM exits\n");
 }
 
 void housekeeping_adopt(struct pcpu *cpu)
 {
-	for (uint32_t i = 0; i < pcpu_count; i++)
-		if (pcpus[i].housekeeper)
-			return;
-	cpu->housekeeper = true;
-	printf("cairn: housekeeping (console input, watchdogs) moves to pCPU %u\n", cpu->id);
+	if (housekeeper_claim(cpu))
+		printf("cairn: housekeeping (console input, watchdogs) moves to pCPU %u\n",
+		       cpu->id);
 }
 
 static void check_watchdogs(void)
@@ -66,7 +86,8 @@ void housekeeping_run(void)
 	if (!try_lock(&chores_lock))
 		return;
 	next_poll_tsc = tsc_deadline_us(POLL_PERIOD_US);
-	while ((c = uart16550_getc(COM1_PORT)) >= 0)
+	/* Input waits in COM1 (and the sender) while the VM it goes to has no room. */
+	while (shell_input_ready() && (c = uart16550_getc(COM1_PORT)) >= 0)
 		shell_input(c);
 	for (size_t i = 0; i < MAX_VMS; i++)
 		if (vms[i].state == VM_RUNNING)

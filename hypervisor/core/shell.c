@@ -147,6 +147,13 @@ static void shell_line_input(int c)
 	}
 }
 
+bool shell_input_ready(void)
+{
+	struct vm *vm = input_vm;
+
+	return !vm || vuart_can_receive(vm);
+}
+
 void shell_input(int c)
 {
 	if (!input_vm) {
@@ -159,5 +166,6 @@ void shell_input(int c)
 		console_write("cairn> ", 7);
 		return;
 	}
+	/* shell_input_ready() said there is room (refused only when the guest stalled). */
 	vuart_receive(input_vm, (uint8_t)c);
 }

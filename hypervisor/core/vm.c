@@ -202,8 +202,11 @@ void vm_print_exit_stats(const struct vm *vm)
 		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
 				       " (ipis-dropped %lu)", vm->ipis_dropped);
 	if (vm->hpet_fsb_refused && len < (int)sizeof(line))
-		format_snprintf(line + len, sizeof(line) - (size_t)len, " (hpet-fsb-refused %lu)",
-				vm->hpet_fsb_refused);
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
+				       " (hpet-fsb-refused %lu)", vm->hpet_fsb_refused);
+	if (vm->log_bucket.suppressed_total && len < (int)sizeof(line))
+		format_snprintf(line + len, sizeof(line) - (size_t)len, " (log-suppressed %lu)",
+				vm->log_bucket.suppressed_total);
 	printf("%s\n", line);
 	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
 	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));

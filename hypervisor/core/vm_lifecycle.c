@@ -9,6 +9,7 @@
 #include "x86/lapic.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
+#include "core/vm_log.h"
 #include "lib/errno.h"
 #include "x86/tsc.h"
 
@@ -74,11 +75,20 @@ int vm_reset(struct vm *vm, const char *why)
 {
 	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
 		return -EINVAL;
-	printf("cairn: vm %s: resetting (%s)\n", vm->name, why);
+	if (vm_log_take(vm)) /* a guest that faults at once would reset (and log) in a loop */
+		printf("cairn: vm %s: resetting (%s)\n", vm->name, why);
 	vm->state = VM_RUNNING;
 	vm->watchdog_deadline = 0;
 	vm_post_all(vm, PCPU_REQ_RESET | PCPU_REQ_RESUME); /* a reset VM runs, paused or not */
 	return 0;
+}
+
+/* A fault that will reset the VM can repeat without end: its lines are rate-limited. */
+static bool fault_may_log(struct vm *vm)
+{
+	bool resets = (vm->config->flags & VM_FLAG_RESET_ON_FAULT) &&
+		      vm->config->kind == VM_KIND_PRE_LAUNCHED;
+	return !resets || vm_log_take(vm);
 }
 
 static void vm_apply_fault_policy(struct vm *vm, const char *why)
@@ -92,36 +102,55 @@ void vm_fault(struct vcpu *vcpu, enum exit_reason reason)
 {
 	struct vm *vm = vcpu->vm;
 
-	printf("cairn: vm %s fault: %s: %s (vCPU %u, RIP 0x%lx)\n", vm->name,
-	       exit_reason_name(reason), vcpu->fault, vcpu->id, virt_vcpu_rip(vcpu));
+	if (fault_may_log(vm))
+		printf("cairn: vm %s fault: %s: %s (vCPU %u, RIP 0x%lx)\n", vm->name,
+		       exit_reason_name(reason), vcpu->fault, vcpu->id, virt_vcpu_rip(vcpu));
 	vm_apply_fault_policy(vm, "fault");
 }
 
 void vm_fault_external(struct vm *vm, const char *what)
 {
-	printf("cairn: vm %s fault: %s\n", vm->name, what);
+	if (fault_may_log(vm))
+		printf("cairn: vm %s fault: %s\n", vm->name, what);
 	vm_apply_fault_policy(vm, what);
+}
+
+/*
+ * The guest owned this pCPU's LAPIC (TPR through CR8, SVR, LVTs, pending vectors): take it back
+ * before the pCPU idles or adopts housekeeping, whose timer needs it enabled and unmasked.
+ */
+static void pcpu_reclaim_lapic(struct vcpu *vcpu)
+{
+	struct lapic_reclaim_report r;
+
+	lapic_reclaim(&r);
+	printf("cairn: pCPU %u back from vm %s: LAPIC was SVR 0x%x TPR 0x%x; %u in service, %u "
+	       "pending taken, %u left below the TPR%s\n",
+	       vcpu->pcpu->id, vcpu->vm->name, r.svr, r.tpr, r.in_service, r.pending_taken,
+	       r.pending_left, r.base_restored ? ", APIC base restored" : "");
 }
 
 void vcpu_stopped(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
-	bool all_stopped = true;
+	bool all_stopped = true, last = false;
 
 	vcpu->state = VCPU_STOPPED;
-	lapic_timer_stop(); /* the guest's last timer must not fire into the hypervisor */
+	pcpu_reclaim_lapic(vcpu);
 	free_pcpu(vcpu->pcpu->id);
 	housekeeping_adopt(vcpu->pcpu);
 	spin_lock(&vm->lock);
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
 		all_stopped &= vm->vcpus[i].state == VCPU_STOPPED;
 	if (all_stopped && vm->state != VM_STOPPED) {
+		last = true; /* two vCPUs may both see all stopped: only one releases */
 		vm->state = VM_STOPPED;
+		vm_log_flush(vm);
 		printf("cairn: vm %s stopped\n", vm->name);
 		vm_print_exit_stats(vm);
 	}
 	spin_unlock(&vm->lock);
-	if (all_stopped) {
+	if (last) {
 		ioapic_pt_release(vm);
 		shell_forget_vm(vm);
 	}
@@ -143,7 +172,9 @@ void vcpu_reset(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
-	lapic_timer_stop(); /* the old kernel's timer must not fire into the new one */
+	struct lapic_reclaim_report unused;
+
+	lapic_reclaim(&unused); /* the old kernel's timer, TPR and vectors must not reach the new */
 	if (vcpu->id != 0) {
 		vcpu->state = VCPU_OFFLINE;
 		return;
@@ -158,5 +189,6 @@ void vcpu_reset(struct vcpu *vcpu)
 	vm->resets++;
 	watchdog_arm(vm);
 	vcpu->state = VCPU_RUNNING;
-	printf("cairn: vm %s: reset done (%u so far)\n", vm->name, vm->resets);
+	if (vm_log_take(vm))
+		printf("cairn: vm %s: reset done (%u so far)\n", vm->name, vm->resets);
 }

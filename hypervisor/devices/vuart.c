@@ -4,6 +4,7 @@
 #include "devices/vuart.h"
 #include "lib/string.h"
 #include "x86/ioapic_pt.h"
+#include "x86/tsc.h"
 
 #define REG_DATA 0 /* RBR/THR, or DLL with DLAB */
 #define REG_IER	 1 /* or DLM with DLAB */
@@ -49,6 +50,7 @@ static void vuart_flush_raw(struct vuart *u)
 static void vuart_transmit(struct vm *vm, struct vuart *u, uint8_t c)
 {
 	if (u->raw) {
+		u->last_tx_tsc = rdtsc();
 		u->line[u->line_len++] = (char)c;
 		if (c == '\n' || u->line_len == VUART_LINE_SIZE)
 			vuart_flush_raw(u);
@@ -61,7 +63,7 @@ static void vuart_transmit(struct vm *vm, struct vuart *u, uint8_t c)
 		return;
 	}
 	u->line[u->line_len++] = (c >= 0x20 && c < 0x7F) || c == '\t' ? (char)c : '?';
-	if (u->line_len == VUART_LINE_SIZE - 1)
+	if (u->line_len == VUART_TAGGED_LINE_MAX - 1)
 		vuart_flush_line(vm, u);
 }
 
@@ -72,7 +74,8 @@ void vuart_flush_pending(struct vm *vm)
 	if (!u->raw || !u->line_len)
 		return;
 	spin_lock(&u->lock);
-	vuart_flush_raw(u);
+	if (rdtsc() - u->last_tx_tsc >= tsc_khz * VUART_PARTIAL_QUIET_MS)
+		vuart_flush_raw(u);
 	spin_unlock(&u->lock);
 }
 
@@ -100,15 +103,47 @@ static void update_irq(struct vm *vm, struct vuart *u)
 	u->irq_line = line;
 }
 
-void vuart_receive(struct vm *vm, uint8_t byte)
+static bool fifo_full(const struct vuart *u)
+{
+	return u->rx_head - u->rx_tail >= VUART_RX_SIZE;
+}
+
+static bool backlog_empty(const struct vuart *u)
+{
+	return u->backlog_head == u->backlog_tail;
+}
+
+/* Moves waiting input into the receive FIFO while it has room; caller holds u->lock. */
+static void fifo_refill(struct vuart *u)
+{
+	while (!backlog_empty(u) && !fifo_full(u))
+		u->rx[u->rx_head++ % VUART_RX_SIZE] =
+			u->backlog[u->backlog_tail++ % VUART_BACKLOG_SIZE];
+}
+
+bool vuart_can_receive(struct vm *vm)
+{
+	const struct vuart *u = &vm->vuart;
+
+	return u->backlog_head - u->backlog_tail < VUART_BACKLOG_SIZE ||
+	       rdtsc() - u->last_rx_tsc >= tsc_khz * VUART_STALL_MS;
+}
+
+bool vuart_receive(struct vm *vm, uint8_t byte)
 {
 	struct vuart *u = &vm->vuart;
+	bool taken = true;
 
 	spin_lock(&u->lock);
-	if (u->rx_head - u->rx_tail < VUART_RX_SIZE)
+	if (backlog_empty(u) && !fifo_full(u))
 		u->rx[u->rx_head++ % VUART_RX_SIZE] = byte;
+	else if (u->backlog_head - u->backlog_tail < VUART_BACKLOG_SIZE)
+		u->backlog[u->backlog_head++ % VUART_BACKLOG_SIZE] = byte;
+	else
+		taken = false;
 	update_irq(vm, u);
 	spin_unlock(&u->lock);
+	return taken;
 }
 
 /* In loopback (MCR bit 4) the modem inputs echo the modem outputs, as the 8250 probe expects. */
@@ -125,12 +160,16 @@ static uint8_t vuart_read_reg(struct vuart *u, uint16_t reg)
 	bool dlab = u->lcr & LCR_DLAB;
 
 	switch (reg) {
-	case REG_DATA:
+	case REG_DATA: {
 		if (dlab)
 			return u->dll;
 		if (u->rx_head == u->rx_tail)
 			return 0;
-		return u->rx[u->rx_tail++ % VUART_RX_SIZE];
+		uint8_t byte = u->rx[u->rx_tail++ % VUART_RX_SIZE];
+		u->last_rx_tsc = rdtsc();
+		fifo_refill(u);
+		return byte;
+	}
 	case REG_IER:
 		return dlab ? u->dlm : u->ier;
 	case REG_IIR: {

@@ -97,7 +97,7 @@ def service_vm_maxcpus_and_ipi_filter():
 @test("Service VM reading the hypervisor's memory (/dev/mem at 1 MiB) is stopped alone")
 def service_vm_cannot_reach_hypervisor_memory():
     m = boot_scenario("test-service-probe")
-    m.wait_for(r"cairn-svm: reading 0x100000", LINUX_BOOT)
+    m.wait_for(r"^cairn-svm: reading 0x100000", LINUX_BOOT)  # not the command-line echo
     m.wait_for(r"cairn: vm service fault: mem-fault: access to \(read\) guest-physical 0x100000, "
                r"which is not mapped in its memory", 30)
     m.wait_for(r"cairn: vm service stopped", 10)

@@ -20,6 +20,7 @@ UNIT_ARENA	   := tests/unit/arena.c
 UNIT_ACPI_FIXTURES := tests/unit/acpi_fixtures.c $(UNIT_ARENA)
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
+UNIT_SRCS_test_token_bucket := hypervisor/lib/token_bucket.c
 UNIT_SRCS_test_page_alloc := hypervisor/mm/page_alloc.c hypervisor/lib/bitmap.c
 UNIT_SRCS_test_acpi	  := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_npt	  := hypervisor/arch/x86/svm/npt.c

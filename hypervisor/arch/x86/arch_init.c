@@ -6,6 +6,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "x86/cpu.h"
+#include "x86/cpu_caches.h"
 #include "x86/lapic.h"
 #include "x86/paging.h"
 #include "x86/platform.h"
@@ -97,6 +98,7 @@ int arch_platform_init(const struct boot_info *bi)
 	outb(0xA1, 0xFF);
 	lapic_init_cpu();
 	pcpus_from_madt(bi, lapic_id());
+	cpu_caches_check(0);
 
 	err = tsc_calibrate(platform.has_fadt ? platform.fadt.pm_timer_port : 0,
 			    platform.fadt.pm_timer_32bit, platform.hpet_base, &source);
@@ -105,6 +107,8 @@ int arch_platform_init(const struct boot_info *bi)
 		return err;
 	}
 	printf("cairn: TSC frequency: %lu kHz (calibrated against the %s)\n", tsc_khz, source);
+	/* Before any VM starts: a pCPU that adopts housekeeping early needs the timer's rate. */
+	lapic_timer_calibrate();
 	rtc_boot_time_init(); /* before any guest owns the CMOS ports */
 	return 0;
 }
@@ -112,4 +116,5 @@ int arch_platform_init(const struct boot_info *bi)
 void arch_start_secondary_pcpus(void)
 {
 	smp_start_aps();
+	cpu_caches_report();
 }

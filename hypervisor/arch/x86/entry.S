@@ -66,6 +66,7 @@ _start:
 	orl $EFER_LME, %eax
 	wrmsr
 	movl %cr0, %eax
+	andl $~(CR0_CD | CR0_NW), %eax	/* caches on: a loader may leave the reset value */
 	orl $(CR0_PG | CR0_WP | CR0_PE), %eax
 	movl %eax, %cr0
 

@@ -4,9 +4,6 @@
 #include "x86/lapic.h"
 #include "x86/tsc.h"
 
-#define APIC_BASE_ENABLE	(1ull << 11)
-#define APIC_BASE_ADDR_MASK	0x000FFFFFFFFFF000ull
-#define SVR_SOFT_ENABLE		(1u << 8)
 #define IPI_DELIVERY_TIMEOUT_US 100000
 
 uint64_t lapic_base;
@@ -25,13 +22,14 @@ void lapic_init_cpu(void)
 {
 	uint64_t msr = rdmsr(MSR_APIC_BASE);
 
-	if (!(msr & APIC_BASE_ENABLE))
-		wrmsr(MSR_APIC_BASE, msr | APIC_BASE_ENABLE);
+	if (!(msr & LAPIC_BASE_ENABLE))
+		wrmsr(MSR_APIC_BASE, msr | LAPIC_BASE_ENABLE);
 	if (!lapic_base)
-		lapic_base = msr & APIC_BASE_ADDR_MASK;
+		lapic_base = msr & LAPIC_BASE_ADDR_MASK;
 	lapic_write(LAPIC_REG_SVR,
-		    lapic_read(LAPIC_REG_SVR) | SVR_SOFT_ENABLE | LAPIC_SPURIOUS_VECTOR);
-	lapic_write(LAPIC_REG_TPR, 0);
+		    lapic_read(LAPIC_REG_SVR) | LAPIC_SVR_SOFT_ENABLE | LAPIC_SPURIOUS_VECTOR);
+	lapic_write(LAPIC_REG_TPR, LAPIC_HYPERVISOR_TPR);
+	lapic_mask_every_lvt();
 }
 
 uint32_t lapic_id(void)
@@ -54,7 +52,7 @@ int lapic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low)
 }
 
 #define TIMER_DIVIDE_BY_16 0x3
-#define TIMER_MASKED	   (1u << 16)
+#define TIMER_MASKED	   LAPIC_LVT_MASKED
 #define CALIBRATION_US	   10000
 
 static uint64_t lapic_timer_khz;

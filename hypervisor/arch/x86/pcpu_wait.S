@@ -1,18 +1,40 @@
 /* pcpu_wait_signal(): halt until an NMI (or interrupt) or a non-empty mailbox, without lost wake-ups. */
 
 	.text
-/* void pcpu_wait_signal(volatile uint32_t *mailbox, bool allow_irq) */
-	.globl pcpu_wait_signal, pcpu_wait_hlt, pcpu_wait_resume
+/*
+ * void pcpu_wait_signal(volatile uint32_t *mailbox, bool allow_irq)
+ *
+ * Interrupts are enabled only by the STI right before HLT: its shadow covers the HLT, so an
+ * interrupt that is already pending wakes the HLT instead of being taken before it. An NMI is
+ * taken as soon as STGI opens GIF: one landing anywhere in [pcpu_wait_window, pcpu_wait_resume)
+ * -- after the mailbox check and before the HLT completes -- has its return address moved to
+ * pcpu_wait_resume by trap_dispatch, so it cannot be followed by a HLT that nothing ends.
+ */
+	.globl pcpu_wait_signal, pcpu_wait_window, pcpu_wait_resume
 pcpu_wait_signal:
 	stgi
+	cmpl $0, (%rdi)
+pcpu_wait_window:
+	jne pcpu_wait_resume
 	testb %sil, %sil
 	jz 1f
-	sti			/* the STI shadow covers the HLT below: no interrupt slips in between */
-1:	cmpl $0, (%rdi)
-	jne pcpu_wait_resume
-pcpu_wait_hlt:
-	hlt			/* an NMI arriving before this HLT moves its return address past it */
+	sti
+1:	hlt
 pcpu_wait_resume:
+	cli
+	clgi
+	ret
+
+/*
+ * void pcpu_take_pending_interrupts(void): lets the interrupts the LAPIC holds (above the TPR)
+ * be taken through the hypervisor's IDT, then closes IF and GIF again.
+ */
+	.globl pcpu_take_pending_interrupts
+pcpu_take_pending_interrupts:
+	stgi
+	sti
+	nop			/* the STI shadow ends here: pending interrupts are taken now */
+	nop
 	cli
 	clgi
 	ret

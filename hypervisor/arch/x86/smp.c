@@ -6,6 +6,7 @@
 #include "mm/phys_mem.h"
 #include "x86/boot_defs.h"
 #include "x86/cpu.h"
+#include "x86/cpu_caches.h"
 #include "x86/lapic.h"
 #include "x86/smp.h"
 #include "x86/traps.h"
@@ -86,6 +87,7 @@ void smp_start_aps(void)
 void smp_ap_entry(struct pcpu *cpu)
 {
 	pcpu_set_current(cpu);
+	cpu_caches_check(cpu->id);
 	traps_init_cpu();
 	lapic_init_cpu();
 	if (lapic_id() != cpu->apic_id) {

@@ -15,6 +15,7 @@ trampoline_start:
 	movw %ax, %ds
 	lgdtl TRAMP(tramp_gdt_desc)
 	movl %cr0, %eax
+	andl $~(CR0_CD | CR0_NW), %eax	/* INIT leaves CD and NW set: caches on */
 	orl $CR0_PE, %eax
 	movl %eax, %cr0
 	ljmpl $0x08, $TRAMP(tramp_protected)

@@ -122,28 +122,46 @@ static void trap_report_fatal(const struct trap_frame *f)
 	printf("cairn: pCPU %u stopped\n", id);
 }
 
-extern const uint8_t pcpu_wait_hlt[], pcpu_wait_resume[];
+extern const uint8_t pcpu_wait_window[], pcpu_wait_resume[];
+
+/* Anything that lands between pcpu_wait_signal()'s mailbox check and its HLT skips the HLT. */
+static void skip_pending_halt(struct trap_frame *frame)
+{
+	if (frame->rip >= (uint64_t)(uintptr_t)pcpu_wait_window &&
+	    frame->rip < (uint64_t)(uintptr_t)pcpu_wait_resume)
+		frame->rip = (uint64_t)(uintptr_t)pcpu_wait_resume;
+}
+
+/* An interrupt the hypervisor did not ask for: a guest's, left pending when it stopped, or a stray. */
+static void stray_interrupt(const struct trap_frame *frame)
+{
+	static uint32_t reported;
+	struct pcpu *cpu = pcpu_current();
+
+	lapic_write(LAPIC_REG_EOI, 0);
+	if (cpu->draining_interrupts) {
+		cpu->interrupts_drained++;
+		return;
+	}
+	uint32_t n = __atomic_fetch_add(&reported, 1, __ATOMIC_RELAXED);
+	if (n < 8)
+		printf("cairn: pCPU %u: unexpected interrupt vector %lu ignored%s\n", cpu->id,
+		       frame->vector, n == 7 ? " (no more of these are reported)" : "");
+}
 
 void trap_dispatch(struct trap_frame *frame)
 {
 	/* NMIs are the hypervisor's own inter-pCPU signal; the interrupted code reads its mailbox. */
 	if (frame->vector == VECTOR_NMI) {
-		if (frame->rip == (uint64_t)(uintptr_t)pcpu_wait_hlt)
-			frame->rip = (uint64_t)(uintptr_t)pcpu_wait_resume;
+		skip_pending_halt(frame);
 		return;
 	}
-	if (frame->vector == LAPIC_TIMER_VECTOR) {
-		lapic_write(LAPIC_REG_EOI, 0);
-		return;
-	}
-	if (frame->vector == LAPIC_SPURIOUS_VECTOR)
-		return;
 	if (frame->vector >= 32) {
-		static uint32_t reported;
-		if (__atomic_fetch_add(&reported, 1, __ATOMIC_RELAXED) < 8)
-			printf("cairn: pCPU %u: unexpected interrupt vector %lu ignored\n",
-			       pcpu_current_id(), frame->vector);
-		lapic_write(LAPIC_REG_EOI, 0);
+		skip_pending_halt(frame);
+		if (frame->vector == LAPIC_TIMER_VECTOR)
+			lapic_write(LAPIC_REG_EOI, 0);
+		else if (frame->vector != LAPIC_SPURIOUS_VECTOR)
+			stray_interrupt(frame);
 		return;
 	}
 	trap_report_fatal(frame);

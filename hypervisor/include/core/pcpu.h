@@ -24,6 +24,7 @@ struct vcpu;
 #define PCPU_REQ_INIT	(1u << 5) /* emulated INIT: the vCPU waits for a STARTUP IPI */
 #define PCPU_REQ_SIPI	(1u << 6) /* emulated STARTUP IPI (vector in vcpu->sipi_vector) */
 #define PCPU_REQ_NMI	(1u << 7) /* an NMI for the guest itself */
+#define PCPU_REQ_WAKE	(1u << 8) /* nothing but a wake-up: look at your flags again */
 
 struct pcpu {
 	struct pcpu *self; /* must stay first: pcpu_current() reads %gs:0 */
@@ -34,7 +35,9 @@ struct pcpu {
 	uint64_t virt_host_area; /* vendor's per-pCPU page (SVM: host save area) */
 	struct vcpu *vcpu;	 /* the vCPU bound to this pCPU, NULL when free */
 	volatile uint32_t mailbox;
-	bool housekeeper; /* idle pCPU that polls the console and watchdogs on a timer */
+	volatile bool housekeeper; /* idle pCPU that polls the console and watchdogs on a timer */
+	bool draining_interrupts;  /* lapic_reclaim() is taking a guest's pending interrupts */
+	uint32_t interrupts_drained;
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];

@@ -5,6 +5,7 @@
 #include "core/boot_info.h"
 #include "core/scenario.h"
 #include "core/vcpu.h"
+#include "core/vm_log.h"
 #include "devices/vuart.h"
 #include "lib/spinlock.h"
 
@@ -89,7 +90,8 @@ struct vm {
 	bool trap_hlt;	 /* HLT exits (small guests) or halts in the guest (Linux) */
 	uint64_t watchdog_deadline; /* TSC; 0 when the watchdog is not armed */
 	uint32_t resets;
-	const char *fault; /* why the VM is being stopped or reset */
+	const char *fault;		 /* why the VM is being stopped or reset */
+	struct vm_log_bucket log_bucket; /* rate limit of the lines it causes (vm_log) */
 };
 
 extern struct vm vms[MAX_VMS];

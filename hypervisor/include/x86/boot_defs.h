@@ -10,6 +10,8 @@
 #define CR0_ET	(1 << 4)
 #define CR0_NE	(1 << 5)
 #define CR0_WP	(1 << 16)
+#define CR0_NW	(1 << 29)  /* not write-through: with CD, the reset value; caches must be on */
+#define CR0_CD	(1 << 30)  /* cache disable */
 #define CR0_PG	0x80000000 /* a literal: (1 << 31) would sign-extend into a 64-bit CR0 */
 #define CR4_PAE (1 << 5)
 #define CR4_PGE (1 << 7)

@@ -104,6 +104,16 @@ DEFINE_READ_CR(2)
 DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline void cpu_wbinvd(void)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+}
+
 static inline void write_cr3(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");

@@ -10,16 +10,35 @@
 #define LAPIC_REG_EOI	 0x0B0
 #define LAPIC_REG_SVR	 0x0F0
 #define LAPIC_REG_ESR	 0x280
+#define LAPIC_REG_ISR0	 0x100 /* 8 registers, 16 bytes apart: vectors 0-255 */
+#define LAPIC_REG_IRR0	 0x200
 #define LAPIC_REG_ICR_LO 0x300
 #define LAPIC_REG_ICR_HI 0x310
+
+#define LAPIC_REG_LVT_CMCI    0x2F0
+#define LAPIC_REG_LVT_THERMAL 0x330
+#define LAPIC_REG_LVT_PERF    0x340
+#define LAPIC_REG_LVT_LINT0   0x350
+#define LAPIC_REG_LVT_LINT1   0x360
+#define LAPIC_REG_LVT_ERROR   0x370
+#define LAPIC_LVT_MASKED      (1u << 16)
 
 #define LAPIC_REG_LVT_TIMER  0x320
 #define LAPIC_REG_TIMER_INIT 0x380
 #define LAPIC_REG_TIMER_CUR  0x390
 #define LAPIC_REG_TIMER_DIV  0x3E0
 
+#define LAPIC_BASE_ENABLE     (1ull << 11) /* IA32_APIC_BASE */
+#define LAPIC_BASE_ADDR_MASK  0x000FFFFFFFFFF000ull
+#define LAPIC_SVR_SOFT_ENABLE (1u << 8)
+
 #define LAPIC_TIMER_VECTOR    0xEF /* the housekeeping pCPU's wake-up tick */
 #define LAPIC_SPURIOUS_VECTOR 0xFF
+/*
+ * The hypervisor's task priority: class 1 blocks vectors 16-31 (0-15 are illegal), which the IDT
+ * would take for exceptions (with a missing error code); the timer and anything from 32 up pass.
+ */
+#define LAPIC_HYPERVISOR_TPR 0x10
 
 #define ICR_DM_FIXED	     0x000
 #define ICR_DM_NMI	     0x400
@@ -46,5 +65,28 @@ void lapic_timer_calibrate(void);
 /* One-shot timer interrupt (LAPIC_TIMER_VECTOR) on this pCPU after `us` microseconds. */
 void lapic_timer_oneshot_us(uint64_t us);
 void lapic_timer_stop(void);
+
+/* What lapic_reclaim() found and undid, for its log line. */
+struct lapic_reclaim_report {
+	uint32_t svr, tpr;	/* as the guest left them */
+	uint32_t in_service;	/* ISR bits cleared by EOI */
+	uint32_t pending_taken; /* IRR vectors taken (and EOIed) with the hypervisor's TPR */
+	uint32_t pending_left;	/* vectors 16-31 still pending: never delivered (TPR) */
+	bool base_restored;	/* IA32_APIC_BASE had to be rewritten */
+};
+
+/*
+ * Takes this pCPU's LAPIC back from a guest that owned it (lapic_reclaim.c): global and software
+ * enable with the spurious vector, the hypervisor's TPR, every LVT masked and the timer stopped,
+ * errors cleared, every in-service vector EOIed and pending ones taken.
+ */
+void lapic_reclaim(struct lapic_reclaim_report *report);
+
+/*
+ * Masks every LVT of this pCPU's LAPIC and stops its timer (lapic_reclaim.c). At boot too: the
+ * firmware leaves LINT0 in ExtINT mode on the boot pCPU, and the 8259 PIC (the Service VM's)
+ * must not interrupt whatever guest that pCPU is given; Linux programs its own LVTs again.
+ */
+void lapic_mask_every_lvt(void);
 
 #endif

@@ -4,6 +4,7 @@
 #include "core/guest_mem.h"
 #include "core/virt.h"
 #include "core/vm.h"
+#include "core/vm_log.h"
 #include "lib/string.h"
 #include "x86/kvm_pv.h"
 
@@ -40,8 +41,8 @@ int vmmcall_exit(struct vcpu *vcpu)
 
 int guest_virt_insn_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	printf("cairn: vm %s: %s at RIP 0x%lx is not available to guests: injecting #UD\n",
-	       vcpu->vm->name, exit->virt_insn.name, virt_vcpu_rip(vcpu));
+	vm_log(vcpu->vm, "%s at RIP 0x%lx is not available to guests: injecting #UD",
+	       exit->virt_insn.name, virt_vcpu_rip(vcpu));
 	virt_vcpu_inject_exception(vcpu, VECTOR_UD, 0);
 	return 0;
 }
@@ -51,8 +52,7 @@ int guest_hlt_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	virt_vcpu_set_rip(vcpu, virt_vcpu_rip(vcpu) + 1);
 	if (!(virt_vcpu_rflags(vcpu) & RFLAGS_IF)) {
 		/* Nothing can wake it: park the pCPU until the VM is stopped or reset. */
-		printf("cairn: vm %s: vCPU %u halted with interrupts off\n", vcpu->vm->name,
-		       vcpu->id);
+		vm_log(vcpu->vm, "vCPU %u halted with interrupts off", vcpu->id);
 		vcpu->state = VCPU_HALTED;
 	}
 	return 0;

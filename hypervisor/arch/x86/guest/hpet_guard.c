@@ -37,7 +37,8 @@ static int hpet_guard_access(struct vcpu *vcpu, void *opaque, uint64_t offset, u
 	if ((size != 4 && size != 8) || (offset & (size - 1)))
 		return vcpu_fault(vcpu, "HPET access of %u bytes at offset 0x%lx", size, offset);
 	if (!write) {
-		*value = size == 8 ? mmio_read64(hpet_base + offset) : mmio_read32(hpet_base + offset);
+		*value = size == 8 ? mmio_read64(hpet_base + offset)
+				   : mmio_read32(hpet_base + offset);
 		return 0;
 	}
 	uint64_t v = checked_value(vcpu->vm, offset, *value);

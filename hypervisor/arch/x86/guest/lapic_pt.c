@@ -2,6 +2,7 @@
 #include "core/console.h"
 #include "core/pcpu.h"
 #include "core/virt.h"
+#include "core/vm_log.h"
 #include "x86/lapic.h"
 #include "x86/lapic_pt.h"
 
@@ -39,9 +40,8 @@ static struct vcpu *vcpu_by_apic_id(struct vm *vm, uint32_t apic_id)
 
 static void note_dropped(struct vm *vm, uint32_t apic_id, uint32_t icr_low)
 {
-	if (vm->ipis_dropped++ < 4)
-		printf("cairn: vm %s: IPI 0x%x to APIC ID %u is outside the VM: dropped\n",
-		       vm->name, icr_low, apic_id);
+	vm->ipis_dropped++;
+	vm_log(vm, "IPI 0x%x to APIC ID %u is outside the VM: dropped", icr_low, apic_id);
 }
 
 bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low)
