@@ -36,7 +36,7 @@ struct cairn_probe_msr {
 	__u64 value;
 };
 
-#define CAIRN_PROBE_IOCTL_TYPE	  0xCA
+#define CAIRN_PROBE_IOCTL_TYPE 0xCA
 #define CAIRN_PROBE_HYPERCALL	  _IOWR(CAIRN_PROBE_IOCTL_TYPE, 1, struct cairn_probe_hypercall)
 #define CAIRN_PROBE_KVM_HYPERCALL _IOWR(CAIRN_PROBE_IOCTL_TYPE, 2, struct cairn_probe_kvm_hypercall)
 #define CAIRN_PROBE_RDMSR	  _IOWR(CAIRN_PROBE_IOCTL_TYPE, 3, struct cairn_probe_msr)

@@ -69,9 +69,10 @@ static int do_hc(char **argv)
 
 static int do_kvm_hc(char **argv)
 {
-	struct cairn_probe_kvm_hypercall hc = {
-		num(argv[0]), { num(argv[1]), num(argv[2]), num(argv[3]), num(argv[4]) }, 0
-	};
+	struct cairn_probe_kvm_hypercall hc = { num(argv[0]),
+						{ num(argv[1]), num(argv[2]), num(argv[3]),
+						  num(argv[4]) },
+						0 };
 
 	if (ioctl(probe_open(), CAIRN_PROBE_KVM_HYPERCALL, &hc)) {
 		printf("cairn-probe: kvm-hc ioctl failed: %s\n", strerror(errno));
@@ -217,12 +218,12 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "hc", 3 },	      { "kvm-hc", 5 },	    { "rdmsr", 1 },	 { "wrmsr", 2 },
-	{ "invd", 0 },	      { "wbinvd", 0 },	    { "inb", 1 },	 { "inw", 1 },
-	{ "inl", 1 },	      { "outb", 2 },	    { "outw", 2 },	 { "outl", 2 },
-	{ "peek8", 1 },	      { "peek16", 1 },	    { "peek32", 1 },	 { "peek64", 1 },
-	{ "poke8", 2 },	      { "poke16", 2 },	    { "poke32", 2 },	 { "poke64", 2 },
-	{ "cfg-read8", 2 },   { "cfg-read16", 2 },  { "cfg-read32", 2 }, { "cfg-write8", 3 },
+	{ "hc", 3 },	    { "kvm-hc", 5 },	   { "rdmsr", 1 },	 { "wrmsr", 2 },
+	{ "invd", 0 },	    { "wbinvd", 0 },	   { "inb", 1 },	 { "inw", 1 },
+	{ "inl", 1 },	    { "outb", 2 },	   { "outw", 2 },	 { "outl", 2 },
+	{ "peek8", 1 },	    { "peek16", 1 },	   { "peek32", 1 },	 { "peek64", 1 },
+	{ "poke8", 2 },	    { "poke16", 2 },	   { "poke32", 2 },	 { "poke64", 2 },
+	{ "cfg-read8", 2 }, { "cfg-read16", 2 },   { "cfg-read32", 2 },	 { "cfg-write8", 3 },
 	{ "cfg-write16", 3 }, { "cfg-write32", 3 },
 };
 
