@@ -23,30 +23,30 @@
 #define REG_EVT_TAIL	 0x2018
 #define REG_STATUS	 0x2020
 
-#define CONTROL_IOMMU_EN   (1ull << 0)
-#define CONTROL_EVTLOG_EN  (1ull << 2)
-#define CONTROL_CMDBUF_EN  (1ull << 12)
+#define CONTROL_IOMMU_EN    (1ull << 0)
+#define CONTROL_EVTLOG_EN   (1ull << 2)
+#define CONTROL_CMDBUF_EN   (1ull << 12)
 #define STATUS_EVT_OVERFLOW (1ull << 0)
-#define STATUS_W1C_BITS	   0x7ull /* event overflow, event interrupt, completion interrupt */
-#define FEATURE_IA	   (1ull << 6) /* INVALIDATE_IOMMU_ALL */
+#define STATUS_W1C_BITS	    0x7ull	/* event overflow, event interrupt, completion interrupt */
+#define FEATURE_IA	    (1ull << 6) /* INVALIDATE_IOMMU_ALL */
 
-#define DEVICE_IDS	    65536
-#define DTE_SIZE	    32
-#define DEVTAB_PAGES	    (DEVICE_IDS * DTE_SIZE / PAGE_SIZE) /* 2 MiB: every device ID */
-#define RING_LEN_LOG2	    8				    /* 256 entries of 16 bytes: 4 KiB */
-#define RING_ENTRIES	    (1u << RING_LEN_LOG2)
-#define RING_BYTES	    (RING_ENTRIES * 16u)
-#define RING_LEN_FIELD	    ((uint64_t)RING_LEN_LOG2 << 56)
-#define RING_OFFSET_MASK    0x7FFF0ull
+#define DEVICE_IDS	 65536
+#define DTE_SIZE	 32
+#define DEVTAB_PAGES	 (DEVICE_IDS * DTE_SIZE / PAGE_SIZE) /* 2 MiB: every device ID */
+#define RING_LEN_LOG2	 8				     /* 256 entries of 16 bytes: 4 KiB */
+#define RING_ENTRIES	 (1u << RING_LEN_LOG2)
+#define RING_BYTES	 (RING_ENTRIES * 16u)
+#define RING_LEN_FIELD	 ((uint64_t)RING_LEN_LOG2 << 56)
+#define RING_OFFSET_MASK 0x7FFF0ull
 
 /* Device table entry (256 bits as four quadwords). */
-#define DTE0_VALID	   (1ull << 0)
-#define DTE0_TRANSLATE	   (1ull << 1)
-#define DTE0_MODE_SHIFT	   9
-#define DTE0_READ	   (1ull << 61)
-#define DTE0_WRITE	   (1ull << 62)
-#define DTE2_INT_VALID	   (1ull << 0)
-#define DTE2_INTCTL_SHIFT  60 /* 00 abort, 01 forward unmapped, 10 remap */
+#define DTE0_VALID	    (1ull << 0)
+#define DTE0_TRANSLATE	    (1ull << 1)
+#define DTE0_MODE_SHIFT	    9
+#define DTE0_READ	    (1ull << 61)
+#define DTE0_WRITE	    (1ull << 62)
+#define DTE2_INT_VALID	    (1ull << 0)
+#define DTE2_INTCTL_SHIFT   60 /* 00 abort, 01 forward unmapped, 10 remap */
 #define DTE2_INTCTL_FORWARD (1ull << DTE2_INTCTL_SHIFT)
 /* Pass bits (INIT 56, ExtINT 57, NMI 58, LINT0 62, LINT1 63) stay clear: those are refused. */
 
@@ -54,20 +54,20 @@
 #define DOMAIN_SERVICE 1
 
 /* Commands (opcode in bits 63:60 of the first quadword). */
-#define CMD_COMPLETION_WAIT	   1ull
-#define CMD_INVALIDATE_DEVTAB	   2ull
-#define CMD_INVALIDATE_PAGES	   3ull
-#define CMD_INVALIDATE_ALL	   8ull
-#define CMD_OPCODE_SHIFT	   60
-#define COMPLETION_STORE	   (1ull << 0)
-#define INVALIDATE_ALL_PAGES_ADDR  0x7FFFFFFFFFFFF000ull
-#define INVALIDATE_PAGES_S	   (1ull << 0)
-#define INVALIDATE_PAGES_PDE	   (1ull << 1)
-#define COMPLETION_SPINS	   100000000u
+#define CMD_COMPLETION_WAIT	  1ull
+#define CMD_INVALIDATE_DEVTAB	  2ull
+#define CMD_INVALIDATE_PAGES	  3ull
+#define CMD_INVALIDATE_ALL	  8ull
+#define CMD_OPCODE_SHIFT	  60
+#define COMPLETION_STORE	  (1ull << 0)
+#define INVALIDATE_ALL_PAGES_ADDR 0x7FFFFFFFFFFFF000ull
+#define INVALIDATE_PAGES_S	  (1ull << 0)
+#define INVALIDATE_PAGES_PDE	  (1ull << 1)
+#define COMPLETION_SPINS	  100000000u
 
 /* Event log. */
-#define EVENT_IO_PAGE_FAULT 2
-#define EVENTS_PRINTED	    8 /* then only counted, with a line every EVENTS_SUMMARY_EVERY */
+#define EVENT_IO_PAGE_FAULT  2
+#define EVENTS_PRINTED	     8 /* then only counted, with a line every EVENTS_SUMMARY_EVERY */
 #define EVENTS_SUMMARY_EVERY 1024
 
 struct iommu_unit {
@@ -106,7 +106,8 @@ static uint64_t reg_read(const struct iommu_unit *u, uint32_t off)
 
 static void reg_write(struct iommu_unit *u, uint32_t off, uint64_t v)
 {
-	*(volatile uint64_t *)(u->regs + off) = v; /* 64-bit writes: QEMU acts on base registers so */
+	*(volatile uint64_t *)(u->regs + off) =
+		v; /* 64-bit writes: QEMU acts on base registers so */
 }
 
 static int alloc_page(void *ctx, uint64_t *pa)
@@ -148,7 +149,7 @@ static void dte_service(uint64_t dte[4])
 		 service_pt.root_pa | DTE0_READ | DTE0_WRITE;
 	dte[1] = DOMAIN_SERVICE;
 	dte[2] = interrupt_filtering && !forwarding_broken ? DTE2_INT_VALID | DTE2_INTCTL_FORWARD
-							    : 0;
+							   : 0;
 	dte[3] = 0;
 }
 
@@ -293,7 +294,8 @@ void amd_iommu_init(const struct acpi_rsdp *rsdp)
 		if (!units[i].mmio_base || (units[i].mmio_base & (AMD_IOMMU_MMIO_SIZE - 1)) ||
 		    unit_start(&units[i], i)) {
 			printf("cairn: iommu at 0x%lx did not start\n", units[i].mmio_base);
-			return no_iommu("it did not start"); /* units already on block every device */
+			return no_iommu(
+				"it did not start"); /* units already on block every device */
 		}
 		printf("cairn: iommu %zu at 0x%lx (PCI %02x:%02x.%u, features 0x%lx): on, every "
 		       "device blocked\n",
@@ -365,9 +367,15 @@ int amd_iommu_service_attach(void)
 static const char *event_name(unsigned code)
 {
 	static const char *const names[] = {
-		"event 0",	       "illegal device table entry", "I/O page fault",
-		"device table error",  "page table error",	     "illegal command",
-		"command error",       "IOTLB invalidation timeout", "invalid device request",
+		"event 0",
+		"illegal device table entry",
+		"I/O page fault",
+		"device table error",
+		"page table error",
+		"illegal command",
+		"command error",
+		"IOTLB invalidation timeout",
+		"invalid device request",
 	};
 	return code < ARRAY_SIZE(names) ? names[code] : "event";
 }
@@ -398,7 +406,8 @@ void amd_iommu_poll_events(void)
 {
 	for (size_t i = 0; i < nunits; i++) {
 		struct iommu_unit *u = &units[i];
-		uint32_t tail = (uint32_t)(reg_read(u, REG_EVT_TAIL) & RING_OFFSET_MASK) % RING_BYTES;
+		uint32_t tail =
+			(uint32_t)(reg_read(u, REG_EVT_TAIL) & RING_OFFSET_MASK) % RING_BYTES;
 		if (tail == u->evt_head)
 			continue;
 		/* At most one ring's worth per call: a device cannot keep the housekeeper here. */

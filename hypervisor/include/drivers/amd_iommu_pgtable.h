@@ -12,14 +12,14 @@
  * (512-entry tables, the same index bits), which is all this file needs.
  */
 
-#define IOPT_LEVELS	 4 /* DTE paging mode 4: IOVA bits 47:0 */
-#define IOPT_ADDR_LIMIT	 (1ull << 48)
-#define IOPT_PRESENT	 (1ull << 0)
-#define IOPT_NEXT_SHIFT	 9
-#define IOPT_NEXT_MASK	 (7ull << IOPT_NEXT_SHIFT)
-#define IOPT_ADDR_MASK	 0x000FFFFFFFFFF000ull
-#define IOPT_READ	 (1ull << 61)
-#define IOPT_WRITE	 (1ull << 62)
+#define IOPT_LEVELS	4 /* DTE paging mode 4: IOVA bits 47:0 */
+#define IOPT_ADDR_LIMIT (1ull << 48)
+#define IOPT_PRESENT	(1ull << 0)
+#define IOPT_NEXT_SHIFT 9
+#define IOPT_NEXT_MASK	(7ull << IOPT_NEXT_SHIFT)
+#define IOPT_ADDR_MASK	0x000FFFFFFFFFF000ull
+#define IOPT_READ	(1ull << 61)
+#define IOPT_WRITE	(1ull << 62)
 
 /* Where table pages come from; host unit tests supply their own. */
 struct iopt_ops {
