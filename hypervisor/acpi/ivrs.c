@@ -97,8 +97,11 @@ static int parse_entry(struct ivrs_info *out, const uint8_t *e, uint8_t unit,
 	case ENTRY_ALIAS_RANGE:
 		if (range->open)
 			return -EINVAL;
-		*range = (struct pending_range){ true, devid, e[0] == ENTRY_ALIAS_RANGE,
-						 get16(e + 5) };
+		*range = (struct pending_range){ .open = true, .start = devid };
+		if (e[0] == ENTRY_ALIAS_RANGE) { /* only this one is 8 bytes with an alias */
+			range->has_alias = true;
+			range->alias = get16(e + 5);
+		}
 		return 0;
 	case ENTRY_RANGE_END: {
 		if (!range->open || devid < range->start)
