@@ -294,8 +294,9 @@ void amd_iommu_init(const struct acpi_rsdp *rsdp)
 		if (!units[i].mmio_base || (units[i].mmio_base & (AMD_IOMMU_MMIO_SIZE - 1)) ||
 		    unit_start(&units[i], i)) {
 			printf("cairn: iommu at 0x%lx did not start\n", units[i].mmio_base);
-			return no_iommu(
-				"it did not start"); /* units already on block every device */
+			for (size_t j = 0; j < i; j++) /* as if there were none, as the line says */
+				reg_write(&units[j], REG_CONTROL, 0);
+			return no_iommu("it did not start");
 		}
 		printf("cairn: iommu %zu at 0x%lx (PCI %02x:%02x.%u, features 0x%lx): on, every "
 		       "device blocked\n",
@@ -380,7 +381,7 @@ static const char *event_name(unsigned code)
 	return code < ARRAY_SIZE(names) ? names[code] : "event";
 }
 
-static void report_event(const struct iommu_unit *u, const uint8_t *entry)
+static void report_event(const uint8_t *entry)
 {
 	uint32_t w0, w1;
 	uint64_t addr;
@@ -399,7 +400,6 @@ static void report_event(const struct iommu_unit *u, const uint8_t *entry)
 	} else if (events_seen % EVENTS_SUMMARY_EVERY == 0) {
 		printf("cairn: iommu: %lu events so far\n", events_seen);
 	}
-	(void)u;
 }
 
 void amd_iommu_poll_events(void)
@@ -412,7 +412,7 @@ void amd_iommu_poll_events(void)
 			continue;
 		/* At most one ring's worth per call: a device cannot keep the housekeeper here. */
 		for (uint32_t n = 0; u->evt_head != tail && n < RING_ENTRIES; n++) {
-			report_event(u, u->evtlog + u->evt_head);
+			report_event(u->evtlog + u->evt_head);
 			u->evt_head = (u->evt_head + 16) % RING_BYTES;
 		}
 		reg_write(u, REG_EVT_HEAD, u->evt_head);

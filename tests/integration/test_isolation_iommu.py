@@ -96,6 +96,16 @@ def iommu_blocks_dma_outside_the_service_vm():
     check("vm service fault" not in m.text(), "the Service VM was stopped")
 
 
+@test("IOMMU: the Service VM reading the IOMMU's registers is stopped alone")
+def iommu_registers_are_the_hypervisors():
+    m = boot_scenario("test-iommu-mmio", extra=["-device", "amd-iommu,intremap=on"])
+    m.wait_for(r"^cairn-svm: reading 0xfed80000$", LINUX_BOOT)  # the line, not the cmdline
+    m.wait_for(r"cairn: vm service fault: mem-fault: access to \(read\) guest-physical "
+               r"0xfed80030, which is not mapped in its memory", 30)
+    m.wait_for(r"cairn: vm service stopped", 10)
+    heartbeat_after(m, "cairn: vm service stopped")
+
+
 @test("IOMMU: a machine without one boots with one warning, the Service VM unchanged")
 def iommu_absent_warns():
     m = iommu_machine("iommu-absent", with_iommu=False)
