@@ -3,6 +3,7 @@
 #include "acpi/ivrs.h"
 #include "core/console.h"
 #include "drivers/amd_iommu.h"
+#include "drivers/amd_iommu_dte.h"
 #include "drivers/amd_iommu_pgtable.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -38,17 +39,6 @@
 #define RING_BYTES	 (RING_ENTRIES * 16u)
 #define RING_LEN_FIELD	 ((uint64_t)RING_LEN_LOG2 << 56)
 #define RING_OFFSET_MASK 0x7FFF0ull
-
-/* Device table entry (256 bits as four quadwords). */
-#define DTE0_VALID	    (1ull << 0)
-#define DTE0_TRANSLATE	    (1ull << 1)
-#define DTE0_MODE_SHIFT	    9
-#define DTE0_READ	    (1ull << 61)
-#define DTE0_WRITE	    (1ull << 62)
-#define DTE2_INT_VALID	    (1ull << 0)
-#define DTE2_INTCTL_SHIFT   60 /* 00 abort, 01 forward unmapped, 10 remap */
-#define DTE2_INTCTL_FORWARD (1ull << DTE2_INTCTL_SHIFT)
-/* Pass bits (INIT 56, ExtINT 57, NMI 58, LINT0 62, LINT1 63) stay clear: those are refused. */
 
 #define DOMAIN_BLOCKED 0
 #define DOMAIN_SERVICE 1
@@ -134,23 +124,10 @@ static void dte_set(uint16_t devid, const uint64_t dte[4])
 	e[0] = dte[0];
 }
 
-/* No DMA (translation valid, paging mode 0, no permission), no interrupt of any kind. */
-static void dte_blocked(uint64_t dte[4])
-{
-	dte[0] = DTE0_VALID | DTE0_TRANSLATE;
-	dte[1] = DOMAIN_BLOCKED;
-	dte[2] = DTE2_INT_VALID; /* IntCtl 00: fixed interrupts aborted; no pass bits */
-	dte[3] = 0;
-}
-
 static void dte_service(uint64_t dte[4])
 {
-	dte[0] = DTE0_VALID | DTE0_TRANSLATE | (uint64_t)IOPT_LEVELS << DTE0_MODE_SHIFT |
-		 service_pt.root_pa | DTE0_READ | DTE0_WRITE;
-	dte[1] = DOMAIN_SERVICE;
-	dte[2] = interrupt_filtering && !forwarding_broken ? DTE2_INT_VALID | DTE2_INTCTL_FORWARD
-							   : 0;
-	dte[3] = 0;
+	amd_iommu_dte_translated(dte, service_pt.root_pa, IOPT_LEVELS, DOMAIN_SERVICE,
+				 interrupt_filtering && !forwarding_broken);
 }
 
 static void command(struct iommu_unit *u, uint64_t lo, uint64_t hi)
@@ -281,7 +258,7 @@ void amd_iommu_init(const struct acpi_rsdp *rsdp)
 	if (phys_alloc_pages(DEVTAB_PAGES, 1, &devtab_pa) || iopt_init(&service_pt, &iopt_ops))
 		return no_iommu("out of memory");
 	devtab = phys_to_virt(devtab_pa);
-	dte_blocked(blocked);
+	amd_iommu_dte_blocked(blocked, DOMAIN_BLOCKED);
 	for (uint32_t id = 0; id < DEVICE_IDS; id++)
 		dte_set((uint16_t)id, blocked);
 	interrupt_filtering = ivrs_has_ioapic();
