@@ -113,6 +113,8 @@ static int build_xsdt(struct table_writer *w, const struct acpi_sdt_header **tab
 	for (size_t i = 0; i < n; i++) {
 		if (sig_is(tables[i], "APIC") || sig_is(tables[i], "FACP"))
 			continue;
+		if (sig_is(tables[i], "IVRS"))
+			continue; /* the IOMMU is the hypervisor's: the VM must not find it */
 		uint64_t addr = (uint64_t)(uintptr_t)tables[i];
 		memcpy(entries + count++ * 8, &addr, 8);
 	}

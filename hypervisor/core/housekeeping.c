@@ -1,10 +1,11 @@
-/* Periodic hypervisor chores: console input (shell or a VM's vUART) and partition watchdogs. */
+/* Periodic hypervisor chores: console input (shell or a VM's vUART), partition watchdogs, IOMMU events. */
 #include "core/console.h"
 #include "core/housekeeping.h"
 #include "core/pcpu.h"
 #include "core/shell.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
+#include "drivers/amd_iommu.h"
 #include "drivers/uart16550.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
@@ -93,6 +94,7 @@ void housekeeping_run(void)
 		if (vms[i].state == VM_RUNNING)
 			vuart_flush_pending(&vms[i]);
 	check_watchdogs();
+	amd_iommu_poll_events();
 	spin_unlock(&chores_lock);
 }
 

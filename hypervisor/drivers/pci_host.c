@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's own PCI configuration access through ports 0xCF8/0xCFC, under one lock. */
+#include "drivers/amd_iommu.h"
 #include "drivers/pci_host.h"
 #include "lib/spinlock.h"
 #include "x86/cpu.h"
@@ -39,8 +40,19 @@ void pci_host_write16(uint16_t bdf, uint16_t offset, uint16_t value)
 	spin_unlock(&conf1_lock);
 }
 
+/* Functions the hypervisor drives itself (its IOMMUs): their DMA is its own. */
+static bool hypervisor_owns(uint16_t bdf)
+{
+	for (size_t i = 0; i < amd_iommu_count(); i++)
+		if (amd_iommu_pci_function(i) == bdf)
+			return true;
+	return false;
+}
+
 static bool quiesce_function(uint16_t bdf)
 {
+	if (hypervisor_owns(bdf))
+		return false;
 	uint32_t command = pci_host_read32(bdf, REG_COMMAND) & 0xFFFF;
 
 	if ((pci_host_read32(bdf, REG_CLASS) >> 16) == CLASS_HOST_BRIDGE ||

@@ -219,6 +219,21 @@ TEST(vm_xsdt_leaves_out_invalid_firmware_entries)
 	EXPECT_TRUE(xsdt_entry(vm.xsdt, 2) == tables[4]);
 }
 
+TEST(vm_xsdt_leaves_out_the_iommu_table)
+{
+	const void *tables[] = { fadt_new(FADT_LEN, 1, FADT_FW_FLAGS),
+				 table_with_body("IVRS", "iommu"), madt_new(0), mcfg_new() };
+	struct vm_tables vm;
+	uint64_t rsdp_pa;
+
+	/* The IOMMU is the hypervisor's: the VM must not find its IVRS. */
+	ASSERT_EQ(build(rsdp_new(2, NULL, root_new("XSDT", tables, 4)), &rsdp_pa), 0);
+	ASSERT_TRUE(vm_tables_get(rsdp_pa, &vm));
+	ASSERT_EQ(vm.nxsdt, 3);
+	EXPECT_TRUE(xsdt_entry(vm.xsdt, 2) == tables[3]);
+	EXPECT_NULL(acpi_find_table(vm.rsdp, "IVRS"));
+}
+
 TEST(vm_tables_from_firmware_with_only_an_rsdt)
 {
 	const void *tables[] = { madt_new(0), hpet_new(HPET_LEN, 0, FW_HPET_BASE),

@@ -2,6 +2,7 @@
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/pcpu.h"
+#include "drivers/amd_iommu.h"
 #include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -109,7 +110,8 @@ int arch_platform_init(const struct boot_info *bi)
 	printf("cairn: TSC frequency: %lu kHz (calibrated against the %s)\n", tsc_khz, source);
 	/* Before any VM starts: a pCPU that adopts housekeeping early needs the timer's rate. */
 	lapic_timer_calibrate();
-	rtc_boot_time_init(); /* before any guest owns the CMOS ports */
+	rtc_boot_time_init();	       /* before any guest owns the CMOS ports */
+	amd_iommu_init(platform.rsdp); /* before any VM exists: every device starts blocked */
 	return 0;
 }
 

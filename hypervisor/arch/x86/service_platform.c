@@ -4,6 +4,7 @@
 #include "core/console.h"
 #include "core/virt.h"
 #include "devices/vuart.h"
+#include "drivers/amd_iommu.h"
 #include "drivers/pci_host.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -87,6 +88,29 @@ static int map_machine(struct vm *vm, const struct boot_info *bi, const struct s
 				  VIRT_MEM_RWX);
 	if (!err)
 		err = virt_vm_map(vm, sb->area, sb->area, AREA_SIZE, VIRT_MEM_RWX);
+	return err;
+}
+
+/*
+ * The IOMMU lets the VM's devices DMA into exactly the RAM it owns (its RAM ranges, the initrd,
+ * the boot area: what map_machine() maps as RAM), and its registers leave the VM's view.
+ */
+static int confine_dma(struct vm *vm, const struct service_boot *sb)
+{
+	int err = 0;
+
+	/* Its RAM (the initrd is copied into it) and its boot area: nothing else. */
+	for (size_t i = 0; !err && i < vm->nram; i++)
+		err = amd_iommu_service_map(vm->ram[i].base, vm->ram[i].size);
+	if (!err)
+		err = amd_iommu_service_map(sb->area, AREA_SIZE);
+	if (!err)
+		err = amd_iommu_service_attach();
+	/* TODO(pci_cfg_hide): hide each IOMMU's PCI function, amd_iommu_pci_function(i). */
+	for (size_t i = 0; !err && i < amd_iommu_count(); i++)
+		err = virt_vm_unmap(vm, amd_iommu_mmio_base(i), AMD_IOMMU_MMIO_SIZE);
+	if (err)
+		printf("cairn: vm %s: IOMMU set-up failed (error %d)\n", vm->name, err);
 	return err;
 }
 
@@ -284,6 +308,8 @@ int service_platform_build(struct vm *vm, const struct boot_info *bi)
 		err = give_ram(vm);
 	if (!err)
 		err = map_machine(vm, bi, &sb);
+	if (!err)
+		err = confine_dma(vm, &sb);
 	if (!err)
 		err = attach_devices(vm);
 	if (!err)

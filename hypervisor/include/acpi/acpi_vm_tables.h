@@ -14,7 +14,7 @@ struct acpi_vm_cpus {
 /*
  * Writes RSDP, XSDT, MADT and FADT into buf (ACPI_VM_TABLES_SIZE bytes, at physical address
  * buf_pa) and returns the RSDP's physical address in *rsdp_pa. The XSDT lists every firmware
- * table except the MADT and FADT, which are replaced: the MADT has one local APIC entry per VM
+ * table except the IVRS (the IOMMU is the hypervisor's), the MADT and the FADT, which are replaced: the MADT has one local APIC entry per VM
  * CPU (its real APIC ID) and keeps the firmware's other entries (IOAPICs, overrides, NMI
  * sources); the FADT is the firmware's with FORCE_APIC_PHYSICAL_DESTINATION_MODE set.
  * Local APIC entries keep the firmware's ACPI processor UIDs. -ENOENT without a firmware MADT

@@ -12,7 +12,8 @@ uint32_t pci_host_read32(uint16_t bdf, uint16_t offset);
 void pci_host_write16(uint16_t bdf, uint16_t offset, uint16_t value);
 
 /*
- * Turns bus mastering off on every PCI function of the machine but host bridges, so that no
+ * Turns bus mastering off on every PCI function of the machine but host bridges and the
+ * functions the hypervisor drives (its IOMMUs), so that no
  * device DMAs or signals an MSI until its next owner enables it again. Returns how many it
  * turned off.
  */
