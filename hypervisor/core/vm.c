@@ -181,8 +181,14 @@ void vm_print_exit_stats(const struct vm *vm)
 					       exit_reason_name(r), n);
 	}
 	if (vm->ipis_dropped && len < (int)sizeof(line))
-		format_snprintf(line + len, sizeof(line) - (size_t)len, " (ipis-dropped %lu)",
-				vm->ipis_dropped);
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
+				       " (ipis-dropped %lu)", vm->ipis_dropped);
+	if (vm->routes_refused && len < (int)sizeof(line))
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
+				       " (routes-refused %lu)", vm->routes_refused);
+	if (vm->cfg_writes_refused && len < (int)sizeof(line))
+		format_snprintf(line + len, sizeof(line) - (size_t)len, " (cfg-writes-refused %lu)",
+				vm->cfg_writes_refused);
 	printf("%s\n", line);
 	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
 	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));

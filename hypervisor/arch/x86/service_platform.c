@@ -11,6 +11,7 @@
 #include "x86/lapic.h"
 #include "x86/lapic_pt.h"
 #include "x86/linux_boot.h"
+#include "x86/pci_cfg.h"
 #include "x86/platform.h"
 #include "x86/port_guard.h"
 #include "x86/service_platform.h"
@@ -93,7 +94,7 @@ static int map_machine(struct vm *vm, const struct boot_info *bi, const struct s
 	return err;
 }
 
-static int attach_devices(struct vm *vm)
+static int attach_devices(struct vm *vm, const struct boot_info *bi)
 {
 	int err = lapic_pt_attach(vm);
 
@@ -104,6 +105,8 @@ static int attach_devices(struct vm *vm)
 		err = vuart_attach(vm, CAIRN_VUART_PORT, true, UART_IRQ_PIN); /* ... but COM1 */
 	if (!err)
 		err = port_guard_attach(vm);
+	if (!err)
+		err = pci_cfg_attach(vm, bi); /* after the guard: 0xCF9 is the reset register */
 	return err;
 }
 
@@ -259,7 +262,7 @@ int service_platform_build(struct vm *vm, const struct boot_info *bi)
 	if (!err)
 		err = map_machine(vm, bi, &sb);
 	if (!err)
-		err = attach_devices(vm);
+		err = attach_devices(vm, bi);
 	if (!err)
 		err = build_acpi(vm, &sb);
 	if (!err) {

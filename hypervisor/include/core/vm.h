@@ -74,8 +74,10 @@ struct vm {
 	struct mmio_handler mmio_handlers[MAX_MMIO_HANDLERS];
 	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
 	struct ram_range ram[MAX_RAM_RANGES];
-	uint64_t ipis_dropped;		   /* IPIs aimed outside the VM */
-	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
+	uint64_t ipis_dropped;		 /* IPIs aimed outside the VM */
+	uint64_t routes_refused;	 /* IOAPIC entries and MSIs written masked (irq_route.c) */
+	uint64_t cfg_writes_refused;	 /* PCI configuration writes dropped (pci_cfg.c) */
+	struct exit_detail io_ports[24]; /* port I/O exits by port, the first 24 ports seen */
 	struct exit_detail mmio_pages[24]; /* trapped MMIO by address (LAPIC, IOAPIC registers) */
 	struct vuart vuart;
 	bool owns_ports; /* a trapped port access no device claims goes to the hardware */

@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Isolation: a hostile Service VM's interrupt routes and PCI configuration writes
+(docs/interrupt-routing.md). The partition's heartbeat goes on through every attack."""
+import re
+
+from harness import boot_scenario, check, test
+
+LINUX_BOOT = 240  # seconds: a stock kernel under TCG on a loaded machine
+SCENARIO = "test-irq-routes"
+EDU = ["-device", "edu,dma_mask=0xffffffff"]
+PARTITION_APIC_ID = 3
+IDLE_APIC_ID = 4  # the housekeeper pCPU, waiting with interrupts enabled
+
+
+def beating(m, more=3, timeout=40):
+    """The heartbeat counter rises by `more` from now on."""
+    start = len(m.text())
+    first = int(m.wait_for(r"\[heartbeat\] heartbeat heartbeat (\d+)$", timeout,
+                           since=start).group(1))
+    m.wait_for(rf"\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=start)
+
+
+def ready(m):
+    m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
+    m.wait_for(r"/ # ", 30)
+    beating(m)
+
+
+def stats(m):
+    """The Service VM's exit statistics line, from the hypervisor shell (console comes back)."""
+    m.send("\x1d")
+    m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
+    line = m.command("stats service", r"cairn: exits of vm service: [^\n]*\n").group(0)
+    m.command("console service", r"cairn: console input goes to vm service")
+    return line
+
+
+def counter(line, name):
+    found = re.search(rf"\({name} (\d+)\)", line)
+    return int(found.group(1)) if found else 0
+
+
+@test("Isolation: IOAPIC routes and MSIs the Service VM aims at a partition are written masked")
+def service_vm_interrupt_routes():
+    m = boot_scenario(SCENARIO, name="isolation-irq-routes", extra=EDU)
+    ready(m)
+    p = PARTITION_APIC_ID
+    # The CMOS clock's pin, routed at the partition with every delivery mode, then ticking.
+    for low, why in ((0x500, "INIT delivery"), (0x200, "SMI delivery"),
+                     (0x700, "ExtINT delivery"), (0x400, "destination outside the VM"),
+                     (0x31, "destination outside the VM")):
+        start = len(m.text())
+        m.shell(f"cairn-irq-attack ioapic-rtc {p} {low:#x}",
+                r"cairn-irq-attack: rtc ticks done", 60)
+        now = re.search(r"cairn-irq-attack: pin 8 now low (0x[0-9a-f]+)", m.text()[start:])
+        check(now and int(now.group(1), 16) & 0x10000,
+              f"pin 8 route {low:#x} at APIC ID {p} is not masked: {now and now.group(0)}")
+    m.wait_for(r"cairn: vm service: IOAPIC pin 8 route 0x3[0-9a-f]*0500 refused "
+               r"\(INIT delivery\): written masked", 5)
+    beating(m)
+    # Its own CPUs: a fixed vector below 32 is refused, broadcast too; a normal route is kept.
+    m.shell("cairn-irq-attack ioapic-rtc 0 0x5", r"cairn-irq-attack: pin 8 now low 0x1")
+    m.shell("cairn-irq-attack ioapic-rtc 255 0x31", r"cairn-irq-attack: pin 8 now low 0x1")
+    m.shell("cairn-irq-attack ioapic-rtc 0 0x31", r"cairn-irq-attack: pin 8 now low 0x31 ")
+    # The edu device's MSI, through sysfs (Linux uses ports 0xCF8/0xCFC below offset 256), the
+    # ports directly and ECAM.
+    for data, path in ((0x500, ""), (0x200, " ecam"), (0x400, " conf1"), (0x31, " ecam")):
+        m.shell(f"cairn-irq-attack edu-msi {p} {data:#x}{path}",
+                r"cairn-irq-attack: edu msi \(\w+\) address 0x[0-9a-f]+ data 0x[0-9a-f]+ "
+                r"control 0x80\n")
+        m.wait_for(r"cairn-irq-attack: edu msi raised", 20)
+    beating(m)
+    # An MSI to its own CPU passes (vector 0x31 on CPU 0: Linux counts it as spurious).
+    m.shell("cairn-irq-attack edu-msi 0 0x31",
+            r"cairn-irq-attack: edu msi \(sysfs\) address 0xfee00000 data 0x31 control 0x81\n")
+    m.shell("echo typed-$((6*7))", r"typed-42\s*$")  # its console interrupts still arrive
+    line = stats(m)
+    refused = counter(line, "routes-refused")
+    check(refused >= 11, f"routes-refused {refused}, expected at least 11: {line}")
+    beating(m)
+    check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")
+
+
+@test("Isolation: PCI config writes that move chipset guards or map BARs over foreign RAM are refused")
+def service_vm_pci_config_guards():
+    m = boot_scenario(SCENARIO, name="isolation-pci-config", extra=EDU)
+    ready(m)
+    lpc = "0000:00:1f.0"
+    pmbase = m.shell(f"cairn-probe cfg-read32 {lpc} 0x40",
+                     r"cairn-probe: cfg-read32 \S+ 0x[0-9a-f]+: (0x[0-9a-f]+)").group(1)
+    for dev, off, width, value in ((lpc, 0x40, 32, 0x701), (lpc, 0x44, 8, 0x00),
+                                   (lpc, 0xF0, 32, 0xFED20001), ("0000:00:00.0", 0x9D, 8, 0x4A),
+                                   ("0000:00:00.0", 0x60, 32, 0xC0000001),
+                                   ("0000:00:00.0", 0x90, 8, 0x33)):
+        before = m.shell(f"cairn-probe cfg-read{width} {dev} {off:#x}",
+                         r"cairn-probe: cfg-read\d+ \S+ 0x[0-9a-f]+: (0x[0-9a-f]+)").group(1)
+        m.shell(f"cairn-probe cfg-write{width} {dev} {off:#x} {value:#x}", r"cairn-probe: cfg-write")
+        after = m.shell(f"cairn-probe cfg-read{width} {dev} {off:#x}",
+                        r"cairn-probe: cfg-read\d+ \S+ 0x[0-9a-f]+: (0x[0-9a-f]+)").group(1)
+        check(before == after, f"{dev}+{off:#x} changed from {before} to {after}")
+    m.wait_for(r"cairn: vm service: PCI config write 00:1f\.0\+0x40 \(4 bytes\) <- 0x701 "
+               r"refused: LPC PMBASE", 5)
+    # Through ECAM with /dev/mem (00:1f.0 is at 0xB00F8000), and through ports 0xCF8/0xCFC.
+    m.shell("cairn-probe poke32 0xb00f8040 0x701", r"cairn-probe: poke32")
+    m.shell("cairn-probe outl 0xcf8 0x8000f840", r"cairn-probe: outl")
+    m.shell("cairn-probe outl 0xcfc 0x701", r"cairn-probe: outl")
+    m.shell(f"cairn-probe cfg-read32 {lpc} 0x40", rf"cairn-probe: cfg-read32 \S+ 0x40: {pmbase}\b")
+    # The edu device's BAR 0 over the hypervisor's image at 1 MiB: refused, BAR unchanged.
+    edu = m.shell("for d in /sys/bus/pci/devices/*; do grep -q 0x11e8 $d/device && "
+                  "echo edu-at-${d##*/}; done", r"edu-at-(\S+)\s*$").group(1)
+    bar = m.shell(f"cairn-probe cfg-read32 {edu} 0x10",
+                  r"cairn-probe: cfg-read32 \S+ 0x[0-9a-f]+: (0x[0-9a-f]+)").group(1)
+    m.shell(f"cairn-probe cfg-write32 {edu} 0x10 0x100000", r"cairn-probe: cfg-write")
+    m.shell(f"cairn-probe cfg-read32 {edu} 0x10", rf"cairn-probe: cfg-read32 \S+ 0x10: {bar}\b")
+    line = stats(m)
+    refused = counter(line, "cfg-writes-refused")
+    check(refused >= 9, f"cfg-writes-refused {refused}, expected at least 9: {line}")
+    # Linux still reads and writes its devices' configuration (the disk works).
+    m.shell("cat /sys/block/vda/size && echo disk-ok", r"disk-ok\s*$")
+    beating(m)
+    check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")
+
+
+@test("Isolation: a device interrupt on an exception vector at the idle pCPU is ignored")
+def idle_pcpu_exception_vector_interrupt():
+    m = boot_scenario(SCENARIO, name="isolation-idle-vector", extra=EDU)
+    ready(m)
+    # No configuration write shows this MSI: the device DMAs straight to 0xFEE04000.
+    for vector in (19, 13, 8):
+        m.shell(f"cairn-irq-attack edu-dma-msi {IDLE_APIC_ID} {vector:#x}",
+                r"cairn-irq-attack: edu dma of .* done", 30)
+    m.wait_for(r"cairn: pCPU 4: interrupt on exception vector 19 while idle: ignored", 10)
+    m.wait_for(r"cairn: pCPU 4: interrupt on exception vector 13 while idle: ignored", 10)
+    m.wait_for(r"cairn: pCPU 4: interrupt on exception vector 8 while idle: ignored", 10)
+    # The housekeeper still runs: the hypervisor shell answers, the Service VM's console too.
+    m.send("\x1d")
+    m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
+    m.command("vms", r"cairn: vm 1 heartbeat: running")
+    m.command("console service", r"cairn: console input goes to vm service")
+    m.shell("echo typed-$((6*7))", r"typed-42\s*$")
+    beating(m)
+    check("FATAL" not in m.text(), "an exception was reported")
