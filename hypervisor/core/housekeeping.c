@@ -23,6 +23,8 @@ void housekeeping_init(void)
 		if (pcpus[i].state == PCPU_ONLINE && !pcpus[i].vcpu) {
 			pcpus[i].housekeeper = true;
 			printf("cairn: housekeeping (console input, watchdogs) on pCPU %u\n", i);
+			/* An AP already waits (interrupts off): wake it so it arms its timer. */
+			pcpu_post(&pcpus[i], 0);
 			return;
 		}
 	}

@@ -61,18 +61,18 @@ def service_vm_interrupt_routes():
     # Its own CPUs: a fixed vector below 32 is refused, broadcast too; a normal route is kept.
     m.shell("cairn-irq-attack ioapic-rtc 0 0x5", r"cairn-irq-attack: pin 8 now low 0x1")
     m.shell("cairn-irq-attack ioapic-rtc 255 0x31", r"cairn-irq-attack: pin 8 now low 0x1")
-    m.shell("cairn-irq-attack ioapic-rtc 0 0x31", r"cairn-irq-attack: pin 8 now low 0x31 ")
+    m.shell("cairn-irq-attack ioapic-rtc 0 0x31", r"cairn-irq-attack: pin 8 now low 0x31 high")
     # The edu device's MSI, through sysfs (Linux uses ports 0xCF8/0xCFC below offset 256), the
     # ports directly and ECAM.
     for data, path in ((0x500, ""), (0x200, " ecam"), (0x400, " conf1"), (0x31, " ecam")):
         m.shell(f"cairn-irq-attack edu-msi {p} {data:#x}{path}",
                 r"cairn-irq-attack: edu msi \(\w+\) address 0x[0-9a-f]+ data 0x[0-9a-f]+ "
-                r"control 0x80\n")
+                r"control 0x80\b")
         m.wait_for(r"cairn-irq-attack: edu msi raised", 20)
     beating(m)
     # An MSI to its own CPU passes (vector 0x31 on CPU 0: Linux counts it as spurious).
     m.shell("cairn-irq-attack edu-msi 0 0x31",
-            r"cairn-irq-attack: edu msi \(sysfs\) address 0xfee00000 data 0x31 control 0x81\n")
+            r"cairn-irq-attack: edu msi \(sysfs\) address 0xfee00000 data 0x31 control 0x81\b")
     m.shell("echo typed-$((6*7))", r"typed-42\s*$")  # its console interrupts still arrive
     line = stats(m)
     refused = counter(line, "routes-refused")

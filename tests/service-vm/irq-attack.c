@@ -26,18 +26,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#define IOAPIC_BASE  0xFEC00000u
-#define RTC_PIN	     8
-#define EDU_VENDOR   0x1234
-#define EDU_DEVICE   0x11e8
+#define IOAPIC_BASE   0xFEC00000u
+#define RTC_PIN	      8
+#define EDU_VENDOR    0x1234
+#define EDU_DEVICE    0x11e8
 #define EDU_IRQ_RAISE 0x60
-#define EDU_IRQ_ACK  0x64
-#define EDU_DMA_SRC  0x80
-#define EDU_DMA_DST  0x88
-#define EDU_DMA_CNT  0x90
-#define EDU_DMA_CMD  0x98
-#define EDU_DMA_BUF  0x40000
-#define CAP_MSI	     0x05
+#define EDU_IRQ_ACK   0x64
+#define EDU_DMA_SRC   0x80
+#define EDU_DMA_DST   0x88
+#define EDU_DMA_CNT   0x90
+#define EDU_DMA_CMD   0x98
+#define EDU_DMA_BUF   0x40000
+#define CAP_MSI	      0x05
 
 static void fail(const char *what)
 {
@@ -123,8 +123,8 @@ static int ioapic_rtc(char **argv)
 	ioapic_write(reg, old_low | (1u << 16));
 	ioapic_write(reg + 1, old_high);
 	ioapic_write(reg, old_low);
-	printf("cairn-irq-attack: rtc ticks done, pin %u restored to low 0x%x high 0x%x\n",
-	       RTC_PIN, ioapic_read(reg), ioapic_read(reg + 1));
+	printf("cairn-irq-attack: rtc ticks done, pin %u restored to low 0x%x high 0x%x\n", RTC_PIN,
+	       ioapic_read(reg), ioapic_read(reg + 1));
 	return 0;
 }
 
@@ -198,8 +198,8 @@ static void cfg_write(unsigned off, unsigned size, uint32_t v)
 {
 	if (use_ecam) {
 		if (!ecam_fn)
-			ecam_fn = (volatile uint8_t *)map_phys(ECAM_BASE + (bus << 20 | devfn << 12),
-							       4096);
+			ecam_fn = (volatile uint8_t *)map_phys(
+				ECAM_BASE + (bus << 20 | devfn << 12), 4096);
 		if (size == 1)
 			ecam_fn[off] = (uint8_t)v;
 		else if (size == 2)
@@ -265,8 +265,10 @@ static int edu_msi(char **argv, int argc)
 	cfg_write(cap + (wide ? 12 : 8), 2, data);
 	cfg_write(cap + 2, 2, control | 1);
 	printf("cairn-irq-attack: edu msi (%s) address 0x%x data 0x%x control 0x%x\n",
-	       use_conf1 ? "conf1" : use_ecam ? "ecam" : "sysfs", cfg_read(cap + 4, 4), cfg_read(cap + (wide ? 12 : 8), 2),
-	       cfg_read(cap + 2, 2));
+	       use_conf1  ? "conf1"
+	       : use_ecam ? "ecam"
+			  : "sysfs",
+	       cfg_read(cap + 4, 4), cfg_read(cap + (wide ? 12 : 8), 2), cfg_read(cap + 2, 2));
 	fflush(stdout);
 	bar[EDU_IRQ_RAISE / 4] = 1;
 	sleep_ms(200);
@@ -304,14 +306,20 @@ static int edu_dma_msi(char **argv)
 	edu_find();
 	cfg_open();
 	volatile uint32_t *bar = edu_bar0();
-	uint32_t *word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint32_t *word =
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (word == MAP_FAILED || mlock(word, 4096))
 		fail("buffer");
 	*word = data;
 	uint64_t pa = phys_of(word);
-	edu_dma(bar, pa, EDU_DMA_BUF, 1);		       /* RAM -> edu buffer */
+	edu_dma(bar, pa, EDU_DMA_BUF, 1);			/* RAM -> edu buffer */
 	edu_dma(bar, EDU_DMA_BUF, 0xFEE00000u | dest << 12, 3); /* edu buffer -> "MSI" */
 	printf("cairn-irq-attack: edu dma of 0x%x to 0x%x done\n", data, 0xFEE00000u | dest << 12);
+	/* The same DMA into our own second page shows the engine works. */
+	word[1024 - 1] = 0;
+	edu_dma(bar, EDU_DMA_BUF, pa + 4 * 1023, 3);
+	printf("cairn-irq-attack: edu dma self-check %s (0x%x)\n",
+	       word[1023] == data ? "ok" : "FAILED", word[1023]);
 	return 0;
 }
 

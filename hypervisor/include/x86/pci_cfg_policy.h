@@ -8,7 +8,13 @@
 
 #define PCI_MAX_BARS 6
 
-enum pci_bar_kind { BAR_NONE, BAR_IO, BAR_MEM32, BAR_MEM64_LOW, BAR_MEM64_HIGH };
+enum pci_bar_kind {
+	BAR_NONE,
+	BAR_IO,
+	BAR_MEM32,
+	BAR_MEM64_LOW,
+	BAR_MEM64_HIGH
+};
 
 /* A function as found when the hypervisor probed it (BAR sizes with decoding off, capabilities). */
 struct pci_fn {

@@ -11,7 +11,7 @@
 #define TRAP_NO_ERROR_CODE (-1)
 
 /* Exceptions for which the CPU pushes an error code. */
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
-			   (v) == 29 || (v) == 30)
+#define HAS_ERROR_CODE(v) \
+	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 #endif

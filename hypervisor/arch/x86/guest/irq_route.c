@@ -4,12 +4,12 @@
 #include "core/pcpu.h"
 #include "x86/irq_route.h"
 
-#define BROADCAST_ID	   0xFF
-#define DFR_MODEL(dfr)	   ((dfr) >> 28)
-#define DFR_MODEL_CLUSTER  0x0
-#define LDR_ID(ldr)	   ((ldr) >> 24)
-#define FIRST_ROUTABLE	   32 /* vectors 0-31 are the CPU's exceptions */
-#define REFUSALS_PRINTED   4
+#define BROADCAST_ID	  0xFF
+#define DFR_MODEL(dfr)	  ((dfr) >> 28)
+#define DFR_MODEL_CLUSTER 0x0
+#define LDR_ID(ldr)	  ((ldr) >> 24)
+#define FIRST_ROUTABLE	  32 /* vectors 0-31 are the CPU's exceptions */
+#define REFUSALS_PRINTED  4
 
 struct logical_id {
 	uint32_t ldr, dfr;
@@ -29,8 +29,8 @@ void irq_route_set_logical_id(uint32_t pcpu_id, uint32_t ldr, uint32_t dfr)
 
 void irq_route_get_logical_id(uint32_t pcpu_id, uint32_t *ldr, uint32_t *dfr)
 {
-	bool set = pcpu_id < MAX_PCPUS && __atomic_load_n(&logical_ids_set[pcpu_id],
-							 __ATOMIC_ACQUIRE);
+	bool set =
+		pcpu_id < MAX_PCPUS && __atomic_load_n(&logical_ids_set[pcpu_id], __ATOMIC_ACQUIRE);
 
 	*ldr = set ? logical_ids[pcpu_id].ldr : 0;
 	*dfr = set ? logical_ids[pcpu_id].dfr : 0xFFFFFFFFu;

@@ -67,7 +67,7 @@ uint32_t pci_cfg_hw_read(uint16_t bdf, uint16_t offset, uint8_t size)
 {
 	if (ecam_covers(bdf)) {
 		volatile void *p = (volatile void *)(uintptr_t)ecam_address(bdf, offset);
-		return size == 1 ? *(volatile uint8_t *)p
+		return size == 1   ? *(volatile uint8_t *)p
 		       : size == 2 ? *(volatile uint16_t *)p
 				   : *(volatile uint32_t *)p;
 	}

@@ -22,7 +22,7 @@ enum rule_kind {
 };
 
 struct cfg_rule {
-	uint32_t bdf; /* or ANY_FUNCTION */
+	uint32_t bdf;	      /* or ANY_FUNCTION */
 	uint16_t first, last; /* byte offsets, inclusive; MSI and BAR rules find their own */
 	enum rule_kind kind;
 	const char *what; /* why the bytes are guarded, for the refusal line */
@@ -54,8 +54,9 @@ void pci_cfg_policy_init(const struct boot_info *bi)
 {
 	for (size_t i = 0; i < bi->nregions && nram < ARRAY_SIZE(ram); i++)
 		if (bi->regions[i].type == BOOT_MEM_USABLE && bi->regions[i].len)
-			ram[nram++] = (struct mem_range){ bi->regions[i].base,
-							  bi->regions[i].base + bi->regions[i].len };
+			ram[nram++] =
+				(struct mem_range){ bi->regions[i].base,
+						    bi->regions[i].base + bi->regions[i].len };
 }
 
 void pci_cfg_note_refused(struct vm *vm, const struct pci_cfg_write *w, const char *why)
@@ -161,8 +162,7 @@ static bool frozen_bytes_change(const struct cfg_rule *r, const struct pci_cfg_w
 
 	for (uint8_t b = 0; b < w->size; b++) {
 		uint16_t at = w->offset + b;
-		if (at >= r->first && at <= r->last &&
-		    ((now ^ w->value) >> (8 * b) & 0xFF) != 0)
+		if (at >= r->first && at <= r->last && ((now ^ w->value) >> (8 * b) & 0xFF) != 0)
 			return true;
 	}
 	return false;

@@ -15,7 +15,7 @@
 #define MSI_ADDR_BASE	   0xFEE00000u
 #define MSI_ADDR_DEST(a)   (((a) >> 12) & 0xFF)
 #define MSI_ADDR_LOGICAL   (1u << 2)
-#define MSI_DATA_VECTOR(d) ((d) & 0xFF)
+#define MSI_DATA_VECTOR(d) ((d)&0xFF)
 #define MSI_DATA_MODE(d)   (((d) >> 8) & 7)
 
 /* The capability's bytes from `control` on, as they would be after the write. */
@@ -81,10 +81,11 @@ void pci_msi_write(struct vm *vm, const struct pci_fn *fn, const struct pci_cfg_
 	}
 	/* Enabled with a bad message: disable first, then store the write with enable clear. */
 	char what[96];
-	format_snprintf(what, sizeof(what), "MSI of %02x:%02x.%x (address 0x%x data 0x%x)",
-			PCI_BUS(fn->bdf), PCI_DEV(fn->bdf), PCI_FN(fn->bdf),
-			image_get(&after, MSI_ADDRESS, 4),
-			image_get(&after, (image_get(&after, MSI_CONTROL, 2) & MSI_64BIT) ? 12 : 8, 2));
+	format_snprintf(
+		what, sizeof(what), "MSI of %02x:%02x.%x (address 0x%x data 0x%x)",
+		PCI_BUS(fn->bdf), PCI_DEV(fn->bdf), PCI_FN(fn->bdf),
+		image_get(&after, MSI_ADDRESS, 4),
+		image_get(&after, (image_get(&after, MSI_CONTROL, 2) & MSI_64BIT) ? 12 : 8, 2));
 	irq_route_note_refused(vm, what, why, "MSI left disabled");
 	if (control_now & MSI_ENABLE)
 		pci_cfg_hw_write(fn->bdf, cap + MSI_CONTROL, 2, control_now & ~MSI_ENABLE);
