@@ -10,6 +10,9 @@
  *   edu-msi DEST DATA [conf1|ecam]  program the edu device's MSI (through sysfs, ports
  *                            0xCF8/0xCFC, or ECAM at 0xB0000000 by /dev/mem) at APIC ID DEST
  *                            with data DATA, enable it and raise the interrupt
+ *   msix-virtio DEST DATA    write MSI-X entry 1 (the first queue's) of the first virtio device
+ *                            at APIC ID DEST with DATA, unmasked; read the disk (its interrupt);
+ *                            then put Linux's entry back
  *   edu-dma-msi DEST DATA    make the edu device DMA the 32-bit DATA to 0xFEE00000 | DEST << 12
  *                            (an MSI no configuration write shows)
  */
@@ -130,7 +133,7 @@ static int ioapic_rtc(char **argv)
 
 /* --- the edu device ---------------------------------------------------------------------- */
 
-static char edu_dir[300];
+static char edu_dir[300]; /* the device found by find_device() */
 
 static unsigned long sysfs_number(const char *dir, const char *file)
 {
@@ -143,7 +146,7 @@ static unsigned long sysfs_number(const char *dir, const char *file)
 	return strtoul(buf, NULL, 0);
 }
 
-static void edu_find(void)
+static int find_device(unsigned vendor, unsigned device)
 {
 	DIR *d = opendir("/sys/bus/pci/devices");
 	struct dirent *e;
@@ -151,15 +154,20 @@ static void edu_find(void)
 	while (d && (e = readdir(d))) {
 		char dir[300];
 		snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", e->d_name);
-		if (sysfs_number(dir, "vendor") == EDU_VENDOR &&
-		    sysfs_number(dir, "device") == EDU_DEVICE) {
+		if (sysfs_number(dir, "vendor") == vendor &&
+		    (device == 0 || sysfs_number(dir, "device") == device)) {
 			strcpy(edu_dir, dir);
-			printf("cairn-irq-attack: edu at %s\n", e->d_name);
-			return;
+			printf("cairn-irq-attack: device %04x at %s\n", vendor, e->d_name);
+			return 1;
 		}
 	}
-	printf("cairn-irq-attack: no edu device\n");
+	printf("cairn-irq-attack: no device %04x:%04x\n", vendor, device);
 	exit(1);
+}
+
+static void edu_find(void)
+{
+	find_device(EDU_VENDOR, EDU_DEVICE);
 }
 
 #define ECAM_BASE 0xB0000000u /* q35's MCFG */
@@ -278,6 +286,59 @@ static int edu_msi(char **argv, int argc)
 	return 0;
 }
 
+#define CAP_MSIX      0x11
+#define VIRTIO_VENDOR 0x1af4
+
+static unsigned long long bar_start(unsigned bar)
+{
+	char path[400], line[200];
+	unsigned long long start = 0;
+	snprintf(path, sizeof(path), "%s/resource", edu_dir);
+	FILE *f = fopen(path, "r");
+	for (unsigned i = 0; f && fgets(line, sizeof(line), f); i++)
+		if (i == bar)
+			sscanf(line, "%llx", &start);
+	if (f)
+		fclose(f);
+	return start;
+}
+
+static int msix_virtio(char **argv)
+{
+	uint32_t dest = (uint32_t)num(argv[0]), data = (uint32_t)num(argv[1]);
+
+	find_device(VIRTIO_VENDOR, 0);
+	cfg_open();
+	unsigned cap = find_cap(CAP_MSIX);
+	uint32_t table = cfg_read(cap + 4, 4);
+	unsigned entries = (cfg_read(cap + 2, 2) & 0x7FF) + 1, index = entries > 1 ? 1 : 0;
+	unsigned long long at = bar_start(table & 7) + (table & ~7u) + 16 * index;
+	volatile uint32_t *page = map_phys(at & ~4095ull, 4096);
+	volatile uint32_t *entry = page + (at & 4095) / 4;
+	uint32_t saved[4] = { entry[0], entry[1], entry[2], entry[3] };
+	printf("cairn-irq-attack: msix entry %u was address 0x%x data 0x%x control 0x%x\n", index,
+	       saved[0], saved[2], saved[3]);
+	entry[3] = saved[3] | 1; /* the way Linux does it: masked while it changes */
+	entry[0] = 0xFEE00000u | dest << 12;
+	entry[1] = 0;
+	entry[2] = data;
+	entry[3] = 0;
+	printf("cairn-irq-attack: msix entry %u now address 0x%x data 0x%x control 0x%x\n", index,
+	       entry[0], entry[2], entry[3]);
+	fflush(stdout);
+	if (system("echo 3 > /proc/sys/vm/drop_caches; "
+		   "dd if=/dev/vda of=/dev/null bs=4096 count=8 skip=100 2>/dev/null &") < 0)
+		fail("dd");
+	sleep_ms(1500);
+	entry[3] = saved[3] | 1;
+	entry[0] = saved[0];
+	entry[1] = saved[1];
+	entry[2] = saved[2];
+	entry[3] = saved[3];
+	printf("cairn-irq-attack: msix entry %u restored: control 0x%x\n", index, entry[3]);
+	return 0;
+}
+
 /* Physical address of a locked page of ours, through /proc/self/pagemap. */
 static uint64_t phys_of(void *p)
 {
@@ -330,9 +391,12 @@ int main(int argc, char **argv)
 		return ioapic_rtc(argv + 2);
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "edu-msi"))
 		return edu_msi(argv + 2, argc - 2);
+	if (argc == 4 && !strcmp(argv[1], "msix-virtio"))
+		return msix_virtio(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "edu-dma-msi"))
 		return edu_dma_msi(argv + 2);
-	fprintf(stderr, "usage: cairn-irq-attack ioapic-rtc DEST LOW | edu-msi DEST DATA [conf1] | "
-			"edu-dma-msi DEST DATA\n");
+	fprintf(stderr,
+		"usage: cairn-irq-attack ioapic-rtc DEST LOW | edu-msi DEST DATA [conf1|ecam] | "
+		"msix-virtio DEST DATA | edu-dma-msi DEST DATA\n");
 	return 2;
 }

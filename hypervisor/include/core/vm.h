@@ -42,7 +42,7 @@ struct mmio_handler {
 	void *opaque;
 };
 
-#define MAX_MMIO_HANDLERS 8
+#define MAX_MMIO_HANDLERS 16 /* LAPIC, IOAPICs, ECAM, MSI-X tables */
 #define MAX_RAM_RANGES	  32
 
 struct ram_range {

@@ -25,6 +25,11 @@ struct pci_fn {
 	uint64_t bar_size[PCI_MAX_BARS]; /* memory and I/O BARs; the high half of a 64-bit BAR: 0 */
 	uint8_t msi_cap;		 /* offset, 0 when none */
 	uint8_t msix_cap;
+	uint8_t msix_bir;     /* the BAR that holds the MSI-X table */
+	uint32_t msix_offset; /* the table's offset in that BAR */
+	uint16_t msix_entries;
+	uint64_t msix_bar_base; /* the BAR's address when the table was trapped */
+	uint64_t msix_table;	/* guest-physical table address trapped, 0 when not guarded */
 };
 
 /* One configuration write, decoded from conf1 or ECAM, aligned to its size (1, 2 or 4). */
@@ -56,5 +61,21 @@ void pci_cfg_note_refused(struct vm *vm, const struct pci_cfg_write *w, const ch
  * function never has MSI enabled with a message irq_route_refusal() refuses.
  */
 void pci_msi_write(struct vm *vm, const struct pci_fn *fn, const struct pci_cfg_write *w);
+
+/* Does [base, end) overlap the ECAM window (pci_cfg.c)? */
+bool pci_cfg_ecam_overlaps(uint64_t base, uint64_t end);
+
+/* The memory address BAR `bar` of fn decodes now (64-bit BARs whole), 0 when not a memory BAR. */
+uint64_t pci_bar_address(const struct pci_fn *fn, uint8_t bar);
+
+/* NULL when [base, end) is neither RAM that is not vm's nor a page the hypervisor traps. */
+const char *pci_cfg_foreign_memory(const struct vm *vm, uint64_t base, uint64_t end);
+
+/*
+ * MSI-X (pci_msix.c): traps the table pages of fn at the address its BAR has now, so table
+ * writes are checked; unmasked entries with refused messages are masked. A function whose BAR is
+ * unassigned stays unguarded (its MSI-X cannot be enabled).
+ */
+int pci_msix_attach(struct vm *vm, struct pci_fn *fn);
 
 #endif

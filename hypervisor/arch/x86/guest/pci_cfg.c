@@ -52,6 +52,13 @@ static struct vm_cfg_state states[MAX_VMS];
 
 /* --- the hypervisor's own accesses ------------------------------------------------------- */
 
+bool pci_cfg_ecam_overlaps(uint64_t base, uint64_t end)
+{
+	uint64_t ecam_end = ecam.base + ((uint64_t)(ecam.bus_end - ecam.bus_start + 1) << 20);
+
+	return ecam.base && base < ecam_end && ecam.base < end;
+}
+
 static bool ecam_covers(uint16_t bdf)
 {
 	return ecam.base && PCI_BUS(bdf) >= ecam.bus_start && PCI_BUS(bdf) <= ecam.bus_end;
@@ -160,6 +167,13 @@ static struct pci_fn *probe(uint16_t bdf)
 	probe_bars(fn);
 	fn->msi_cap = find_capability(bdf, CAP_MSI);
 	fn->msix_cap = find_capability(bdf, CAP_MSIX);
+	if (fn->msix_cap) {
+		uint32_t table = pci_cfg_hw_read(bdf, fn->msix_cap + 4, 4);
+		fn->msix_bir = table & 7;
+		fn->msix_offset = table & ~7u;
+		fn->msix_entries =
+			(uint16_t)((pci_cfg_hw_read(bdf, fn->msix_cap + 2, 2) & 0x7FF) + 1);
+	}
 	return fn;
 }
 
@@ -392,5 +406,8 @@ int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
 	}
 	for (uint32_t i = 0; !err && i < s->nhidden; i++)
 		err = unmap_hidden(vm, s->hidden[i]);
+	for (uint32_t i = 0; !err && i < nfunctions; i++)
+		if (functions[i].msix_cap && !pci_cfg_hidden(vm, functions[i].bdf))
+			err = pci_msix_attach(vm, &functions[i]);
 	return err;
 }

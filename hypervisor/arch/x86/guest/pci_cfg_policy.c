@@ -11,14 +11,19 @@
 #define HOST_BRIDGE	 PCI_BDF(0, 0, 0)
 #define ICH9_LPC	 PCI_BDF(0, 0x1F, 0)
 #define REG_BAR0	 0x10
+#define REG_COMMAND	 0x04
+#define CMD_MEMORY	 (1u << 1)
+#define MSIX_ENABLE	 (1u << 15)
 #define REFUSALS_PRINTED 4
 #define MMIO_PAGE	 0x1000
 
 /* What a rule does with a write that touches its bytes. */
 enum rule_kind {
-	RULE_FROZEN, /* the bytes may be rewritten with their current value, never changed */
-	RULE_BARS,   /* a memory BAR may not cover memory that is not the VM's */
-	RULE_MSI,    /* MSI capability: pci_msi.c */
+	RULE_FROZEN,  /* the bytes may be rewritten with their current value, never changed */
+	RULE_BARS,    /* a memory BAR may not cover memory that is not the VM's */
+	RULE_MSI,     /* MSI capability: pci_msi.c */
+	RULE_MSIX,    /* MSI-X control: only with the table guarded (pci_msix.c) */
+	RULE_COMMAND, /* memory decoding: only with MSI-X tables where they are guarded */
 };
 
 struct cfg_rule {
@@ -41,11 +46,15 @@ static const struct cfg_rule rules[] = {
 	{ ICH9_LPC, 0xF0, 0xF3, RULE_FROZEN, "LPC RCBA" },
 	{ ANY_FUNCTION, 0, 0, RULE_BARS, "BAR" },
 	{ ANY_FUNCTION, 0, 0, RULE_MSI, "MSI capability" },
+	{ ANY_FUNCTION, 0, 0, RULE_MSIX, "MSI-X control" },
+	{ ANY_FUNCTION, 0, 0, RULE_COMMAND, "command register" },
 };
 
 struct mem_range {
 	uint64_t base, end; /* [base, end) */
 };
+
+static uint32_t merged_dword(const struct pci_cfg_write *w, uint16_t dword_offset);
 
 static struct mem_range ram[BOOT_MAX_MEM_REGIONS];
 static size_t nram;
@@ -80,7 +89,7 @@ static bool overlaps(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
 }
 
 /* Does [base, end) touch RAM outside vm->ram, or a page the hypervisor traps (APICs, ECAM)? */
-static const char *foreign_memory(const struct vm *vm, uint64_t base, uint64_t end)
+const char *pci_cfg_foreign_memory(const struct vm *vm, uint64_t base, uint64_t end)
 {
 	for (size_t i = 0; i < nram; i++) {
 		if (!overlaps(base, end, ram[i].base, ram[i].end))
@@ -99,7 +108,53 @@ static const char *foreign_memory(const struct vm *vm, uint64_t base, uint64_t e
 		if (overlaps(base, end, io, io + MMIO_PAGE))
 			return "BAR over an IOAPIC";
 	}
+	if (pci_cfg_ecam_overlaps(base, end))
+		return "BAR over the ECAM window";
 	return NULL;
+}
+
+uint64_t pci_bar_address(const struct pci_fn *fn, uint8_t bar)
+{
+	if (bar >= fn->nbars)
+		return 0;
+	uint64_t low = pci_cfg_hw_read(fn->bdf, REG_BAR0 + 4 * bar, 4);
+	if (fn->bar_kind[bar] == BAR_MEM32)
+		return low & ~0xFull;
+	if (fn->bar_kind[bar] == BAR_MEM64_LOW)
+		return (low & ~0xFull) |
+		       (uint64_t)pci_cfg_hw_read(fn->bdf, REG_BAR0 + 4 * bar + 4, 4) << 32;
+	return 0;
+}
+
+static bool msix_bar(const struct pci_fn *fn, uint8_t bar)
+{
+	return fn->msix_table && (bar == fn->msix_bir ||
+				  (bar == fn->msix_bir + 1 && fn->bar_kind[bar] == BAR_MEM64_HIGH));
+}
+
+static bool memory_decode_on(const struct pci_fn *fn)
+{
+	return pci_cfg_hw_read(fn->bdf, REG_COMMAND, 2) & CMD_MEMORY;
+}
+
+/* Where BAR `i` (a memory BAR, or the high half of one) would point after w, and its size. */
+static uint64_t bar_after(const struct pci_fn *fn, const struct pci_cfg_write *w, uint8_t i,
+			  uint64_t *size)
+{
+	uint16_t reg = REG_BAR0 + 4 * i;
+
+	if (fn->bar_kind[i] == BAR_MEM32) {
+		*size = fn->bar_size[i];
+		return merged_dword(w, reg) & ~0xFull;
+	}
+	if (fn->bar_kind[i] == BAR_MEM64_LOW) {
+		*size = fn->bar_size[i];
+		return (merged_dword(w, reg) & ~0xFull) |
+		       (uint64_t)pci_cfg_hw_read(fn->bdf, reg + 4, 4) << 32;
+	}
+	*size = fn->bar_size[i - 1];
+	return (pci_cfg_hw_read(fn->bdf, reg - 4, 4) & ~0xFull) | (uint64_t)merged_dword(w, reg)
+									  << 32;
 }
 
 static uint32_t merged_dword(const struct pci_cfg_write *w, uint16_t dword_offset)
@@ -130,30 +185,43 @@ static const char *check_bars(const struct vm *vm, const struct pci_fn *fn,
 		enum pci_bar_kind kind = fn->bar_kind[i];
 		if (!touches(w, reg, reg + 3) || kind == BAR_NONE || kind == BAR_IO)
 			continue;
+		uint64_t size, base = bar_after(fn, w, i, &size);
+		if (msix_bar(fn, i)) {
+			/* Its MSI-X table is guarded where it is: it may move only while not decoded. */
+			if ((base & ~(size - 1)) != fn->msix_bar_base && memory_decode_on(fn))
+				return "BAR holding an MSI-X table moved while decoded";
+		}
 		if (merged_dword(w, reg) == 0xFFFFFFFFu)
 			continue; /* sizing: the BAR reads back its size mask, an address at the top */
-		uint64_t base, size;
-		if (kind == BAR_MEM32) {
-			base = merged_dword(w, reg) & ~0xFull;
-			size = fn->bar_size[i];
-		} else if (kind == BAR_MEM64_LOW) {
-			base = (merged_dword(w, reg) & ~0xFull) |
-			       (uint64_t)pci_cfg_hw_read(fn->bdf, reg + 4, 4) << 32;
-			size = fn->bar_size[i];
-		} else {
-			base = (pci_cfg_hw_read(fn->bdf, reg - 4, 4) & ~0xFull) |
-			       (uint64_t)merged_dword(w, reg) << 32;
-			size = fn->bar_size[i - 1];
-		}
 		if (!size || (size & (size - 1)))
 			continue;
 		base &= ~(size - 1);
 		uint64_t end = base + size < base ? ~0ull : base + size;
-		const char *why = foreign_memory(vm, base, end);
+		const char *why = pci_cfg_foreign_memory(vm, base, end);
 		if (why)
 			return why;
 	}
 	return NULL;
+}
+
+/* Memory decoding turned on while a BAR holding an MSI-X table is not where it is guarded. */
+static const char *check_command(const struct pci_fn *fn, const struct pci_cfg_write *w)
+{
+	if (!fn->msix_table || !(merged_dword(w, REG_COMMAND) & CMD_MEMORY))
+		return NULL;
+	return pci_bar_address(fn, fn->msix_bir) == fn->msix_bar_base
+		       ? NULL
+		       : "memory decoding on with an MSI-X table away from its guarded place";
+}
+
+/* MSI-X enabled on a function whose table the hypervisor does not guard. */
+static const char *check_msix_control(const struct pci_fn *fn, const struct pci_cfg_write *w)
+{
+	uint16_t control = fn->msix_cap + 2;
+
+	if (fn->msix_table || !(merged_dword(w, control & ~3) >> (8 * (control & 3)) & MSIX_ENABLE))
+		return NULL;
+	return "MSI-X enabled with its table not guarded";
 }
 
 static bool frozen_bytes_change(const struct cfg_rule *r, const struct pci_cfg_write *w)
@@ -192,6 +260,14 @@ void pci_cfg_policy_write(struct vm *vm, struct pci_fn *fn, const struct pci_cfg
 		case RULE_BARS:
 			if (touches(w, REG_BAR0, REG_BAR0 + 4 * fn->nbars - 1))
 				why = check_bars(vm, fn, w);
+			break;
+		case RULE_MSIX:
+			if (fn->msix_cap && touches(w, fn->msix_cap + 2, fn->msix_cap + 3))
+				why = check_msix_control(fn, w);
+			break;
+		case RULE_COMMAND:
+			if (touches(w, REG_COMMAND, REG_COMMAND + 1))
+				why = check_command(fn, w);
 			break;
 		case RULE_MSI:
 			if (fn->msi_cap &&
