@@ -29,6 +29,7 @@ UNIT_SRCS_test_multiboot  := hypervisor/arch/x86/multiboot.c hypervisor/core/boo
 UNIT_SRCS_test_cmdline	  := hypervisor/lib/cmdline.c
 UNIT_SRCS_test_rtc	   := hypervisor/arch/x86/rtc.c
 UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/mmio_decode.c
+UNIT_SRCS_test_irq_route  := hypervisor/arch/x86/guest/irq_route.c
 UNIT_SRCS_test_linux_boot := hypervisor/arch/x86/linux_boot.c $(UNIT_ARENA)
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)

@@ -123,7 +123,8 @@ int pci_msix_attach(struct vm *vm, struct pci_fn *fn)
 		for (int w = 0; w < 4; w++)
 			entry[w] = mmio_read32(table + i * ENTRY_SIZE + 4 * (uint64_t)w);
 		if (!(entry[3] & ENTRY_MASKED) && entry_refusal(vm, entry))
-			mmio_write32(table + i * ENTRY_SIZE + ENTRY_CONTROL, entry[3] | ENTRY_MASKED);
+			mmio_write32(table + i * ENTRY_SIZE + ENTRY_CONTROL,
+				     entry[3] | ENTRY_MASKED);
 	}
 	fn->msix_bar_base = base;
 	fn->msix_table = table;
