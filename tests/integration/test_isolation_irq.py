@@ -149,3 +149,18 @@ def idle_pcpu_exception_vector_interrupt():
     m.shell("echo typed-$((6*7))", r"typed-42\s*$")
     beating(m)
     check("FATAL" not in m.text(), "an exception was reported")
+
+
+@test("Isolation: a PCI function hidden from the Service VM (pci_hide=) reads all ones, writes dropped")
+def service_vm_hidden_pci_function():
+    m = boot_scenario(SCENARIO, name="isolation-pci-hide", extra=EDU, append="pci_hide=00:03.0")
+    m.wait_for(r"cairn: vm service: PCI function 00:03\.0 hidden", 30)
+    ready(m)
+    m.shell("echo edu-count-$(ls /sys/bus/pci/devices | grep -c 00:03.0)", r"edu-count-0\b")
+    # ECAM (00:03.0 is at 0xB0018000) and conf1 read all ones; writes change nothing.
+    m.shell("cairn-probe peek32 0xb0018000", r"cairn-probe: peek32 0xb0018000: 0xffffffff")
+    m.shell("cairn-probe poke32 0xb0018004 0x7", r"cairn-probe: poke32 0xb0018004 done")
+    m.shell("cairn-probe outl 0xcf8 0x80001800", r"cairn-probe: outl 0xcf8 done")
+    m.shell("cairn-probe inl 0xcfc", r"cairn-probe: inl 0xcfc: 0xffffffff")
+    m.shell("cairn-probe peek32 0xb0000000", r"cairn-probe: peek32 0xb0000000: 0x29c08086")
+    beating(m)

@@ -4,6 +4,7 @@
 #include "core/console.h"
 #include "core/virt.h"
 #include "devices/vuart.h"
+#include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
@@ -105,6 +106,9 @@ static int attach_devices(struct vm *vm, const struct boot_info *bi)
 		err = vuart_attach(vm, CAIRN_VUART_PORT, true, UART_IRQ_PIN); /* ... but COM1 */
 	if (!err)
 		err = port_guard_attach(vm);
+	char hide[128];
+	if (!err && cmdline_get(bi->cmdline, "pci_hide", hide, sizeof(hide)))
+		err = pci_cfg_hide_list(vm, hide); /* functions the Service VM must not see */
 	if (!err)
 		err = pci_cfg_attach(vm, bi); /* after the guard: 0xCF9 is the reset register */
 	return err;

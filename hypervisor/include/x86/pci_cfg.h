@@ -27,6 +27,9 @@ int pci_cfg_attach(struct vm *vm, const struct boot_info *bi);
 int pci_cfg_hide(struct vm *vm, uint16_t bdf);
 bool pci_cfg_hidden(const struct vm *vm, uint16_t bdf);
 
+/* Hides each function of a comma-separated "BB:DD.F" list (the `pci_hide=` option); -EINVAL. */
+int pci_cfg_hide_list(struct vm *vm, const char *list);
+
 /* The hypervisor's own configuration accesses (ECAM when the MCFG has one, else conf1). */
 uint32_t pci_cfg_hw_read(uint16_t bdf, uint16_t offset, uint8_t size);
 void pci_cfg_hw_write(uint16_t bdf, uint16_t offset, uint8_t size, uint32_t value);

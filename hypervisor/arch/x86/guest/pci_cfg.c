@@ -243,6 +243,55 @@ int pci_cfg_hide(struct vm *vm, uint16_t bdf)
 	return err;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "BB:DD.F": two hex digits of bus, two of device (< 0x20), one function digit (< 8). */
+static bool parse_bdf(const char *s, uint16_t *bdf)
+{
+	int d[5] = { hex_digit(s[0]), hex_digit(s[1]), 0, 0, 0 };
+
+	if (s[2] != ':' || s[5] != '.')
+		return false;
+	d[2] = hex_digit(s[3]);
+	d[3] = hex_digit(s[4]);
+	d[4] = hex_digit(s[6]);
+	for (int i = 0; i < 5; i++)
+		if (d[i] < 0)
+			return false;
+	uint32_t dev = (uint32_t)(d[2] << 4 | d[3]);
+	if (dev >= 32 || d[4] >= 8)
+		return false;
+	*bdf = PCI_BDF((uint32_t)(d[0] << 4 | d[1]), dev, (uint32_t)d[4]);
+	return true;
+}
+
+int pci_cfg_hide_list(struct vm *vm, const char *list)
+{
+	for (const char *at = list; *at;) {
+		uint16_t bdf;
+		if (strlen(at) < 7 || !parse_bdf(at, &bdf) || (at[7] && at[7] != ',')) {
+			printf("cairn: pci_hide: '%s' is not a list of BB:DD.F (e.g. "
+			       "00:03.0,00:1f.3)\n",
+			       list);
+			return -EINVAL;
+		}
+		int err = pci_cfg_hide(vm, bdf);
+		if (err)
+			return err;
+		at += at[7] ? 8 : 7;
+	}
+	return 0;
+}
+
 /* --- the guest's accesses ---------------------------------------------------------------- */
 
 static uint32_t guest_read(struct vm *vm, uint16_t bdf, uint16_t offset, uint8_t size)
