@@ -422,6 +422,14 @@ static void find_ecam(void)
 		return;
 	}
 	ecam = (struct ecam_window){ base, start, end };
+	/* The MCFG names the window the firmware meant; the host bridge must answer there too. */
+	uint32_t through_ecam = pci_cfg_hw_read(PCI_BDF(start, 0, 0), REG_VENDOR, 4);
+	ecam.base = 0;
+	if (through_ecam != pci_cfg_hw_read(PCI_BDF(start, 0, 0), REG_VENDOR, 4)) {
+		printf("cairn: MCFG window at 0x%lx does not decode: ignored\n", base);
+		return;
+	}
+	ecam.base = base;
 }
 
 int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
