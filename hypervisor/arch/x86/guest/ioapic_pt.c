@@ -11,6 +11,7 @@
 #define IOAPIC_PAGE   0x1000
 #define REG_SELECT    0x00
 #define REG_WINDOW    0x10
+#define REG_EOI	      0x40
 #define REG_VERSION   0x01
 #define RTE_FIRST     0x10
 #define MAX_PINS      120
@@ -106,8 +107,10 @@ static int ioapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, ui
 	} else if (offset == REG_WINDOW) {
 		mmio_write32(io->base + REG_SELECT, io->select);
 		mmio_write32(io->base + offset, v); /* ID, version, arbitration: not routes */
+	} else if (offset == REG_EOI) {
+		mmio_write32(io->base + offset, v); /* level-triggered EOI (version 0x20+) */
 	}
-	/* Other offsets (EOI register at 0x40 on newer IOAPICs, reserved) are dropped. */
+	/* Other offsets are reserved: dropped. */
 	spin_unlock(&io->lock);
 	return 0;
 }
