@@ -25,10 +25,15 @@ PARTITION_LINE = re.compile(r"\[heartbeat\] heartbeat heartbeat \d+\r?\n")
 
 
 def shell(m, line, expect, timeout=30):
-    """shell(m, ) for output the partition's whole lines may cut in two (a Service VM line is
-    flushed in pieces when it is slow): matches `expect` with the partition's lines removed."""
+    """Like m.shell(), for output that the partition's whole lines may cut in two (a slow
+    Service VM line is flushed in pieces): matches with the partition's lines removed."""
     start = len(m.text())
     m.send(line + "\r")
+    return wait_clean(m, expect, timeout, start, f" after '{line}'")
+
+
+def wait_clean(m, expect, timeout, start, what=""):
+    """m.wait_for() on the Service VM's output with the partition's lines taken out."""
     regex = re.compile(expect, re.M)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
