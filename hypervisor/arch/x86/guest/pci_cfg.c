@@ -70,9 +70,14 @@ static uint64_t ecam_address(uint16_t bdf, uint16_t offset)
 	       ((uint64_t)(bdf & 0xFF) << 12) + offset;
 }
 
+/*
+ * Offsets below 256 go through conf1, as Linux does on a PC: under QEMU TCG a configuration
+ * write through ECAM that remaps memory (a BAR, a PAM register) has crashed QEMU in
+ * memory_region_dispatch_write(); the port path is the one QEMU's guests use every day.
+ */
 uint32_t pci_cfg_hw_read(uint16_t bdf, uint16_t offset, uint8_t size)
 {
-	if (ecam_covers(bdf)) {
+	if (offset >= 0x100 && ecam_covers(bdf)) {
 		volatile void *p = (volatile void *)(uintptr_t)ecam_address(bdf, offset);
 		return size == 1   ? *(volatile uint8_t *)p
 		       : size == 2 ? *(volatile uint16_t *)p
@@ -86,7 +91,7 @@ uint32_t pci_cfg_hw_read(uint16_t bdf, uint16_t offset, uint8_t size)
 
 void pci_cfg_hw_write(uint16_t bdf, uint16_t offset, uint8_t size, uint32_t value)
 {
-	if (ecam_covers(bdf)) {
+	if (offset >= 0x100 && ecam_covers(bdf)) {
 		volatile void *p = (volatile void *)(uintptr_t)ecam_address(bdf, offset);
 		if (size == 1)
 			*(volatile uint8_t *)p = (uint8_t)value;
@@ -337,7 +342,10 @@ static void conf1_address_write(struct vm *vm, void *opaque, uint16_t port, uint
 		pci_cfg_note_refused(vm, &w, "a reset through a wide write over port 0xCF9");
 		return;
 	}
+	/* Under the lock: it must not land between the hypervisor's CONFIG_ADDRESS and data. */
+	spin_lock(&cfg_lock);
 	port_write(port, size, value);
+	spin_unlock(&cfg_lock);
 }
 
 /* CONFIG_ADDRESS -> (bdf, offset) for data port `port`; false when disabled. */
@@ -423,13 +431,12 @@ static void find_ecam(void)
 	}
 	ecam = (struct ecam_window){ base, start, end };
 	/* The MCFG names the window the firmware meant; the host bridge must answer there too. */
-	uint32_t through_ecam = pci_cfg_hw_read(PCI_BDF(start, 0, 0), REG_VENDOR, 4);
-	ecam.base = 0;
+	uint32_t through_ecam =
+		(uint32_t)mmio_read32(ecam_address(PCI_BDF(start, 0, 0), REG_VENDOR));
 	if (through_ecam != pci_cfg_hw_read(PCI_BDF(start, 0, 0), REG_VENDOR, 4)) {
+		ecam.base = 0;
 		printf("cairn: MCFG window at 0x%lx does not decode: ignored\n", base);
-		return;
 	}
-	ecam.base = base;
 }
 
 int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
