@@ -204,6 +204,12 @@ void vm_print_exit_stats(const struct vm *vm)
 	if (vm->hpet_fsb_refused && len < (int)sizeof(line))
 		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
 				       " (hpet-fsb-refused %lu)", vm->hpet_fsb_refused);
+	if (vm->routes_refused && len < (int)sizeof(line))
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
+				       " (routes-refused %lu)", vm->routes_refused);
+	if (vm->cfg_writes_refused && len < (int)sizeof(line))
+		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
+				       " (cfg-writes-refused %lu)", vm->cfg_writes_refused);
 	if (vm->log_bucket.suppressed_total && len < (int)sizeof(line))
 		format_snprintf(line + len, sizeof(line) - (size_t)len, " (log-suppressed %lu)",
 				vm->log_bucket.suppressed_total);

@@ -6,6 +6,7 @@
 #include "devices/vuart.h"
 #include "drivers/amd_iommu.h"
 #include "drivers/pci_host.h"
+#include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
@@ -14,6 +15,7 @@
 #include "x86/lapic.h"
 #include "x86/lapic_pt.h"
 #include "x86/linux_boot.h"
+#include "x86/pci_cfg.h"
 #include "x86/platform.h"
 #include "x86/port_guard.h"
 #include "x86/service_platform.h"
@@ -106,15 +108,17 @@ static int confine_dma(struct vm *vm, const struct service_boot *sb)
 		err = amd_iommu_service_map(sb->area, AREA_SIZE);
 	if (!err)
 		err = amd_iommu_service_attach();
-	/* TODO(pci_cfg_hide): hide each IOMMU's PCI function, amd_iommu_pci_function(i). */
+	/* The IOMMUs are the hypervisor's: registers unmapped, PCI functions hidden. */
 	for (size_t i = 0; !err && i < amd_iommu_count(); i++)
 		err = virt_vm_unmap(vm, amd_iommu_mmio_base(i), AMD_IOMMU_MMIO_SIZE);
+	for (size_t i = 0; !err && i < amd_iommu_count(); i++)
+		err = pci_cfg_hide(vm, amd_iommu_pci_function(i));
 	if (err)
 		printf("cairn: vm %s: IOMMU set-up failed (error %d)\n", vm->name, err);
 	return err;
 }
 
-static int attach_devices(struct vm *vm)
+static int attach_devices(struct vm *vm, const struct boot_info *bi)
 {
 	int err = lapic_pt_attach(vm);
 
@@ -127,6 +131,11 @@ static int attach_devices(struct vm *vm)
 		err = port_guard_attach(vm);
 	if (!err)
 		err = hpet_guard_attach(vm, platform.hpet_base);
+	char hide[128];
+	if (!err && cmdline_get(bi->cmdline, "pci_hide", hide, sizeof(hide)))
+		err = pci_cfg_hide_list(vm, hide); /* functions the Service VM must not see */
+	if (!err)
+		err = pci_cfg_attach(vm, bi); /* after the guard: 0xCF9 is the reset register */
 	return err;
 }
 
@@ -311,7 +320,7 @@ int service_platform_build(struct vm *vm, const struct boot_info *bi)
 	if (!err)
 		err = confine_dma(vm, &sb);
 	if (!err)
-		err = attach_devices(vm);
+		err = attach_devices(vm, bi);
 	if (!err)
 		err = build_acpi(vm, &sb);
 	if (!err) {

@@ -1,9 +1,7 @@
 /* IDT entry stubs: push a uniform trap frame (vector, error code, GPRs) and call trap_dispatch(). */
 #include "x86/boot_defs.h"
+#include "x86/trap_abi.h"
 
-/* Exceptions for which the CPU pushes an error code. */
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
-			   (v) == 29 || (v) == 30)
 
 	.macro trap_stub vec
 	.balign 16
@@ -59,7 +57,11 @@ trap_common:
 	popq %rcx
 	popq %rbx
 	popq %rax
+	cmpq $TRAP_NO_ERROR_CODE, (%rsp)
+	je 2f
 	addq $16, %rsp		/* vector and error code */
+	iretq
+2:	addq $8, %rsp		/* an interrupt on an error-code vector: the CPU pushed no code */
 	iretq
 
 	.section .rodata

@@ -4,6 +4,7 @@
 #include "x86/boot_defs.h"
 #include "x86/cpu.h"
 #include "x86/lapic.h"
+#include "x86/trap_abi.h"
 #include "x86/traps.h"
 
 struct idt_gate {
@@ -149,6 +150,41 @@ static void stray_interrupt(const struct trap_frame *frame)
 		       frame->vector, n == 7 ? " (no more of these are reported)" : "");
 }
 
+#define LAPIC_REG_ISR0 0x100 /* in-service bits of vectors 0-31 */
+
+/* The only code that runs with interrupts enabled: pcpu_wait_signal() up to its CLI. */
+static bool in_interruptible_wait(uint64_t rip)
+{
+	return rip >= (uint64_t)(uintptr_t)pcpu_wait_signal &&
+	       rip <= (uint64_t)(uintptr_t)pcpu_wait_resume;
+}
+
+/*
+ * A device interrupt (or an IPI) on one of the CPU's exception vectors, taken while idle in
+ * pcpu_wait_signal(): a VM routed it here. Harmless: EOI if the LAPIC took it, count, return.
+ * On an error-code vector the CPU pushed no error code, so the "error code" is the RIP.
+ */
+static bool low_vector_interrupt(struct trap_frame *f)
+{
+	static uint64_t seen;
+	bool has_code = HAS_ERROR_CODE(f->vector);
+
+	if (has_code ? !(in_interruptible_wait(f->error_code) && f->rip == GDT_SEL_CODE64)
+		     : !in_interruptible_wait(f->rip))
+		return false;
+	if (lapic_read(LAPIC_REG_ISR0) & (1u << f->vector))
+		lapic_write(LAPIC_REG_EOI, 0);
+	uint64_t n = __atomic_fetch_add(&seen, 1, __ATOMIC_RELAXED);
+	if (n < 4)
+		printf("cairn: pCPU %u: interrupt on exception vector %lu while idle: ignored\n",
+		       pcpu_current_id(), f->vector);
+	else if (n == 4)
+		printf("cairn: further interrupts on exception vectors are ignored silently\n");
+	if (has_code)
+		f->vector = (uint64_t)TRAP_NO_ERROR_CODE;
+	return true;
+}
+
 void trap_dispatch(struct trap_frame *frame)
 {
 	/* NMIs are the hypervisor's own inter-pCPU signal; the interrupted code reads its mailbox. */
@@ -164,6 +200,8 @@ void trap_dispatch(struct trap_frame *frame)
 			stray_interrupt(frame);
 		return;
 	}
+	if (low_vector_interrupt(frame))
+		return;
 	trap_report_fatal(frame);
 	cpu_halt_forever();
 }

@@ -46,7 +46,7 @@ struct mmio_handler {
 	void *opaque;
 };
 
-#define MAX_MMIO_HANDLERS 8
+#define MAX_MMIO_HANDLERS 16 /* LAPIC, IOAPICs, ECAM, MSI-X tables */
 #define MAX_RAM_RANGES	  32
 
 struct ram_range {
@@ -80,10 +80,12 @@ struct vm {
 	struct mmio_handler mmio_handlers[MAX_MMIO_HANDLERS];
 	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
 	struct ram_range ram[MAX_RAM_RANGES];
-	uint64_t ipis_dropped;		   /* IPIs aimed outside the VM */
-	uint64_t hpet_fsb_refused;	   /* HPET comparator writes that asked for FSB delivery */
-	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
-	struct exit_detail mmio_pages[24]; /* trapped MMIO by address (LAPIC, IOAPIC registers) */
+	uint64_t ipis_dropped;		 /* IPIs aimed outside the VM */
+	uint64_t hpet_fsb_refused;	 /* HPET comparator writes that asked for FSB delivery */
+	uint64_t routes_refused;	 /* IOAPIC entries and MSIs written masked (irq_route.c) */
+	uint64_t cfg_writes_refused;	 /* PCI configuration writes dropped (pci_cfg.c) */
+	struct exit_detail io_ports[24]; /* port I/O exits by port, the first 24 ports seen */
+	struct exit_detail mmio_pages[24];   /* trapped MMIO by address (LAPIC, IOAPIC registers) */
 	struct exit_detail msrs_refused[16]; /* MSR accesses answered with #GP, by MSR (| WRITE) */
 	struct vuart vuart;
 	bool owns_ports; /* a trapped port access no device claims goes to the hardware */

@@ -3,11 +3,14 @@
 #include "core/pcpu.h"
 #include "core/virt.h"
 #include "core/vm_log.h"
+#include "x86/irq_route.h"
 #include "x86/lapic.h"
 #include "x86/lapic_pt.h"
 
 #define APIC_PAGE_SIZE	 0x1000
 #define REG_ID		 0x020
+#define REG_LDR		 0x0D0
+#define REG_DFR		 0x0E0
 #define REG_ICR_LO	 0x300
 #define REG_ICR_HI	 0x310
 #define REG_LVT_FIRST	 0x320
@@ -128,6 +131,12 @@ static int lapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uin
 		return 0;
 	case REG_ID:
 		return 0; /* the APIC ID is the pCPU's */
+	case REG_LDR:
+	case REG_DFR:
+		/* Logical routes (IOAPIC, MSI) are checked against the IDs the VM's CPUs hold. */
+		lapic_write((uint32_t)offset, v);
+		irq_route_set_logical_id(vcpu->pcpu->id, lapic_read(REG_LDR), lapic_read(REG_DFR));
+		return 0;
 	default:
 		if (offset >= REG_LVT_FIRST && offset <= REG_LVT_LAST && !lvt_mode_allowed(v))
 			return vcpu_fault(vcpu, "LVT 0x%lx write with delivery mode %u", offset,

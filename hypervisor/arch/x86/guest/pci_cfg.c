@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* PCI configuration interception: conf1 and ECAM decoded to (bdf, offset, size, value), then checked. */
+#include "acpi/acpi.h"
+#include "core/console.h"
+#include "core/virt.h"
+#include "lib/errno.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+#include "x86/cpu.h"
+#include "x86/pci_cfg.h"
+#include "x86/pci_cfg_policy.h"
+#include "x86/platform.h"
+
+#define CONF1_ADDRESS	   0xCF8
+#define CONF1_DATA	   0xCFC
+#define CONF1_ENABLE	   (1u << 31)
+#define PORT_RESET_CONTROL 0xCF9
+#define RESET_CPU	   0x04
+#define MCFG_ENTRIES	   44 /* header (36) and 8 reserved bytes */
+#define MCFG_ENTRY_SIZE	   16
+#define ECAM_FN_SIZE	   0x1000
+#define MAX_FUNCTIONS	   96
+#define MAX_HIDDEN	   8
+#define REG_VENDOR	   0x00
+#define REG_COMMAND	   0x04
+#define REG_HEADER_TYPE	   0x0E
+#define REG_STATUS	   0x06
+#define REG_BAR0	   0x10
+#define REG_CAP_PTR	   0x34
+#define STATUS_CAP_LIST	   (1u << 4)
+#define CMD_DECODE	   0x3 /* I/O and memory space */
+#define CAP_MSI		   0x05
+#define CAP_MSIX	   0x11
+
+struct ecam_window {
+	uint64_t base; /* 0: no MCFG, conf1 only */
+	uint32_t bus_start, bus_end;
+};
+
+struct vm_cfg_state {
+	uint32_t conf1_address; /* this VM's CONFIG_ADDRESS */
+	uint32_t nhidden;
+	uint16_t hidden[MAX_HIDDEN];
+	bool ecam_trapped;
+};
+
+static spinlock_t cfg_lock = SPINLOCK_INIT; /* hardware conf1 pairs, probe table, states */
+static struct ecam_window ecam;
+static struct pci_fn functions[MAX_FUNCTIONS];
+static uint32_t nfunctions;
+static struct vm_cfg_state states[MAX_VMS];
+
+/* --- the hypervisor's own accesses ------------------------------------------------------- */
+
+bool pci_cfg_ecam_overlaps(uint64_t base, uint64_t end)
+{
+	uint64_t ecam_end = ecam.base + ((uint64_t)(ecam.bus_end - ecam.bus_start + 1) << 20);
+
+	return ecam.base && base < ecam_end && ecam.base < end;
+}
+
+static bool ecam_covers(uint16_t bdf)
+{
+	return ecam.base && PCI_BUS(bdf) >= ecam.bus_start && PCI_BUS(bdf) <= ecam.bus_end;
+}
+
+static uint64_t ecam_address(uint16_t bdf, uint16_t offset)
+{
+	return ecam.base + ((uint64_t)(PCI_BUS(bdf) - ecam.bus_start) << 20) +
+	       ((uint64_t)(bdf & 0xFF) << 12) + offset;
+}
+
+/*
+ * Offsets below 256 go through conf1, as Linux does on a PC: under QEMU TCG a configuration
+ * write through ECAM that remaps memory (a BAR, a PAM register) has crashed QEMU in
+ * memory_region_dispatch_write(); the port path is the one QEMU's guests use every day.
+ */
+uint32_t pci_cfg_hw_read(uint16_t bdf, uint16_t offset, uint8_t size)
+{
+	if (offset >= 0x100 && ecam_covers(bdf)) {
+		volatile void *p = (volatile void *)(uintptr_t)ecam_address(bdf, offset);
+		return size == 1   ? *(volatile uint8_t *)p
+		       : size == 2 ? *(volatile uint16_t *)p
+				   : *(volatile uint32_t *)p;
+	}
+	if (offset >= 0x100)
+		return 0xFFFFFFFFu;
+	outl(CONF1_ADDRESS, CONF1_ENABLE | ((uint32_t)bdf << 8) | (offset & 0xFC));
+	return port_read((uint16_t)(CONF1_DATA + (offset & 3)), size);
+}
+
+void pci_cfg_hw_write(uint16_t bdf, uint16_t offset, uint8_t size, uint32_t value)
+{
+	if (offset >= 0x100 && ecam_covers(bdf)) {
+		volatile void *p = (volatile void *)(uintptr_t)ecam_address(bdf, offset);
+		if (size == 1)
+			*(volatile uint8_t *)p = (uint8_t)value;
+		else if (size == 2)
+			*(volatile uint16_t *)p = (uint16_t)value;
+		else
+			*(volatile uint32_t *)p = value;
+		return;
+	}
+	if (offset >= 0x100)
+		return;
+	outl(CONF1_ADDRESS, CONF1_ENABLE | ((uint32_t)bdf << 8) | (offset & 0xFC));
+	port_write((uint16_t)(CONF1_DATA + (offset & 3)), size, value);
+}
+
+/* --- probing ----------------------------------------------------------------------------- */
+
+static uint8_t find_capability(uint16_t bdf, uint8_t id)
+{
+	if (!(pci_cfg_hw_read(bdf, REG_STATUS, 2) & STATUS_CAP_LIST))
+		return 0;
+	uint8_t at = (uint8_t)pci_cfg_hw_read(bdf, REG_CAP_PTR, 1) & 0xFC;
+	for (int hops = 0; at >= 0x40 && hops < 48; hops++) {
+		if (pci_cfg_hw_read(bdf, at, 1) == id)
+			return at;
+		at = (uint8_t)pci_cfg_hw_read(bdf, at + 1, 1) & 0xFC;
+	}
+	return 0;
+}
+
+/* Sizes the BARs the way Linux does, with decoding off, and restores them. */
+static void probe_bars(struct pci_fn *fn)
+{
+	uint16_t bdf = fn->bdf;
+	uint32_t command = pci_cfg_hw_read(bdf, REG_COMMAND, 2);
+
+	fn->nbars = fn->header_type == 0 ? 6 : fn->header_type == 1 ? 2 : 0;
+	pci_cfg_hw_write(bdf, REG_COMMAND, 2, command & ~CMD_DECODE);
+	for (uint8_t i = 0; i < fn->nbars; i++) {
+		uint16_t reg = REG_BAR0 + 4 * i;
+		uint32_t old = pci_cfg_hw_read(bdf, reg, 4);
+		pci_cfg_hw_write(bdf, reg, 4, 0xFFFFFFFFu);
+		uint32_t mask = pci_cfg_hw_read(bdf, reg, 4);
+		pci_cfg_hw_write(bdf, reg, 4, old);
+		if (!mask || mask == 0xFFFFFFFFu) {
+			fn->bar_kind[i] = BAR_NONE;
+			continue;
+		}
+		if (old & 1) {
+			fn->bar_kind[i] = BAR_IO;
+			fn->bar_size[i] = (uint16_t)(~(mask & ~3u) + 1);
+			continue;
+		}
+		uint64_t size_mask = mask & ~0xFull;
+		if (((old >> 1) & 3) == 2 && i + 1 < fn->nbars) {
+			uint32_t old_high = pci_cfg_hw_read(bdf, reg + 4, 4);
+			pci_cfg_hw_write(bdf, reg + 4, 4, 0xFFFFFFFFu);
+			size_mask |= (uint64_t)pci_cfg_hw_read(bdf, reg + 4, 4) << 32;
+			pci_cfg_hw_write(bdf, reg + 4, 4, old_high);
+			fn->bar_kind[i] = BAR_MEM64_LOW;
+			fn->bar_size[i] = ~size_mask + 1;
+			fn->bar_kind[++i] = BAR_MEM64_HIGH;
+			continue;
+		}
+		fn->bar_kind[i] = BAR_MEM32;
+		fn->bar_size[i] = (uint32_t)(~(uint32_t)size_mask + 1);
+	}
+	pci_cfg_hw_write(bdf, REG_COMMAND, 2, command);
+}
+
+static struct pci_fn *probe(uint16_t bdf)
+{
+	if (nfunctions == MAX_FUNCTIONS || (pci_cfg_hw_read(bdf, REG_VENDOR, 2) & 0xFFFF) == 0xFFFF)
+		return NULL;
+	struct pci_fn *fn = &functions[nfunctions++];
+	*fn = (struct pci_fn){ .bdf = bdf };
+	fn->header_type = (uint8_t)pci_cfg_hw_read(bdf, REG_HEADER_TYPE, 1) & 0x7F;
+	probe_bars(fn);
+	fn->msi_cap = find_capability(bdf, CAP_MSI);
+	fn->msix_cap = find_capability(bdf, CAP_MSIX);
+	if (fn->msix_cap) {
+		uint32_t table = pci_cfg_hw_read(bdf, fn->msix_cap + 4, 4);
+		fn->msix_bir = table & 7;
+		fn->msix_offset = table & ~7u;
+		fn->msix_entries =
+			(uint16_t)((pci_cfg_hw_read(bdf, fn->msix_cap + 2, 2) & 0x7FF) + 1);
+	}
+	return fn;
+}
+
+struct pci_fn *pci_cfg_function(uint16_t bdf)
+{
+	for (uint32_t i = 0; i < nfunctions; i++)
+		if (functions[i].bdf == bdf)
+			return &functions[i];
+	return probe(bdf);
+}
+
+static void probe_all(void)
+{
+	uint32_t last_bus = ecam.base ? ecam.bus_end : 0;
+
+	for (uint32_t bus = ecam.base ? ecam.bus_start : 0; bus <= last_bus; bus++) {
+		for (uint32_t dev = 0; dev < 32; dev++) {
+			uint16_t bdf = PCI_BDF(bus, dev, 0);
+			if (!pci_cfg_function(bdf))
+				continue;
+			if (!(pci_cfg_hw_read(bdf, REG_HEADER_TYPE, 1) & 0x80))
+				continue; /* single-function device */
+			for (uint32_t f = 1; f < 8; f++)
+				pci_cfg_function(PCI_BDF(bus, dev, f));
+		}
+	}
+}
+
+/* --- hiding ------------------------------------------------------------------------------ */
+
+bool pci_cfg_hidden(const struct vm *vm, uint16_t bdf)
+{
+	const struct vm_cfg_state *s = &states[vm->id];
+
+	for (uint32_t i = 0; i < s->nhidden; i++)
+		if (s->hidden[i] == bdf)
+			return true;
+	return false;
+}
+
+/* The ECAM page of a hidden function traps reads too (they read all ones). */
+static int unmap_hidden(struct vm *vm, uint16_t bdf)
+{
+	if (!states[vm->id].ecam_trapped || !ecam_covers(bdf))
+		return 0;
+	return virt_vm_unmap(vm, ecam_address(bdf, 0), ECAM_FN_SIZE);
+}
+
+int pci_cfg_hide(struct vm *vm, uint16_t bdf)
+{
+	struct vm_cfg_state *s = &states[vm->id];
+	int err = 0;
+
+	spin_lock(&cfg_lock);
+	if (!pci_cfg_hidden(vm, bdf)) {
+		if (s->nhidden == MAX_HIDDEN)
+			err = -ENOSPC;
+		else
+			s->hidden[s->nhidden++] = bdf;
+	}
+	if (!err)
+		err = unmap_hidden(vm, bdf);
+	spin_unlock(&cfg_lock);
+	if (!err)
+		printf("cairn: vm %s: PCI function %02x:%02x.%x hidden\n", vm->name, PCI_BUS(bdf),
+		       PCI_DEV(bdf), PCI_FN(bdf));
+	return err;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "BB:DD.F": two hex digits of bus, two of device (< 0x20), one function digit (< 8). */
+static bool parse_bdf(const char *s, uint16_t *bdf)
+{
+	int d[5] = { hex_digit(s[0]), hex_digit(s[1]), 0, 0, 0 };
+
+	if (s[2] != ':' || s[5] != '.')
+		return false;
+	d[2] = hex_digit(s[3]);
+	d[3] = hex_digit(s[4]);
+	d[4] = hex_digit(s[6]);
+	for (int i = 0; i < 5; i++)
+		if (d[i] < 0)
+			return false;
+	uint32_t dev = (uint32_t)(d[2] << 4 | d[3]);
+	if (dev >= 32 || d[4] >= 8)
+		return false;
+	*bdf = PCI_BDF((uint32_t)(d[0] << 4 | d[1]), dev, (uint32_t)d[4]);
+	return true;
+}
+
+int pci_cfg_hide_list(struct vm *vm, const char *list)
+{
+	for (const char *at = list; *at;) {
+		uint16_t bdf;
+		if (strlen(at) < 7 || !parse_bdf(at, &bdf) || (at[7] && at[7] != ',')) {
+			printf("cairn: pci_hide: '%s' is not a list of BB:DD.F (e.g. "
+			       "00:03.0,00:1f.3)\n",
+			       list);
+			return -EINVAL;
+		}
+		int err = pci_cfg_hide(vm, bdf);
+		if (err)
+			return err;
+		at += at[7] ? 8 : 7;
+	}
+	return 0;
+}
+
+/* --- the guest's accesses ---------------------------------------------------------------- */
+
+static uint32_t guest_read(struct vm *vm, uint16_t bdf, uint16_t offset, uint8_t size)
+{
+	if (pci_cfg_hidden(vm, bdf))
+		return 0xFFFFFFFFu;
+	return pci_cfg_hw_read(bdf, offset, size);
+}
+
+static void guest_write(struct vm *vm, const struct pci_cfg_write *w)
+{
+	if (pci_cfg_hidden(vm, w->bdf)) {
+		vm->cfg_writes_refused++; /* silently: the function does not exist for it */
+		return;
+	}
+	struct pci_fn *fn = pci_cfg_function(w->bdf);
+	if (!fn) {
+		pci_cfg_hw_write(w->bdf, w->offset, w->size, w->value); /* no function: no effect */
+		return;
+	}
+	pci_cfg_policy_write(vm, fn, w);
+}
+
+static void conf1_address_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
+			       uint32_t *value)
+{
+	uint32_t address = states[vm->id].conf1_address;
+
+	*value = size == 4 ? address : port_read(port, size);
+}
+
+static void conf1_address_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
+				uint32_t value)
+{
+	if (size == 4) {
+		states[vm->id].conf1_address = value;
+		return;
+	}
+	/* A byte or word over 0xCF8-0xCFB: the reset control register 0xCF9 lives there. */
+	if (port <= PORT_RESET_CONTROL && port + size > PORT_RESET_CONTROL &&
+	    ((value >> (8 * (PORT_RESET_CONTROL - port))) & RESET_CPU)) {
+		struct pci_cfg_write w = { 0, port, size, value };
+		pci_cfg_note_refused(vm, &w, "a reset through a wide write over port 0xCF9");
+		return;
+	}
+	/* Under the lock: it must not land between the hypervisor's CONFIG_ADDRESS and data. */
+	spin_lock(&cfg_lock);
+	port_write(port, size, value);
+	spin_unlock(&cfg_lock);
+}
+
+/* CONFIG_ADDRESS -> (bdf, offset) for data port `port`; false when disabled. */
+static bool conf1_decode(struct vm *vm, uint16_t port, uint16_t *bdf, uint16_t *offset)
+{
+	uint32_t address = states[vm->id].conf1_address;
+
+	if (!(address & CONF1_ENABLE))
+		return false;
+	*bdf = (uint16_t)(address >> 8);
+	*offset = (uint16_t)((address & 0xFC) | (port & 3));
+	return true;
+}
+
+static void conf1_data_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
+			    uint32_t *value)
+{
+	uint16_t bdf, offset;
+
+	*value = 0xFFFFFFFFu;
+	if (!conf1_decode(vm, port, &bdf, &offset))
+		return;
+	spin_lock(&cfg_lock);
+	*value = guest_read(vm, bdf, offset, size);
+	spin_unlock(&cfg_lock);
+}
+
+static void conf1_data_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
+			     uint32_t value)
+{
+	struct pci_cfg_write w = { .size = size, .value = value };
+
+	if (!conf1_decode(vm, port, &w.bdf, &w.offset) || (w.offset & (size - 1)))
+		return; /* no transaction (disabled, or a dword at 0xCFD) */
+	spin_lock(&cfg_lock);
+	guest_write(vm, &w);
+	spin_unlock(&cfg_lock);
+}
+
+static int ecam_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size, bool write,
+		       uint64_t *value)
+{
+	struct vm *vm = vcpu->vm;
+	uint16_t bdf = (uint16_t)(((offset >> 20) + ecam.bus_start) << 8 | ((offset >> 12) & 0xFF));
+	uint16_t reg = offset & 0xFFF;
+
+	if ((reg & (size - 1)) || size > 8)
+		return vcpu_fault(vcpu, "ECAM access of %u bytes at offset 0x%x of %02x:%02x.%x",
+				  size, reg, PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf));
+	spin_lock(&cfg_lock);
+	for (uint8_t done = 0; done < size; done += 4) { /* a qword is two dwords */
+		uint8_t part = size > 4 ? 4 : size;
+		if (write) {
+			struct pci_cfg_write w = { bdf, (uint16_t)(reg + done), part,
+						   (uint32_t)(*value >> (8 * done)) };
+			guest_write(vm, &w);
+		} else {
+			uint64_t v = guest_read(vm, bdf, (uint16_t)(reg + done), part);
+			*value = done ? *value | (v << 32) : v;
+		}
+	}
+	spin_unlock(&cfg_lock);
+	return 0;
+}
+
+static void find_ecam(void)
+{
+	const struct acpi_sdt_header *mcfg = acpi_find_table(platform.rsdp, "MCFG");
+	const uint8_t *entry = (const uint8_t *)mcfg + MCFG_ENTRIES;
+
+	if (!mcfg || mcfg->length < MCFG_ENTRIES + MCFG_ENTRY_SIZE)
+		return;
+	uint64_t base;
+	uint16_t segment;
+	memcpy(&base, entry, 8);
+	memcpy(&segment, entry + 8, 2);
+	uint32_t start = entry[10], end = entry[11];
+	/* Segment 0 only; a base that is page aligned and below the 64 GiB mapped for the VM. */
+	if (segment || end < start || (base & 0xFFFFF) || base >= 64 * GiB) {
+		printf("cairn: MCFG entry (base 0x%lx, segment %u, buses %u-%u) ignored\n", base,
+		       segment, start, end);
+		return;
+	}
+	ecam = (struct ecam_window){ base, start, end };
+	/* The MCFG names the window the firmware meant; the host bridge must answer there too. */
+	uint32_t through_ecam =
+		(uint32_t)mmio_read32(ecam_address(PCI_BDF(start, 0, 0), REG_VENDOR));
+	if (through_ecam != pci_cfg_hw_read(PCI_BDF(start, 0, 0), REG_VENDOR, 4)) {
+		ecam.base = 0;
+		printf("cairn: MCFG window at 0x%lx does not decode: ignored\n", base);
+	}
+}
+
+int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
+{
+	static bool probed;
+	struct vm_cfg_state *s = &states[vm->id];
+	const struct io_handler ports[] = {
+		{ CONF1_ADDRESS, 4, conf1_address_read, conf1_address_write, NULL },
+		{ CONF1_DATA, 4, conf1_data_read, conf1_data_write, NULL },
+	};
+	int err = 0;
+
+	if (!probed) {
+		find_ecam();
+		pci_cfg_policy_init(bi);
+		probe_all();
+		probed = true;
+		printf("cairn: PCI: %u functions, ECAM at 0x%lx (buses %u-%u)\n", nfunctions,
+		       ecam.base, ecam.bus_start, ecam.bus_end);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ports) && !err; i++)
+		err = vm_add_io_handler(vm, &ports[i]);
+	if (!err && ecam.base) {
+		struct mmio_handler h = {
+			.gpa = ecam.base,
+			.size = (uint64_t)(ecam.bus_end - ecam.bus_start + 1) << 20,
+			.access = ecam_access,
+		};
+		err = vm_trap_writes(vm, &h);
+		s->ecam_trapped = !err;
+	}
+	for (uint32_t i = 0; !err && i < s->nhidden; i++)
+		err = unmap_hidden(vm, s->hidden[i]);
+	for (uint32_t i = 0; !err && i < nfunctions; i++)
+		if (functions[i].msix_cap && !pci_cfg_hidden(vm, functions[i].bdf))
+			err = pci_msix_attach(vm, &functions[i]);
+	return err;
+}
