@@ -5,6 +5,7 @@
 #include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "x86/chipset_lock.h"
 #include "x86/cpu.h"
 #include "x86/lapic.h"
 #include "x86/paging.h"
@@ -106,6 +107,7 @@ int arch_platform_init(const struct boot_info *bi)
 	}
 	printf("cairn: TSC frequency: %lu kHz (calibrated against the %s)\n", tsc_khz, source);
 	rtc_boot_time_init(); /* before any guest owns the CMOS ports */
+	chipset_lock_boot();  /* before any guest owns the chipset */
 	return 0;
 }
 
