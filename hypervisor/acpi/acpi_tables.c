@@ -131,8 +131,8 @@ _Static_assert(sizeof(struct acpi_hpet) == 56, "HPET layout");
 #define ACPI_FADT_MIN_LEN   (offsetof(struct acpi_fadt, flags) + sizeof(uint32_t))
 #define ACPI_FADT_X_TMR_END (offsetof(struct acpi_fadt, x_pm_tmr_blk) + sizeof(struct acpi_gas))
 /* How far the table must reach for a field to exist (older revisions are shorter). */
-#define ACPI_FADT_HAS(fadt, field)                                                  \
-	((fadt)->header.length >=                                                   \
+#define ACPI_FADT_HAS(fadt, field) \
+	((fadt)->header.length >=  \
 	 offsetof(struct acpi_fadt, field) + sizeof(((struct acpi_fadt *)0)->field))
 #define ACPI_FADT_RESET_REG_SUP (1U << 10)
 #define ACPI_FADT_HW_REDUCED	(1U << 20)

@@ -30,6 +30,8 @@ UNIT_SRCS_test_cmdline	  := hypervisor/lib/cmdline.c
 UNIT_SRCS_test_rtc	   := hypervisor/arch/x86/rtc.c
 UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/mmio_decode.c
 UNIT_SRCS_test_linux_boot := hypervisor/arch/x86/linux_boot.c $(UNIT_ARENA)
+UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
+UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)
 

@@ -10,25 +10,25 @@
 #define VENDOR_INTEL	0x8086
 #define DEVICE_Q35_MCH	0x29C0
 #define DEVICE_ICH9_LPC 0x2918
-#define BDF_MCH		0x00	       /* 00:00.0 */
+#define BDF_MCH		0x00		/* 00:00.0 */
 #define BDF_LPC		((31 << 3) | 0) /* 00:1f.0 */
 
-#define MCH_SMRAM	 0x9D
-#define MCH_ESMRAMC	 0x9E
-#define SMRAM_D_OPEN	 0x40
-#define SMRAM_D_LCK	 0x10
-#define LPC_PMBASE	 0x40
-#define LPC_ACPI_CNTL	 0x44
-#define ACPI_CNTL_EN	 0x80
-#define PMBASE_MASK	 0xFF80
-#define LPC_RCBA	 0xF0
-#define RCBA_ENABLE	 0x1
-#define RCBA_BASE_MASK	 0xFFFFC000u
-#define RCBA_GCS	 0x3410
-#define GCS_NO_REBOOT	 (1u << 5)
-#define PM_SMI_EN	 0x30
-#define SMI_EN_APMC	 (1u << 5)
-#define SMI_EN_TCO	 (1u << 13)
+#define MCH_SMRAM      0x9D
+#define MCH_ESMRAMC    0x9E
+#define SMRAM_D_OPEN   0x40
+#define SMRAM_D_LCK    0x10
+#define LPC_PMBASE     0x40
+#define LPC_ACPI_CNTL  0x44
+#define ACPI_CNTL_EN   0x80
+#define PMBASE_MASK    0xFF80
+#define LPC_RCBA       0xF0
+#define RCBA_ENABLE    0x1
+#define RCBA_BASE_MASK 0xFFFFC000u
+#define RCBA_GCS       0x3410
+#define GCS_NO_REBOOT  (1u << 5)
+#define PM_SMI_EN      0x30
+#define SMI_EN_APMC    (1u << 5)
+#define SMI_EN_TCO     (1u << 13)
 
 struct chipset_info chipset;
 
@@ -80,7 +80,8 @@ static void lock_smram(void)
 static void lock_watchdog_and_smis(void)
 {
 	if (!is_device(BDF_LPC, DEVICE_ICH9_LPC)) {
-		printf("cairn: chipset: no ICH9 LPC bridge at 00:1f.0: TCO and SMI locks skipped\n");
+		printf("cairn: chipset: no ICH9 LPC bridge at 00:1f.0: TCO and SMI locks "
+		       "skipped\n");
 		return;
 	}
 	chipset.ich9_lpc = true;
@@ -88,7 +89,8 @@ static void lock_watchdog_and_smis(void)
 	if ((rcba & RCBA_ENABLE) && (rcba & RCBA_BASE_MASK)) {
 		chipset.gcs_pa = (rcba & RCBA_BASE_MASK) + RCBA_GCS;
 		mmio_write32(chipset.gcs_pa, (uint32_t)mmio_read32(chipset.gcs_pa) | GCS_NO_REBOOT);
-		printf("cairn: chipset: TCO watchdog cannot reboot the machine (GCS at 0x%lx = 0x%lx)\n",
+		printf("cairn: chipset: TCO watchdog cannot reboot the machine (GCS at 0x%lx = "
+		       "0x%lx)\n",
 		       chipset.gcs_pa, mmio_read32(chipset.gcs_pa));
 	} else {
 		printf("cairn: chipset: RCBA disabled (0x%x): NO_REBOOT not set\n", rcba);

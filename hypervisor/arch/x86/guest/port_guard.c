@@ -48,8 +48,8 @@ static void note_drop(struct vm *vm, struct port_guard *g, const char *why, uint
 }
 
 /* Returns true when the write may go to the hardware (with d->value). Called under g->lock. */
-static bool act(struct vm *vm, struct port_guard *g, const struct reset_decision *d,
-		uint64_t where, uint32_t value)
+static bool act(struct vm *vm, struct port_guard *g, const struct reset_decision *d, uint64_t where,
+		uint32_t value)
 {
 	char why[160];
 
@@ -133,7 +133,8 @@ static int guard_page_access(struct vcpu *vcpu, void *opaque, uint64_t offset, u
 	bool pass = true;
 
 	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return vcpu_fault(vcpu, "access of %u bytes to guarded page 0x%lx", size, page->base);
+		return vcpu_fault(vcpu, "access of %u bytes to guarded page 0x%lx", size,
+				  page->base);
 	if (!write) { /* the page is mapped readable; a read-modify-write instruction lands here */
 		*value = mmio_load(page->base + offset, size);
 		return 0;

@@ -68,12 +68,13 @@ static enum reset_verdict judge_byte(struct reset_policy *p, const struct guarde
 			*byte = KBC_ENABLE_A20;
 		else if (b == KBC_WRITE_OUTPUT)
 			p->kbc_output_port_next = true;
-		else if (b == KBC_WRITE_MODE || b == KBC_WRITE_KBD_OBUF || b == KBC_WRITE_AUX_OBUF ||
-			 b == KBC_WRITE_AUX)
+		else if (b == KBC_WRITE_MODE || b == KBC_WRITE_KBD_OBUF ||
+			 b == KBC_WRITE_AUX_OBUF || b == KBC_WRITE_AUX)
 			p->kbc_output_port_next = false;
 		return RESET_PASS;
 	case GUARD_KBC_DATA:
-		*why = "asked for a machine reset (keyboard controller output port, reset line low)";
+		*why = "asked for a machine reset (keyboard controller output port, reset line "
+		       "low)";
 		if (!p->kbc_output_port_next)
 			return RESET_PASS;
 		p->kbc_output_port_next = false;
