@@ -5,7 +5,8 @@ Every attack boots configs/test-reset-paths.scn, types one command at the Servic
 expects Cairn to stop the Service VM alone while the heartbeat partition goes on beating. QEMU
 runs with -no-reboot, so a machine reset or power-off ends QEMU and fails the test. The benign
 test checks, in one boot, that ordinary writes to the same ports still reach the hardware, that
-SMRAM stays closed and that the TCO watchdog cannot reboot the machine.
+SMI and CPU-eject writes are dropped, that SMRAM stays closed and that the TCO watchdog cannot
+reboot the machine.
 """
 import re
 
@@ -134,6 +135,15 @@ def benign_writes_and_locks():
     smi_en = probe_value(m, "cairn-probe outl 0x630 0x2021 >/dev/null; cairn-probe inl 0x630",
                          "inl 0x630")
     check(smi_en & 0x2020 == 0, f"SMI_EN 0x{smi_en:x} has APMC_EN or TCO_EN set")
+    # QEMU's ACPI CPU hotplug block: ejecting the heartbeat's CPU (selector 3) is dropped.
+    m.shell("cairn-probe outl 0xcd8 3 >/dev/null; cairn-probe outb 0xcdc 8",
+            r"cairn: vm service: CPU eject would take a CPU out of the machine: dropped "
+            r"\(0xcdc <- 0x8\)")
+    beats(m, len(m.text()))
+    # fw_cfg DMA (it writes wherever its descriptor says) is dropped; fw_cfg reads still work.
+    m.shell("cairn-probe outl 0x514 0",
+            r"cairn: vm service: fw_cfg DMA would reach any memory: dropped \(0x514 <- 0x0\)")
+    m.shell("cairn-probe outw 0x510 0 >/dev/null; cairn-probe inb 0x511", r"inb 0x511: 0x51$")
     # SMRAM: D_OPEN attempted from the Service VM; the MCH's lock keeps SMRAM shut.
     before = probe_value(m, "cairn-probe peek32 0xa8000", "peek32 0xa8000")
     m.shell("cairn-probe cfg-write8 0000:00:00.0 0x9d 0x4a", r"cfg-write8 0000:00:00.0 0x9d done")

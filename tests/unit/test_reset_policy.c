@@ -144,6 +144,29 @@ TEST(gcs_keeps_no_reboot)
 	EXPECT_EQ(passed(0x411, 1, 0), 0);
 }
 
+TEST(cpu_eject_is_dropped)
+{
+	memset(&policy, 0, sizeof(policy));
+	ASSERT_EQ(reset_policy_add(&policy, GUARD_CPU_HOTPLUG, 0xCD8, 12, 0, 0), 0);
+	EXPECT_EQ(passed(0xCD8, 4, 3), 3); /* the selector */
+	EXPECT_EQ(verdict(0xCDC, 1, 0x08), RESET_DROP);
+	EXPECT_EQ(verdict(0xCDC, 4, 0x08), RESET_DROP);
+	EXPECT_EQ(verdict(0xCD9, 4, 0x08000000), RESET_DROP);
+	EXPECT_EQ(passed(0xCDC, 1, 0x02), 0x02); /* clear the insert event */
+	EXPECT_EQ(passed(0xCDC, 1, 0x0A), 0x0A); /* QEMU clears the event and ejects nothing */
+	EXPECT_EQ(passed(0xCDD, 1, 0x08), 0x08); /* the command byte */
+}
+
+TEST(fw_cfg_dma_is_dropped)
+{
+	memset(&policy, 0, sizeof(policy));
+	ASSERT_EQ(reset_policy_add(&policy, GUARD_FW_CFG_DMA, 0x514, 8, 0, 0), 0);
+	EXPECT_EQ(verdict(0x514, 4, 0), RESET_DROP);
+	EXPECT_EQ(verdict(0x518, 4, 0x1000), RESET_DROP);
+	EXPECT_EQ(verdict(0x511, 4, 0), RESET_DROP); /* its last byte is the address's first */
+	EXPECT_EQ(passed(0x510, 2, 0x19), 0x19);     /* the selector: fw_cfg reads still work */
+}
+
 TEST(decision_names_the_register)
 {
 	q35();

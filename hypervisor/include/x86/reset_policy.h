@@ -24,6 +24,8 @@ enum guarded_kind {
 	GUARD_SMI_ENABLE,    /* ICH9 SMI_EN (4 bytes): APMC_EN (bit 5) and TCO_EN (bit 13) */
 	GUARD_TCO_DATA_IN,   /* ICH9 TCO_DAT_IN (1 byte): a write raises an SMI */
 	GUARD_NO_REBOOT,     /* ICH9 GCS (RCBA + 0x3410, 4 bytes): NO_REBOOT (bit 5) stays set */
+	GUARD_CPU_HOTPLUG, /* QEMU's ACPI CPU hotplug block (12 bytes): flags bit 3 ejects a CPU */
+	GUARD_FW_CFG_DMA,  /* QEMU's fw_cfg DMA address (0x514, 8 bytes): DMA to any address */
 };
 
 struct guarded_reg {

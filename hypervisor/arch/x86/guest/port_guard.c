@@ -16,6 +16,10 @@
 #define PORT_APM_CONTROL 0xB2 /* ICH9 APM_CNT, the FADT's SMI_CMD on q35 */
 #define PM_SMI_EN	 0x30
 #define PM_TCO_DAT_IN	 0x62
+#define QEMU_CPU_HOTPLUG 0x0CD8 /* QEMU q35's ACPI CPU hotplug block (ICH9_CPU_HOTPLUG_IO_BASE) */
+#define CPU_HOTPLUG_LEN	 12
+#define QEMU_FW_CFG_DMA	 0x514 /* big-endian 64-bit address; a write to its low half starts DMA */
+#define FW_CFG_DMA_LEN	 8
 #define DROPS_LOGGED	 3 /* then one line per DROPS_EVERY */
 #define DROPS_EVERY	 1000
 #define MAX_GUARD_PAGES	 3
@@ -249,6 +253,11 @@ int port_guard_attach(struct vm *vm)
 			err = add_port_reg(vm, g, GUARD_TCO_DATA_IN, chipset.pmbase + PM_TCO_DAT_IN,
 					   1, 0, 0);
 	}
+	if (!err && chipset.ich9_lpc)
+		err = add_port_reg(vm, g, GUARD_CPU_HOTPLUG, QEMU_CPU_HOTPLUG, CPU_HOTPLUG_LEN, 0,
+				   0);
+	if (!err && chipset.ich9_lpc)
+		err = add_port_reg(vm, g, GUARD_FW_CFG_DMA, QEMU_FW_CFG_DMA, FW_CFG_DMA_LEN, 0, 0);
 	if (!err && chipset.gcs_pa)
 		err = add_mmio_reg(vm, g, GUARD_NO_REBOOT, chipset.gcs_pa, 4, 0);
 	if (err)

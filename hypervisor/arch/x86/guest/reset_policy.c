@@ -20,6 +20,9 @@
 #define SMI_EN_APMC	    0x20 /* SMI_EN bit 5 (byte 0) */
 #define SMI_EN_TCO_HIGH	    0x20 /* SMI_EN bit 13 (byte 1) */
 #define GCS_NO_REBOOT	    0x20 /* GCS bit 5 (byte 0): the TCO watchdog does not reboot */
+#define CPUHP_FLAGS	    4	 /* CPU hotplug: flags byte; bits 1/2 clear events, bit 3 ejects */
+#define CPUHP_CLEAR_EVENTS  0x06
+#define CPUHP_EJECT	    0x08
 
 int reset_policy_add(struct reset_policy *p, enum guarded_kind kind, uint16_t port, uint8_t len,
 		     uint8_t value, uint8_t value2)
@@ -105,6 +108,15 @@ static enum reset_verdict judge_byte(struct reset_policy *p, const struct guarde
 		if (offset == 0)
 			*byte = b | GCS_NO_REBOOT;
 		return RESET_PASS;
+	case GUARD_CPU_HOTPLUG:
+		/* QEMU ejects the selected CPU only when neither event bit is set alongside. */
+		*why = "CPU eject would take a CPU out of the machine: dropped";
+		return offset == CPUHP_FLAGS && (b & CPUHP_EJECT) && !(b & CPUHP_CLEAR_EVENTS)
+			       ? RESET_DROP
+			       : RESET_PASS;
+	case GUARD_FW_CFG_DMA:
+		*why = "fw_cfg DMA would reach any memory: dropped";
+		return RESET_DROP;
 	}
 	return RESET_PASS;
 }
