@@ -38,7 +38,7 @@ def attack(name, command, refusal):
     m = ready("reset-" + name)
     start = len(m.text())
     m.send(command + "\r")
-    m.wait_for(rf"cairn: vm service (fault: |: stopping \()[^\n]*{refusal}[^\n]*refused", 60,
+    m.wait_for(rf"cairn: vm service(?: fault: |: stopping \()[^\n]*{refusal}[^\n]*refused", 60,
                since=start)
     m.wait_for(r"cairn: vm service stopped", 20, since=start)
     beats(m, len(m.text()), more=5)  # after: the partition never noticed

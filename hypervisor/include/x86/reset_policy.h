@@ -26,6 +26,7 @@ enum guarded_kind {
 	GUARD_NO_REBOOT,     /* ICH9 GCS (RCBA + 0x3410, 4 bytes): NO_REBOOT (bit 5) stays set */
 	GUARD_CPU_HOTPLUG, /* QEMU's ACPI CPU hotplug block (12 bytes): flags bit 3 ejects a CPU */
 	GUARD_FW_CFG_DMA,  /* QEMU's fw_cfg DMA address (0x514, 8 bytes): DMA to any address */
+	GUARD_KIND_COUNT,
 };
 
 struct guarded_reg {
@@ -55,6 +56,7 @@ struct reset_decision {
 	uint32_t value;	 /* what to write when RESET_PASS */
 	const char *why; /* for anything but a plain pass */
 	uint16_t port;	 /* the guarded register that decided */
+	enum guarded_kind kind;
 };
 
 /* Adds a guarded register; -ENOSPC when full, -EINVAL for a length of 0 or past port 0xFFFF. */

@@ -36,19 +36,20 @@ struct port_guard {
 	size_t npages;
 	struct guard_page pages[MAX_GUARD_PAGES];
 	bool refused; /* the VM asked for a reset or a power-off and is being stopped */
-	uint64_t drops;
+	uint64_t drops[GUARD_KIND_COUNT]; /* rate-limited lines: per kind of register */
 };
 
 static struct port_guard guards[MAX_VMS];
 
-static void note_drop(struct vm *vm, struct port_guard *g, const char *why, uint64_t where,
-		      uint32_t value)
+static void note_drop(struct vm *vm, struct port_guard *g, const struct reset_decision *d,
+		      uint64_t where, uint32_t value)
 {
-	g->drops++;
-	if (g->drops <= DROPS_LOGGED)
-		printf("cairn: vm %s: %s (0x%lx <- 0x%x)\n", vm->name, why, where, value);
-	else if (g->drops % DROPS_EVERY == 0)
-		printf("cairn: vm %s: %lu guarded writes dropped so far\n", vm->name, g->drops);
+	uint64_t n = ++g->drops[d->kind < GUARD_KIND_COUNT ? d->kind : 0];
+
+	if (n <= DROPS_LOGGED)
+		printf("cairn: vm %s: %s (0x%lx <- 0x%x)\n", vm->name, d->why, where, value);
+	else if (n % DROPS_EVERY == 0)
+		printf("cairn: vm %s: %s: %lu writes so far\n", vm->name, d->why, n);
 }
 
 /* Returns true when the write may go to the hardware (with d->value). Called under g->lock. */
@@ -63,7 +64,7 @@ static bool act(struct vm *vm, struct port_guard *g, const struct reset_decision
 	case RESET_PASS:
 		return true;
 	case RESET_DROP:
-		note_drop(vm, g, d->why, where, value);
+		note_drop(vm, g, d, where, value);
 		return false;
 	case RESET_REFUSE_RESET:
 	case RESET_REFUSE_SLEEP:

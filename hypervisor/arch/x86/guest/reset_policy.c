@@ -117,6 +117,8 @@ static enum reset_verdict judge_byte(struct reset_policy *p, const struct guarde
 	case GUARD_FW_CFG_DMA:
 		*why = "fw_cfg DMA would reach any memory: dropped";
 		return RESET_DROP;
+	case GUARD_KIND_COUNT:
+		break;
 	}
 	return RESET_PASS;
 }
@@ -135,7 +137,7 @@ static int severity(enum reset_verdict v)
 struct reset_decision reset_policy_write(struct reset_policy *p, uint16_t port, uint8_t size,
 					 uint32_t value)
 {
-	struct reset_decision d = { RESET_PASS, value, NULL, 0 };
+	struct reset_decision d = { RESET_PASS, value, NULL, 0, GUARD_RESET_CONTROL };
 
 	if (size != 1 && size != 2 && size != 4)
 		size = 4;
@@ -158,6 +160,7 @@ struct reset_decision reset_policy_write(struct reset_policy *p, uint16_t port, 
 				d.verdict = v;
 				d.why = why;
 				d.port = r->port;
+				d.kind = r->kind;
 			}
 		}
 		d.value = (d.value & ~(0xFFu << (8 * i))) | ((uint32_t)byte << (8 * i));
