@@ -72,14 +72,30 @@ struct acpi_gas {
 /* The FADT fields the hypervisor uses; the unused ones are skipped over as bytes. */
 struct acpi_fadt {
 	struct acpi_sdt_header header;
-	uint8_t unused0[40]; /* FIRMWARE_CTRL .. PM2_CNT_BLK */
+	uint8_t unused0[12]; /* FIRMWARE_CTRL .. SCI_INT */
+	uint32_t smi_cmd;
+	uint8_t acpi_enable;
+	uint8_t acpi_disable;
+	uint8_t unused1[10]; /* S4BIOS_REQ .. PM1b_EVT_BLK */
+	uint32_t pm1a_cnt_blk;
+	uint32_t pm1b_cnt_blk;
+	uint8_t unused2[4]; /* PM2_CNT_BLK */
 	uint32_t pm_tmr_blk;
-	uint8_t unused1[11]; /* GPE0_BLK .. PM2_CNT_LEN */
+	uint8_t unused3[9]; /* GPE0_BLK .. PM1_EVT_LEN */
+	uint8_t pm1_cnt_len;
+	uint8_t unused4[1]; /* PM2_CNT_LEN */
 	uint8_t pm_tmr_len;
-	uint8_t unused2[20]; /* GPE0_BLK_LEN .. reserved */
+	uint8_t unused5[20]; /* GPE0_BLK_LEN .. reserved */
 	uint32_t flags;
-	uint8_t unused3[92]; /* RESET_REG .. X_PM2_CNT_BLK */
+	struct acpi_gas reset_reg;
+	uint8_t reset_value;
+	uint8_t unused6[43]; /* ARM_BOOT_ARCH .. X_PM1b_EVT_BLK */
+	struct acpi_gas x_pm1a_cnt_blk;
+	struct acpi_gas x_pm1b_cnt_blk;
+	uint8_t unused7[12]; /* X_PM2_CNT_BLK */
 	struct acpi_gas x_pm_tmr_blk;
+	uint8_t unused8[24]; /* X_GPE0_BLK, X_GPE1_BLK */
+	struct acpi_gas sleep_control_reg;
 } __packed;
 
 struct acpi_hpet {
@@ -101,12 +117,25 @@ _Static_assert(offsetof(struct acpi_fadt, pm_tmr_blk) == 76, "FADT PM_TMR_BLK of
 _Static_assert(offsetof(struct acpi_fadt, pm_tmr_len) == 91, "FADT PM_TMR_LEN offset");
 _Static_assert(offsetof(struct acpi_fadt, flags) == 112, "FADT Flags offset");
 _Static_assert(offsetof(struct acpi_fadt, x_pm_tmr_blk) == 208, "FADT X_PM_TMR_BLK offset");
+_Static_assert(offsetof(struct acpi_fadt, smi_cmd) == 48, "FADT SMI_CMD offset");
+_Static_assert(offsetof(struct acpi_fadt, pm1a_cnt_blk) == 64, "FADT PM1a_CNT_BLK offset");
+_Static_assert(offsetof(struct acpi_fadt, pm1_cnt_len) == 89, "FADT PM1_CNT_LEN offset");
+_Static_assert(offsetof(struct acpi_fadt, reset_reg) == 116, "FADT RESET_REG offset");
+_Static_assert(offsetof(struct acpi_fadt, reset_value) == 128, "FADT RESET_VALUE offset");
+_Static_assert(offsetof(struct acpi_fadt, x_pm1a_cnt_blk) == 172, "FADT X_PM1a_CNT_BLK offset");
+_Static_assert(offsetof(struct acpi_fadt, sleep_control_reg) == 244, "FADT SLEEP_CONTROL offset");
 _Static_assert(offsetof(struct acpi_hpet, base) == 40, "HPET base address offset");
 _Static_assert(sizeof(struct acpi_hpet) == 56, "HPET layout");
 
 /* ACPI 1.0's FADT is 116 bytes and ends with Flags; anything shorter is not a FADT. */
 #define ACPI_FADT_MIN_LEN   (offsetof(struct acpi_fadt, flags) + sizeof(uint32_t))
 #define ACPI_FADT_X_TMR_END (offsetof(struct acpi_fadt, x_pm_tmr_blk) + sizeof(struct acpi_gas))
+/* How far the table must reach for a field to exist (older revisions are shorter). */
+#define ACPI_FADT_HAS(fadt, field) \
+	((fadt)->header.length >=  \
+	 offsetof(struct acpi_fadt, field) + sizeof(((struct acpi_fadt *)0)->field))
+#define ACPI_FADT_RESET_REG_SUP (1U << 10)
+#define ACPI_FADT_HW_REDUCED	(1U << 20)
 
 /* Physical memory is identity-mapped, so a table address is also a pointer. */
 static const void *acpi_phys_to_ptr(uint64_t phys)
@@ -358,15 +387,64 @@ static uint16_t acpi_fadt_pm_timer_port(const struct acpi_fadt *fadt)
 	return 0;
 }
 
+/* A register given as a GAS: system I/O below 64 KiB or system memory, else none. */
+static struct acpi_reg acpi_reg_from_gas(const struct acpi_gas *gas, uint8_t len)
+{
+	struct acpi_reg reg = { 0 };
+
+	if (!gas->address || !len)
+		return reg;
+	if (gas->space_id == ACPI_GAS_SYSTEM_IO && gas->address + len - 1 <= ACPI_IO_PORT_MAX)
+		reg = (struct acpi_reg){ ACPI_REG_IO, gas->address, len };
+	else if (gas->space_id == ACPI_GAS_SYSTEM_MEMORY && gas->address + len > gas->address)
+		reg = (struct acpi_reg){ ACPI_REG_MEMORY, gas->address, len };
+	return reg;
+}
+
+/* A PM1 control block: X_PM1x_CNT_BLK when the table has it and it is set, else PM1x_CNT_BLK. */
+static struct acpi_reg acpi_pm1_cnt(const struct acpi_gas *x_blk, bool has_x, uint32_t blk,
+				    uint8_t len)
+{
+	if (has_x && x_blk->address)
+		return acpi_reg_from_gas(x_blk, len);
+	struct acpi_gas legacy = { .space_id = ACPI_GAS_SYSTEM_IO, .address = blk };
+	return acpi_reg_from_gas(&legacy, len);
+}
+
+/* The registers through which software resets, sleeps or powers off the machine. */
+static void acpi_fadt_power_regs(const struct acpi_fadt *fadt, struct acpi_fadt_info *out)
+{
+	/* SLP_TYP and SLP_EN live in the first two bytes, whatever PM1_CNT_LEN says. */
+	const uint8_t cnt_len = 2;
+
+	out->pm1a_cnt = acpi_pm1_cnt(&fadt->x_pm1a_cnt_blk, ACPI_FADT_HAS(fadt, x_pm1a_cnt_blk),
+				     fadt->pm1a_cnt_blk, cnt_len);
+	out->pm1b_cnt = acpi_pm1_cnt(&fadt->x_pm1b_cnt_blk, ACPI_FADT_HAS(fadt, x_pm1b_cnt_blk),
+				     fadt->pm1b_cnt_blk, cnt_len);
+	if (ACPI_FADT_HAS(fadt, reset_value) && (fadt->flags & ACPI_FADT_RESET_REG_SUP)) {
+		out->reset_reg = acpi_reg_from_gas(&fadt->reset_reg, 1);
+		out->reset_value = fadt->reset_value;
+	}
+	if (ACPI_FADT_HAS(fadt, sleep_control_reg))
+		out->sleep_control = acpi_reg_from_gas(&fadt->sleep_control_reg, 1);
+	if (fadt->smi_cmd && fadt->smi_cmd <= ACPI_IO_PORT_MAX) {
+		out->smi_cmd_port = (uint16_t)fadt->smi_cmd;
+		out->acpi_enable = fadt->acpi_enable;
+		out->acpi_disable = fadt->acpi_disable;
+	}
+}
+
 int acpi_parse_fadt(const struct acpi_sdt_header *table, struct acpi_fadt_info *out)
 {
 	const struct acpi_fadt *fadt = (const void *)table;
 
 	if (acpi_table_check(table, "FACP", ACPI_FADT_MIN_LEN))
 		return -EINVAL;
+	memset(out, 0, sizeof(*out));
 	out->flags = fadt->flags;
 	out->pm_timer_port = acpi_fadt_pm_timer_port(fadt);
 	out->pm_timer_32bit = fadt->flags & ACPI_FADT_TMR_VAL_EXT;
+	acpi_fadt_power_regs(fadt, out);
 	return 0;
 }
 

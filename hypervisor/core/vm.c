@@ -77,6 +77,12 @@ const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_
 		if (port >= h->port && (uint32_t)port + size <= (uint32_t)h->port + h->count)
 			return h;
 	}
+	for (size_t i = 0; i < vm->nio_handlers; i++) {
+		const struct io_handler *h = &vm->io_handlers[i];
+		if (h->partial && (uint32_t)port + size > h->port &&
+		    port < (uint32_t)h->port + h->count)
+			return h;
+	}
 	return NULL;
 }
 

@@ -35,6 +35,8 @@ UNIT_SRCS_test_irq_route  := hypervisor/arch/x86/guest/irq_route.c
 UNIT_SRCS_test_linux_boot := hypervisor/arch/x86/linux_boot.c $(UNIT_ARENA)
 UNIT_SRCS_test_ivrs	  := hypervisor/acpi/ivrs.c hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_iommu_pgtable := hypervisor/drivers/amd_iommu_pgtable.c
+UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
+UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)
 

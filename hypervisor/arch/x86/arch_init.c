@@ -6,6 +6,7 @@
 #include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "x86/chipset_lock.h"
 #include "x86/cpu.h"
 #include "x86/cpu_caches.h"
 #include "x86/lapic.h"
@@ -112,6 +113,7 @@ int arch_platform_init(const struct boot_info *bi)
 	lapic_timer_calibrate();
 	rtc_boot_time_init();	       /* before any guest owns the CMOS ports */
 	amd_iommu_init(platform.rsdp); /* before any VM exists: every device starts blocked */
+	chipset_lock_boot();	       /* before any guest owns the chipset */
 	return 0;
 }
 

@@ -335,6 +335,7 @@ int service_platform_reload(struct vm *vm)
 	if (!sb.kernel)
 		return -ENOENT;
 	ioapic_pt_mask_all(vm);
+	port_guard_restart(vm);
 	printf("cairn: vm %s: restarting Linux; bus mastering turned off on %u PCI functions\n",
 	       vm->name, pci_quiesce_bus_masters());
 	int err = build_acpi(vm, &sb);

@@ -60,10 +60,30 @@ struct acpi_madt_info {
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
 };
 
+enum acpi_reg_space {
+	ACPI_REG_NONE = 0,
+	ACPI_REG_IO,
+	ACPI_REG_MEMORY,
+};
+
+/* A fixed-hardware register: `len` bytes at a port (below 64 KiB) or a physical address. */
+struct acpi_reg {
+	enum acpi_reg_space space; /* ACPI_REG_NONE: the table has no such register */
+	uint64_t address;
+	uint8_t len;
+};
+
 struct acpi_fadt_info {
 	uint32_t flags;		/* FADT Flags (offset 112) */
 	uint16_t pm_timer_port; /* 0 if none */
 	bool pm_timer_32bit;	/* Flags bit 8 TMR_VAL_EXT */
+	/* Power and reset registers (X_ GAS forms preferred; 2 bytes of each PM1 control block). */
+	struct acpi_reg pm1a_cnt, pm1b_cnt;
+	struct acpi_reg reset_reg; /* only when Flags RESET_REG_SUP; 1 byte */
+	uint8_t reset_value;
+	struct acpi_reg sleep_control; /* ACPI 5+ (hardware-reduced), 1 byte */
+	uint16_t smi_cmd_port;	       /* 0 if none */
+	uint8_t acpi_enable, acpi_disable;
 };
 
 /* True if the `len` bytes at p sum to 0 mod 256. */

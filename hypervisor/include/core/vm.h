@@ -11,7 +11,7 @@
 
 #define MAX_VMS		 16
 #define MAX_VCPUS_PER_VM 16u
-#define MAX_IO_HANDLERS	 8
+#define MAX_IO_HANDLERS	 16
 
 enum vm_state {
 	VM_FREE = 0, /* slot unused */
@@ -27,10 +27,15 @@ struct vm;
 /* Key flag in vm->msrs_refused: the refused access was a write. */
 #define MSR_REFUSED_WRITE (1ull << 32)
 
-/* A port range the hypervisor emulates for this VM. `value` holds `size` bytes. */
+/*
+ * A port range the hypervisor emulates for this VM. `value` holds `size` bytes. With `partial`,
+ * the handler also gets accesses that only overlap its range (a dword at 0xCF8 covers 0xCF9):
+ * `port` and `size` are then the whole access's.
+ */
 struct io_handler {
 	uint16_t port;
 	uint16_t count;
+	bool partial;
 	void (*read)(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t *value);
 	void (*write)(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t value);
 	void *opaque;

@@ -10,6 +10,7 @@
 #include "x86/pci_cfg.h"
 #include "x86/pci_cfg_policy.h"
 #include "x86/platform.h"
+#include "x86/port_guard.h"
 
 #define CONF1_ADDRESS	   0xCF8
 #define CONF1_DATA	   0xCFC
@@ -335,11 +336,14 @@ static void conf1_address_write(struct vm *vm, void *opaque, uint16_t port, uint
 		states[vm->id].conf1_address = value;
 		return;
 	}
-	/* A byte or word over 0xCF8-0xCFB: the reset control register 0xCF9 lives there. */
-	if (port <= PORT_RESET_CONTROL && port + size > PORT_RESET_CONTROL &&
-	    ((value >> (8 * (PORT_RESET_CONTROL - port))) & RESET_CPU)) {
-		struct pci_cfg_write w = { 0, port, size, value };
-		pci_cfg_note_refused(vm, &w, "a reset through a wide write over port 0xCF9");
+	/*
+	 * A byte or word over 0xCF8-0xCFB that reaches the reset control register 0xCF9 is the
+	 * reset guard's to judge (a reset request stops or restarts the VM, docs/reset-and-power.md).
+	 */
+	if (port <= PORT_RESET_CONTROL && port + size > PORT_RESET_CONTROL) {
+		spin_lock(&cfg_lock);
+		port_guard_write(vm, port, size, value);
+		spin_unlock(&cfg_lock);
 		return;
 	}
 	/* Under the lock: it must not land between the hypervisor's CONFIG_ADDRESS and data. */
@@ -444,8 +448,8 @@ int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
 	static bool probed;
 	struct vm_cfg_state *s = &states[vm->id];
 	const struct io_handler ports[] = {
-		{ CONF1_ADDRESS, 4, conf1_address_read, conf1_address_write, NULL },
-		{ CONF1_DATA, 4, conf1_data_read, conf1_data_write, NULL },
+		{ CONF1_ADDRESS, 4, false, conf1_address_read, conf1_address_write, NULL },
+		{ CONF1_DATA, 4, false, conf1_data_read, conf1_data_write, NULL },
 	};
 	int err = 0;
 

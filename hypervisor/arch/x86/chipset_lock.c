@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Boot-time locks on the q35/ICH9 chipset, set through PCI conf1 before any VM runs. */
+#include "core/console.h"
+#include "x86/chipset_lock.h"
+#include "x86/cpu.h"
+
+#define CONF_ADDRESS 0xCF8
+#define CONF_DATA    0xCFC
+
+#define VENDOR_INTEL	0x8086
+#define DEVICE_Q35_MCH	0x29C0
+#define DEVICE_ICH9_LPC 0x2918
+#define BDF_MCH		0x00		/* 00:00.0 */
+#define BDF_LPC		((31 << 3) | 0) /* 00:1f.0 */
+
+#define MCH_SMRAM      0x9D
+#define MCH_ESMRAMC    0x9E
+#define SMRAM_D_OPEN   0x40
+#define SMRAM_D_LCK    0x10
+#define LPC_PMBASE     0x40
+#define LPC_ACPI_CNTL  0x44
+#define ACPI_CNTL_EN   0x80
+#define PMBASE_MASK    0xFF80
+#define LPC_RCBA       0xF0
+#define RCBA_ENABLE    0x1
+#define RCBA_BASE_MASK 0xFFFFC000u
+#define RCBA_GCS       0x3410
+#define GCS_NO_REBOOT  (1u << 5)
+#define PM_SMI_EN      0x30
+#define SMI_EN_APMC    (1u << 5)
+#define SMI_EN_TCO     (1u << 13)
+
+struct chipset_info chipset;
+
+static uint32_t conf_address(uint32_t bdf, uint32_t offset)
+{
+	return 0x80000000u | (bdf << 8) | (offset & 0xFC);
+}
+
+static uint32_t conf_read32(uint32_t bdf, uint32_t offset)
+{
+	outl(CONF_ADDRESS, conf_address(bdf, offset));
+	return inl(CONF_DATA);
+}
+
+static uint8_t conf_read8(uint32_t bdf, uint32_t offset)
+{
+	return (uint8_t)(conf_read32(bdf, offset) >> (8 * (offset & 3)));
+}
+
+static void conf_write8(uint32_t bdf, uint32_t offset, uint8_t value)
+{
+	outl(CONF_ADDRESS, conf_address(bdf, offset));
+	outb((uint16_t)(CONF_DATA + (offset & 3)), value);
+}
+
+static bool is_device(uint32_t bdf, uint16_t device)
+{
+	uint32_t id = conf_read32(bdf, 0);
+	return (id & 0xFFFF) == VENDOR_INTEL && (id >> 16) == device;
+}
+
+/* D_LCK closes SMRAM for good (D_OPEN cleared, read-only) and freezes ESMRAMC (TSEG) too. */
+static void lock_smram(void)
+{
+	if (!is_device(BDF_MCH, DEVICE_Q35_MCH)) {
+		printf("cairn: chipset: no q35 MCH at 00:00.0 (id 0x%x): SMRAM not locked\n",
+		       conf_read32(BDF_MCH, 0));
+		return;
+	}
+	uint8_t before = conf_read8(BDF_MCH, MCH_SMRAM);
+	conf_write8(BDF_MCH, MCH_SMRAM, (uint8_t)((before & ~SMRAM_D_OPEN) | SMRAM_D_LCK));
+	uint8_t after = conf_read8(BDF_MCH, MCH_SMRAM);
+	chipset.smram_locked = after & SMRAM_D_LCK;
+	printf("cairn: chipset: SMRAM %s (MCH SMRAM 0x%x -> 0x%x, ESMRAMC 0x%x)\n",
+	       chipset.smram_locked ? "locked" : "NOT locked", before, after,
+	       conf_read8(BDF_MCH, MCH_ESMRAMC));
+}
+
+static void lock_watchdog_and_smis(void)
+{
+	if (!is_device(BDF_LPC, DEVICE_ICH9_LPC)) {
+		printf("cairn: chipset: no ICH9 LPC bridge at 00:1f.0: TCO and SMI locks "
+		       "skipped\n");
+		return;
+	}
+	chipset.ich9_lpc = true;
+	uint32_t rcba = conf_read32(BDF_LPC, LPC_RCBA);
+	if ((rcba & RCBA_ENABLE) && (rcba & RCBA_BASE_MASK)) {
+		chipset.gcs_pa = (rcba & RCBA_BASE_MASK) + RCBA_GCS;
+		mmio_write32(chipset.gcs_pa, (uint32_t)mmio_read32(chipset.gcs_pa) | GCS_NO_REBOOT);
+		printf("cairn: chipset: TCO watchdog cannot reboot the machine (GCS at 0x%lx = "
+		       "0x%lx)\n",
+		       chipset.gcs_pa, mmio_read32(chipset.gcs_pa));
+	} else {
+		printf("cairn: chipset: RCBA disabled (0x%x): NO_REBOOT not set\n", rcba);
+	}
+	uint32_t pmbase = conf_read32(BDF_LPC, LPC_PMBASE) & PMBASE_MASK;
+	if (!(conf_read8(BDF_LPC, LPC_ACPI_CNTL) & ACPI_CNTL_EN) || !pmbase) {
+		printf("cairn: chipset: ACPI I/O disabled: SMI_EN untouched\n");
+		return;
+	}
+	chipset.pmbase = (uint16_t)pmbase;
+	uint16_t smi_en = (uint16_t)(pmbase + PM_SMI_EN);
+	uint32_t before = inl(smi_en);
+	outl(smi_en, before & ~(SMI_EN_APMC | SMI_EN_TCO));
+	printf("cairn: chipset: APM and TCO SMIs off (SMI_EN at port 0x%x: 0x%x -> 0x%x)\n", smi_en,
+	       before, inl(smi_en));
+}
+
+void chipset_lock_boot(void)
+{
+	lock_smram();
+	lock_watchdog_and_smis();
+}
