@@ -164,6 +164,18 @@ def boot_scenario(scenario, name=None, **kwargs):
                 extra=extra, **kwargs)
 
 
+def heartbeat_rises(machine, since=None, vm="heartbeat", more=3, timeout=30):
+    """The heartbeat partition `vm` (guests/heartbeat) keeps beating: after `since` (an offset
+    into the serial output, a marker text, or None for now) its counter rises by `more`."""
+    if since is None:
+        since = len(machine.text())
+    elif isinstance(since, str):
+        since = machine.text().index(since)
+    beat = rf"\[{vm}\] heartbeat {vm} (\d+)$"
+    first = int(machine.wait_for(beat, timeout, since=since).group(1))
+    machine.wait_for(rf"\[{vm}\] heartbeat {vm} {first + more}$", timeout, since=since)
+
+
 def boot(name, **kwargs):
     """Starts a machine that the runner stops (and shows the serial tail of) after the test."""
     m = Machine(name, **kwargs)

@@ -5,8 +5,8 @@ import re
 import socket
 import time
 
-from harness import BUILD, boot_scenario, check, test
-from test_service_vm import LINUX_BOOT, heartbeat_after
+from harness import BUILD, boot_scenario, check, heartbeat_rises, test
+from test_service_vm import LINUX_BOOT
 
 SCENARIO = "test-iommu-dma"
 HYPERVISOR_IMAGE = 0x100000
@@ -54,7 +54,7 @@ def boot_to_shell(m):
                            r"0x([0-9a-f]+)", 60)
     m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
     m.wait_for(r"/ # ", 30)
-    heartbeat_after(m, "cairn-svm: ready")
+    heartbeat_rises(m, "cairn-svm: ready")
     return int(placement.group(1), 16)
 
 
@@ -92,7 +92,7 @@ def iommu_blocks_dma_outside_the_service_vm():
                 60)
         check(physical_words(m, target) == before, f"the device changed {what}")
 
-    heartbeat_after(m, f"edu-dma: wrote 64 bytes to {partition + PARTITION_CODE:#x}")
+    heartbeat_rises(m, f"edu-dma: wrote 64 bytes to {partition + PARTITION_CODE:#x}")
     check("vm service fault" not in m.text(), "the Service VM was stopped")
 
 
@@ -103,7 +103,7 @@ def iommu_registers_are_the_hypervisors():
     m.wait_for(r"cairn: vm service fault: mem-fault: access to \(read\) guest-physical "
                r"0xfed80030, which is not mapped in its memory", 30)
     m.wait_for(r"cairn: vm service stopped", 10)
-    heartbeat_after(m, "cairn: vm service stopped")
+    heartbeat_rises(m, "cairn: vm service stopped")
 
 
 @test("IOMMU: a machine without one boots with one warning, the Service VM unchanged")
@@ -113,5 +113,5 @@ def iommu_absent_warns():
                r"confined$", 60)
     m.wait_for(r"cairn-svm: vda CAIRN-TEST-DISK!$", LINUX_BOOT)
     m.wait_for(r"cairn-svm: ready$", 60)
-    heartbeat_after(m, "cairn-svm: ready")
+    heartbeat_rises(m, "cairn-svm: ready")
     check(m.text().count("no IOMMU") == 1, "the warning is not a single line")

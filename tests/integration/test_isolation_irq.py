@@ -4,21 +4,13 @@
 import re
 import time
 
-from harness import TestFailure, boot_scenario, check, test
+from harness import TestFailure, boot_scenario, check, heartbeat_rises, test
 
 LINUX_BOOT = 240  # seconds: a stock kernel under TCG on a loaded machine
 SCENARIO = "test-irq-routes"
 EDU = ["-device", "edu,dma_mask=0xffffffff"]
 PARTITION_APIC_ID = 3
 IDLE_APIC_ID = 4  # the housekeeper pCPU, waiting with interrupts enabled
-
-
-def beating(m, more=3, timeout=40):
-    """The heartbeat counter rises by `more` from now on."""
-    start = len(m.text())
-    first = int(m.wait_for(r"\[heartbeat\] heartbeat heartbeat (\d+)$", timeout,
-                           since=start).group(1))
-    m.wait_for(rf"\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=start)
 
 
 PARTITION_LINE = re.compile(r"\[heartbeat\] heartbeat heartbeat \d+\r?\n")
@@ -47,7 +39,7 @@ def wait_clean(m, expect, timeout, start, what=""):
 def ready(m):
     m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
     m.wait_for(r"/ # ", 30)
-    beating(m)
+    heartbeat_rises(m, timeout=40)
 
 
 def stats(m):
@@ -82,7 +74,7 @@ def service_vm_interrupt_routes():
               f"pin 8 route {low:#x} at APIC ID {p} is not masked: {now and now.group(0)}")
     m.wait_for(r"cairn: vm service: IOAPIC pin 8 route 0x3[0-9a-f]*0500 refused "
                r"\(INIT delivery\): written masked", 5)
-    beating(m)
+    heartbeat_rises(m, timeout=40)
     # Its own CPUs: a fixed vector below 32 is refused, broadcast too; a normal route is kept.
     shell(m, "cairn-irq-attack ioapic-rtc 0 0x5", r"cairn-irq-attack: pin 8 now low 0x1")
     shell(m, "cairn-irq-attack ioapic-rtc 255 0x31", r"cairn-irq-attack: pin 8 now low 0x1")
@@ -95,7 +87,7 @@ def service_vm_interrupt_routes():
                 r"cairn-irq-attack: edu msi \(\w+\) address 0x[0-9a-f]+ data 0x[0-9a-f]+ "
                 r"control 0x80\b")
         wait_clean(m, r"cairn-irq-attack: edu msi raised", 20, start)
-    beating(m)
+    heartbeat_rises(m, timeout=40)
     # An MSI to its own CPU passes (vector 0x31 on CPU 0: Linux counts it as spurious).
     shell(m, "cairn-irq-attack edu-msi 0 0x31",
             r"cairn-irq-attack: edu msi \(sysfs\) address 0xfee00000 data 0x31 control 0x81\b")
@@ -107,13 +99,13 @@ def service_vm_interrupt_routes():
                   r"control (0x[0-9a-f]+)", 30)
     check(int(now.group(1), 16) & 1, f"the MSI-X entry was left unmasked: {now.group(0)}")
     wait_clean(m, r"cairn-irq-attack: msix entry \d restored: control 0x0\b", 30, start)
-    beating(m)
+    heartbeat_rises(m, timeout=40)
     shell(m, "dd if=/dev/vda of=/dev/null bs=4096 count=4 skip=200 && echo dd-$((40+2))", r"dd-42\s*$")
     shell(m, "echo typed-$((6*7))", r"typed-42\s*$")  # its console interrupts still arrive
     line = stats(m)
     refused = counter(line, "routes-refused")
     check(refused >= 12, f"routes-refused {refused}, expected at least 12: {line}")
-    beating(m)
+    heartbeat_rises(m, timeout=40)
     check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")
 
 
@@ -153,7 +145,7 @@ def service_vm_pci_config_guards():
     check(refused >= 9, f"cfg-writes-refused {refused}, expected at least 9: {line}")
     # Linux still reads and writes its devices' configuration (the disk works).
     shell(m, "cat /sys/block/vda/size && echo disk-$((40+2))", r"disk-42\s*$")
-    beating(m)
+    heartbeat_rises(m, timeout=40)
     check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")
 
 
@@ -174,7 +166,7 @@ def idle_pcpu_exception_vector_interrupt():
     m.command("vms", r"cairn: vm 1 heartbeat: running")
     m.command("console service", r"cairn: console input goes to vm service")
     shell(m, "echo typed-$((6*7))", r"typed-42\s*$")
-    beating(m)
+    heartbeat_rises(m, timeout=40)
     check("FATAL" not in m.text(), "an exception was reported")
 
 
@@ -190,4 +182,4 @@ def service_vm_hidden_pci_function():
     shell(m, "cairn-probe outl 0xcf8 0x80001800", r"cairn-probe: outl 0xcf8 done")
     shell(m, "cairn-probe inl 0xcfc", r"cairn-probe: inl 0xcfc: 0xffffffff")
     shell(m, "cairn-probe peek32 0xb0000000", r"cairn-probe: peek32 0xb0000000: 0x29c08086")
-    beating(m)
+    heartbeat_rises(m, timeout=40)

@@ -3,16 +3,9 @@
 needs at speed still work; a hostile Service VM kernel gets the same answers (docs/isolation.md)."""
 import re
 
-from harness import boot_scenario, check, test
+from harness import boot_scenario, check, heartbeat_rises, test
 
 HOST_MSRS = 13  # guests/msr-probe's list
-
-
-def beats_after(machine, marker, name="beat", more=3, timeout=30):
-    start = machine.text().index(marker)
-    m = machine.wait_for(rf"\[{name}\] heartbeat {name} (\d+)$", timeout, since=start)
-    first = int(m.group(1))
-    machine.wait_for(rf"\[{name}\] heartbeat {name} {first + more}$", timeout, since=start)
 
 
 @test("MSR attack: a partition gets #GP for every host MSR (VM_HSAVE_PA, VM_CR, SYSCFG...)")
@@ -36,7 +29,7 @@ def partition_msr_attack():
     check("msr-probe: unknown msrs #GP #GP" in text, "unknown MSRs do not give #GP")
     check("msr-probe: VM_HSAVE_PA read" not in text, "VM_HSAVE_PA was readable")
     check(len(re.findall(r"msr-probe: \S+ read 0x", text)) == 1, "a host MSR other than SYSCFG read")
-    beats_after(m, "host MSRs refused both ways")
+    heartbeat_rises(m, "host MSRs refused both ways", vm="beat")
     m.send("\x1d")
     m.command("stats attacker", r"cairn: msrs refused in vm attacker: rdmsr 0xc0010114 1 "
               r"wrmsr 0xc0010114 1 rdmsr 0xc0010117 1 wrmsr 0xc0010117 1 wrmsr 0xc0010010 1 ")
@@ -50,4 +43,4 @@ def partition_cache_instructions():
     m.send("\x1d")
     stats = m.command("stats cacher", r"cairn: exits of vm cacher: [^\n]*\n").group(0)
     check(re.search(r" cache-flush 3\b", stats), f"not 3 cache-flush exits: {stats}")
-    beats_after(m, "cache instructions done")
+    heartbeat_rises(m, "cache instructions done", vm="beat")

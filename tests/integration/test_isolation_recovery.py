@@ -3,7 +3,7 @@
 import re
 import time
 
-from harness import boot_scenario, check, test
+from harness import boot_scenario, check, heartbeat_rises, test
 
 LINUX_BOOT = 180  # seconds, as in test_service_vm.py
 READY = 60
@@ -13,13 +13,6 @@ WATCHDOG_S = 5.0  # `watchdog = 5000` in the test-recovery scenarios
 WATCHDOG_EARLIEST_S = WATCHDOG_S - 0.5
 WATCHDOG_LATEST_S = WATCHDOG_S + 4.0
 VM_LOG_BURST = 10  # hypervisor/include/core/vm_log.h
-
-
-def beating_after(m, since, more=3, timeout=30):
-    """The heartbeat counter keeps rising after offset `since` of the serial output."""
-    beat = r"\[heartbeat\] heartbeat heartbeat (\d+)$"
-    first = int(m.wait_for(beat, timeout, since=since).group(1))
-    m.wait_for(rf"\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=since)
 
 
 def exit_free_machine_still_serves(m):
@@ -44,7 +37,7 @@ def exit_free_machine_still_serves(m):
     m.command("vms", r"cairn: vm \d+ guarded: stopped", timeout=20)
     resumed = len(m.text())
     m.command("resume heartbeat", r"cairn> ", timeout=20)
-    beating_after(m, resumed)
+    heartbeat_rises(m, resumed)
 
 
 @test("recovery: after a Service VM panic its pCPUs keep the shell and a watchdog working")
@@ -61,7 +54,7 @@ def service_panic_then_housekeeping():
           f"expected Linux to leave its LAPIC software-disabled: {reclaim.group(0)}")
     m.wait_for(r"cairn: housekeeping \(console input, watchdogs\) moves to pCPU [01]", 10)
     stopped = m.text().index("cairn: vm service stopped")
-    beating_after(m, stopped)
+    heartbeat_rises(m, stopped)
     exit_free_machine_still_serves(m)
     check("FATAL" not in m.text(), "a pCPU died")
 
@@ -75,7 +68,7 @@ def tpr_fault_then_housekeeping():
     m.wait_for(r"cairn: housekeeping \(console input, watchdogs\) moves to pCPU 1", 10)
     m.wait_for(r"cairn: ready", READY)
     m.wait_for(r"^\[guarded\] faulty: kicking the watchdog until input$", 20)
-    beating_after(m, m.text().index("cairn: ready"))
+    heartbeat_rises(m, m.text().index("cairn: ready"))
     exit_free_machine_still_serves(m)
     check("FATAL" not in m.text(), "a pCPU died")
 
@@ -93,7 +86,7 @@ def caches_on():
 def svm_instruction_log_is_rate_limited():
     m = boot_scenario("test-recovery-log-limit")
     m.wait_for(r"cairn: ready", READY)
-    beating_after(m, 0)
+    heartbeat_rises(m, 0)
     started = time.monotonic()
     done = m.wait_for(r"^\[svmloop\] faulty: 20000 of 20000 VMRUNs raised #UD$", 240)
     elapsed = time.monotonic() - started
@@ -109,7 +102,7 @@ def svm_instruction_log_is_rate_limited():
     suppressed = re.search(r"\(log-suppressed (\d+)\)", stats)
     check(suppressed and int(suppressed.group(1)) + len(lines) >= 20000 - 2 * limit,
           f"suppressed lines not counted: {stats}")
-    beating_after(m, done.end())
+    heartbeat_rises(m, done.end())
 
 
 @test("recovery: 250 characters pasted at once reach the Service VM shell whole")
@@ -117,12 +110,12 @@ def console_paste_arrives_whole():
     m = boot_scenario("test-recovery-console", name="recovery-paste")
     m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
     m.wait_for(r"/ # ", 30)
-    beating_after(m, m.text().index("cairn-svm: ready"))
+    heartbeat_rises(m, m.text().index("cairn-svm: ready"))
     payload = "".join(f"{i:03d}abcdefg" for i in range(25))  # 250 characters, each position unique
     start = len(m.text())
     m.send(f"echo {payload}\r", pace=0)
     m.wait_for(rf"^{payload}\s*$", 60, since=start)
-    beating_after(m, start)
+    heartbeat_rises(m, start)
 
 
 @test("recovery: slowly written Service VM lines are never split by partition lines")
@@ -131,14 +124,14 @@ def console_lines_never_split():
     m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
     m.wait_for(r"/ # ", 30)
     start = len(m.text())
-    beating_after(m, start)
+    heartbeat_rises(m, start)
     m.send("cairn-slowline 6 60 2000\r")
     m.wait_for(r"^cairn-slowline: done\s*$", 120, since=start)
     out = m.text()[start:]
     whole = re.findall(r"^slowline-\d-x{60}$", out, re.M)
     pieces = [line for line in out.splitlines() if "slowline-" in line and "cairn-slowline" not in line]
     check(len(whole) == 6, f"{len(whole)} of 6 lines arrived whole: {pieces}")
-    beating_after(m, len(m.text()) - 1)
+    heartbeat_rises(m, len(m.text()) - 1)
 
 
 @test("recovery: a partition reset in a loop by its faults causes a bounded number of log lines")
@@ -163,7 +156,7 @@ def reset_storm_log_is_rate_limited():
     m.wait_for(r"cairn: vm storm: \d+ log lines suppressed \(rate limit\)", 10)
     stopped = len(m.text())
     m.command("stop storm", r"cairn: vm storm stopped", timeout=20)
-    beating_after(m, stopped)
+    heartbeat_rises(m, stopped)
 
 
 @test("recovery: a housekeeper on an AP starts by itself and serves the shell")
@@ -171,11 +164,11 @@ def ap_housekeeper_starts():
     m = boot_scenario("test-recovery-ap-housekeeper")
     m.wait_for(r"cairn: housekeeping \(console input, watchdogs\) on pCPU 1", READY)
     m.wait_for(r"cairn: ready", 20)
-    beating_after(m, m.text().index("cairn: ready"))
+    heartbeat_rises(m, m.text().index("cairn: ready"))
     # With the heartbeat paused nothing exits: only pCPU 1's timer reads the console.
     m.command("pause heartbeat", r"cairn> ", timeout=20)
     m.command("vms", r"cairn: vm \d+ heartbeat: paused", timeout=20)
     m.command("vms", r"cairn: vm \d+ looper: running", timeout=20)
     resumed = len(m.text())
     m.command("resume heartbeat", r"cairn> ", timeout=20)
-    beating_after(m, resumed)
+    heartbeat_rises(m, resumed)

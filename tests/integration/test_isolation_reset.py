@@ -10,18 +10,11 @@ reboot the machine.
 """
 import re
 
-from harness import boot_scenario, check, test
+from harness import boot_scenario, check, heartbeat_rises, test
 
 LINUX_BOOT = 180  # seconds, as in test_service_vm.py
 SCENARIO = "test-reset-paths"
 PM1A_CNT = 0x604  # QEMU q35: PMBASE 0x600 + 4 (the FADT's PM1a_CNT_BLK)
-HEARTBEAT = r"\[heartbeat\] heartbeat heartbeat (\d+)$"
-
-
-def beats(machine, since, more=3, timeout=30):
-    """The heartbeat counter rises by `more` in the output after offset `since`."""
-    first = int(machine.wait_for(HEARTBEAT, timeout, since=since).group(1))
-    machine.wait_for(rf"\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=since)
 
 
 def ready(name, **kwargs):
@@ -29,7 +22,7 @@ def ready(name, **kwargs):
     m.wait_for(r"cairn: chipset: SMRAM locked", 60)
     m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
     m.wait_for(r"/ # ", 30)
-    beats(m, 0)  # before the attack
+    heartbeat_rises(m, 0)  # before the attack
     return m
 
 
@@ -41,7 +34,7 @@ def attack(name, command, refusal):
     m.wait_for(rf"cairn: vm service(?: fault: |: stopping \()[^\n]*{refusal}[^\n]*refused", 60,
                since=start)
     m.wait_for(r"cairn: vm service stopped", 20, since=start)
-    beats(m, len(m.text()), more=5)  # after: the partition never noticed
+    heartbeat_rises(m, len(m.text()), more=5)  # after: the partition never noticed
     check(m.proc.poll() is None, "QEMU exited: the machine was reset or powered off")
     check(m.text().count("cairn: vm service: stopping (") == 1, "more than one stop request")
 
@@ -139,7 +132,7 @@ def benign_writes_and_locks():
     m.shell("cairn-probe outl 0xcd8 3 >/dev/null; cairn-probe outb 0xcdc 8",
             r"cairn: vm service: CPU eject would take a CPU out of the machine: dropped "
             r"\(0xcdc <- 0x8\)")
-    beats(m, len(m.text()))
+    heartbeat_rises(m, len(m.text()))
     # fw_cfg DMA (it writes wherever its descriptor says) is dropped; fw_cfg reads still work.
     m.shell("cairn-probe outl 0x514 0",
             r"cairn: vm service: fw_cfg DMA would reach any memory: dropped \(0x514 <- 0x0\)")
@@ -160,5 +153,5 @@ def benign_writes_and_locks():
             r"outw 0x668 done")
     m.shell("sleep 8; echo tco-$((20+22))", r"^tco-42\s*$", timeout=60)
     check("vm service fault" not in m.text()[start:], "the Service VM was stopped")
-    beats(m, len(m.text()), more=5)
+    heartbeat_rises(m, len(m.text()), more=5)
     check(m.proc.poll() is None, "QEMU exited")

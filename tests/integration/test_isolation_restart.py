@@ -2,15 +2,9 @@
 """Service VM restart (scenario flag reset-on-fault): a reboot, a reset through port 0xCF9 and a
 kernel crash each restart Linux alone from the boot modules; the partition beats throughout and
 the restarted Service VM has its CPUs, clock and disk again (docs/isolation.md)."""
-from harness import boot_scenario, check, test
+from harness import boot_scenario, check, heartbeat_rises, test
 
 LINUX_BOOT = 180
-
-
-def heartbeat_after(machine, start, more=3, timeout=30):
-    m = machine.wait_for(r"\[heartbeat\] heartbeat heartbeat (\d+)$", timeout, since=start)
-    first = int(m.group(1))
-    machine.wait_for(rf"\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=start)
 
 
 def boots_again(m, since, nth):
@@ -23,7 +17,7 @@ def boots_again(m, since, nth):
     m.wait_for(r"cairn-svm: ready$", 60, since=since)
     m.wait_for(r"/ # ", 30, since=since)
     m.shell(f"echo boot-{nth}-$((40+2))", rf"boot-{nth}-42\s*$")
-    heartbeat_after(m, since)
+    heartbeat_rises(m, since)
 
 
 @test("Service VM restart: reboot, a 0xCF9 reset and a crash restart Linux alone")

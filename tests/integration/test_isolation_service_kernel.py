@@ -5,19 +5,13 @@ outside its RAM (at 4 and 8 GiB, at devices, at the hypervisor) are refused with
 instead of faulting a hypervisor pCPU. The heartbeat partition beats throughout (docs/isolation.md)."""
 import re
 
-from harness import boot_scenario, check, test
+from harness import boot_scenario, check, heartbeat_rises, test
 
 LINUX_BOOT = 180
 EFAULT, EINVAL, EPERM = -14, -22, -1
 HC_GET_API_VERSION, HC_DESTROY_VM, HC_START_VM, HC_PAUSE_VM = (
     0x80000000, 0x80000011, 0x80000012, 0x80000013)
 MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW = 0x4B564D00, 0x4B564D01
-
-
-def heartbeat_after(machine, start, more=3, timeout=30):
-    m = machine.wait_for(r"\[heartbeat\] heartbeat heartbeat (\d+)$", timeout, since=start)
-    first = int(m.group(1))
-    machine.wait_for(rf"\[heartbeat\] heartbeat heartbeat {first + more}$", timeout, since=start)
 
 
 def hypercall(m, hc_id, p1, p2=0):
@@ -37,7 +31,7 @@ def hostile_service_kernel():
     m = boot_scenario("test-service-hostile")
     m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
     m.wait_for(r"/ # ", 30)
-    heartbeat_after(m, len(m.text()) - 1)
+    heartbeat_rises(m, len(m.text()) - 1)
 
     # Default-deny MSRs: Linux booted without an unchecked MSR access.
     count = m.shell("dmesg | grep -c 'unchecked MSR access'", r"^(\d+)\s*$").group(1)
@@ -79,7 +73,7 @@ def hostile_service_kernel():
 
     mark = len(m.text())
     m.shell("echo still-$((6*7))", r"still-42\s*$")
-    heartbeat_after(m, mark)
+    heartbeat_rises(m, mark)
     check("FATAL" not in m.text() and "vm service fault" not in m.text(),
           "the hypervisor or the Service VM faulted")
     check(not re.search(r"vm heartbeat (paused|stopped)", m.text()), "the partition was touched")
