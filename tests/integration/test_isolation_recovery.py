@@ -97,7 +97,8 @@ def svm_instruction_log_is_rate_limited():
     check(len(lines) <= limit, f"{len(lines)} SVM-instruction lines in {elapsed:.0f} s "
           f"(limit {limit})")
     check(len(lines) >= VM_LOG_BURST, f"only {len(lines)} SVM-instruction lines")
-    m.wait_for(r"cairn: vm svmloop: \d+ log lines suppressed \(rate limit\)", 10)
+    # (The "N log lines suppressed" line comes with the VM's next line or its stop: the loop may
+    # end within the first second, so only the count in `stats` is certain.)
     stats = m.command("stats svmloop", r"cairn: exits of vm svmloop: [^\n]*\n").group(0)
     suppressed = re.search(r"\(log-suppressed (\d+)\)", stats)
     check(suppressed and int(suppressed.group(1)) + len(lines) >= 20000 - 2 * limit,
