@@ -1,5 +1,6 @@
 /* The IOAPIC passed through to the Service VM: writes trap, every route is checked before use. */
 #include "core/virt.h"
+#include "drivers/amd_iommu.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
 #include "x86/cpu.h"
@@ -45,11 +46,14 @@ static void hw_set_entry(struct ioapic_shadow *io, uint32_t pin, uint64_t rte)
 {
 	uint32_t low = RTE_FIRST + 2 * pin;
 
+	if (!(rte & RTE_MASKED))
+		amd_iommu_ioapic_route_begin(pin, rte); /* remapping: its entry first */
 	hw_write(io, low, (uint32_t)(rte | RTE_MASKED));
 	hw_write(io, low + 1, (uint32_t)(rte >> 32));
 	if (!(rte & RTE_MASKED))
 		hw_write(io, low, (uint32_t)rte);
 	io->hw[pin] = rte;
+	amd_iommu_ioapic_route_end(pin); /* the entry the pin used before is released */
 }
 
 static struct irq_route route_of(uint64_t rte)
