@@ -8,13 +8,14 @@
 #include "lib/string.h"
 #include "mm/phys_mem.h"
 
-#define REMAPPED_DEVICES 64 /* device IDs with a table of their own; the others keep the empty one */
-#define REMAPS_PRINTED	 8  /* then only counted (the Service VM decides how often it happens) */
-#define MSI_DEST(a)	 (((a) >> 12) & 0xFF)
-#define MSI_LOGICAL	 (1u << 2)
-#define MSI_MODE(d)	 (((d) >> 8) & 7)
-#define MODE_FIXED	 0
-#define MODE_LOWEST	 1
+#define REMAPPED_DEVICES \
+	64		 /* device IDs with a table of their own; the others keep the empty one */
+#define REMAPS_PRINTED 8 /* then only counted (the Service VM decides how often it happens) */
+#define MSI_DEST(a)    (((a) >> 12) & 0xFF)
+#define MSI_LOGICAL    (1u << 2)
+#define MSI_MODE(d)    (((d) >> 8) & 7)
+#define MODE_FIXED     0
+#define MODE_LOWEST    1
 
 /* The message the Service VM wrote for one slot (what it believes the device holds). */
 struct service_message {
@@ -54,7 +55,8 @@ static struct remap_table *find_or_make(uint16_t devid)
 			t = &tables[i];
 	if (!t) {
 		if (!out_of_tables_reported)
-			printf("cairn: iommu: more than %u devices with MSIs: the others' interrupts "
+			printf("cairn: iommu: more than %u devices with MSIs: the others' "
+			       "interrupts "
 			       "stay aborted\n",
 			       REMAPPED_DEVICES);
 		out_of_tables_reported = true;
@@ -102,7 +104,8 @@ const char *amd_iommu_remap_msi(uint16_t devid, uint32_t index, uint32_t address
 	if (err)
 		return "the IOMMU did not complete the invalidation";
 	if (written <= REMAPS_PRINTED)
-		printf("cairn: iommu: interrupt %u of %02x:%02x.%u remapped: vector 0x%x to %s %u%s\n",
+		printf("cairn: iommu: interrupt %u of %02x:%02x.%u remapped: vector 0x%x to %s "
+		       "%u%s\n",
 		       index, devid >> 8, (devid >> 3) & 0x1F, devid & 7, data & 0xFF,
 		       (address & MSI_LOGICAL) ? "logical destination" : "APIC ID",
 		       MSI_DEST(address), mode == MODE_LOWEST ? " (lowest priority)" : "");
@@ -152,12 +155,15 @@ void amd_iommu_remap_counts(uint64_t *in_use, uint64_t *written)
 }
 
 /* IOAPIC routes: per pin the entry it holds, per entry how many pins hold it. */
-#define IOAPIC_PINS	  256
-#define NO_ENTRY	  0xFFFF
-#define RTE_DEST(rte)	  ((uint8_t)((rte) >> 56))
-#define RTE_LOGICAL	  (1ull << 11)
-#define RTE_MODE(rte)	  ((uint32_t)((rte) >> 8) & 7)
-#define CONFLICTS_PRINTED 4
+#define IOAPIC_PINS	    256
+#define NO_ENTRY	    0xFFFF
+#define RTE_DEST(rte)	    ((uint8_t)((rte) >> 56))
+#define RTE_LOGICAL	    (1ull << 11)
+#define RTE_MODE(rte)	    ((uint32_t)((rte) >> 8) & 7)
+#define RTE_LEVEL	    (1ull << 15)
+#define RTE_VECTOR_AND_MODE 0x7FFull
+#define EDGE_PINS	    32 /* indexes 0-31: no real vector (the route check wants >= 32) */
+#define CONFLICTS_PRINTED   4
 
 static uint16_t pin_entry[IOAPIC_PINS], pin_next[IOAPIC_PINS];
 static uint16_t entry_pins[AMD_IOMMU_IRTE_ENTRIES];
@@ -173,24 +179,31 @@ static void pins_init(void)
 	pins_ready = true;
 }
 
-void amd_iommu_ioapic_route_begin(uint32_t pin, uint64_t rte)
+uint64_t amd_iommu_ioapic_route_begin(uint32_t pin, uint64_t rte)
 {
 	uint32_t *table = amd_iommu_ioapic_table();
 	uint32_t mode = RTE_MODE(rte);
+	uint64_t device = rte;
 
 	if (!table || pin >= IOAPIC_PINS)
-		return;
+		return rte;
 	spin_lock(&tables_lock);
 	pins_init();
 	pin_next[pin] = NO_ENTRY;
 	if (mode == MODE_FIXED || mode == MODE_LOWEST) { /* NMI, INIT, ExtINT routes stay aborted */
 		uint32_t index = (uint32_t)(rte & 0xFF) | mode << 8;
+		if (!(rte & RTE_LEVEL) && pin < EDGE_PINS) {
+			/* Its own entry, below every real vector: the IOAPIC sends index = pin. */
+			index = pin;
+			device = (rte & ~RTE_VECTOR_AND_MODE) | pin;
+		}
 		uint32_t irte = amd_iommu_irte(RTE_DEST(rte), (rte & RTE_LOGICAL) != 0,
 					       mode == MODE_LOWEST, (uint8_t)rte);
 		if (entry_pins[index] && table[index] != irte && pin_entry[pin] != index &&
 		    ++conflicts <= CONFLICTS_PRINTED)
-			printf("cairn: iommu: IOAPIC pin %u shares vector 0x%x with another pin "
-			       "aimed elsewhere: both now go to %s %u\n",
+			printf("cairn: iommu: IOAPIC pin %u shares level-triggered vector 0x%x "
+			       "with "
+			       "another pin aimed elsewhere: both now go to %s %u\n",
 			       pin, index & 0xFF, (rte & RTE_LOGICAL) ? "logical" : "APIC ID",
 			       RTE_DEST(rte));
 		__atomic_store_n(&table[index], irte, __ATOMIC_RELEASE);
@@ -199,6 +212,7 @@ void amd_iommu_ioapic_route_begin(uint32_t pin, uint64_t rte)
 		amd_iommu_flush_ioapic();
 	}
 	spin_unlock(&tables_lock);
+	return device;
 }
 
 void amd_iommu_ioapic_route_end(uint32_t pin)

@@ -49,3 +49,9 @@ def intremap_confines_device_interrupts():
     m.wait_for(r"edu-msi: MSI disabled; the device holds address 0xfee00000 data 0xde", 20)
     heartbeat_after(m, "edu-msi: MSI disabled")
     check("vm service fault" not in m.text(), "the Service VM was stopped")
+    # The hypervisor's count: the edu's entry was written and cleared again, the disk's stay.
+    m.send("\x1d")
+    m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
+    got = m.command("stats", r"cairn: iommu: MSI remapping entries in use (\d+), written (\d+)")
+    in_use, written = int(got.group(1)), int(got.group(2))
+    check(in_use >= 1 and written > in_use, f"entries in use {in_use}, written {written}")

@@ -21,16 +21,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-#define EDU_BAR_SIZE	(1 << 20)
-#define REG_RAISE_IRQ	0x60
-#define REG_ACK_IRQ	0x64
-#define CAP_POINTER	0x34
-#define CAP_ID_MSI	0x05
-#define MSI_ENABLE	0x1
-#define MSI_64BIT	0x80
-#define MSI_ADDR_BASE	0xFEE00000u
+#define EDU_VENDOR    0x1234
+#define EDU_DEVICE    0x11e8
+#define EDU_BAR_SIZE  (1 << 20)
+#define REG_RAISE_IRQ 0x60
+#define REG_ACK_IRQ   0x64
+#define CAP_POINTER   0x34
+#define CAP_ID_MSI    0x05
+#define MSI_ENABLE    0x1
+#define MSI_64BIT     0x80
+#define MSI_ADDR_BASE 0xFEE00000u
 
 static char bdf[300];
 static int config;
@@ -138,8 +138,7 @@ int main(int argc, char **argv)
 	int fd = open(path, O_RDWR | O_SYNC);
 	if (fd < 0)
 		fail("open resource0");
-	volatile uint8_t *bar =
-		mmap(NULL, EDU_BAR_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	volatile uint8_t *bar = mmap(NULL, EDU_BAR_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (bar == MAP_FAILED)
 		fail("mmap resource0");
 	*(volatile uint32_t *)(bar + REG_RAISE_IRQ) = 1;

@@ -50,12 +50,15 @@ uint32_t *amd_iommu_ioapic_table(void);
 int amd_iommu_flush_ioapic(void);
 
 /*
- * IOAPIC routes (an IOAPIC sends data = vector | delivery mode << 8, so that is the index):
+ * IOAPIC routes (an IOAPIC sends data = vector | delivery mode << 8, and that is the index):
  * amd_iommu_ioapic_route_begin() writes the entry for `pin`'s unmasked, checked route `rte`
- * before the IOAPIC holds it; amd_iommu_ioapic_route_end() then releases the entry the pin
- * used before (an entry shared by pins is cleared when the last one leaves it).
+ * and returns the entry the IOAPIC must hold: an edge-triggered route of pins 0-31 gets index
+ * `pin` (its vector field becomes the pin number, fixed), a level-triggered one keeps its
+ * vector (the EOI broadcast must match it) and shares index vector | mode << 8 with any pin
+ * using the same. amd_iommu_ioapic_route_end() then releases the entry the pin used before
+ * (an entry shared by pins is cleared when the last one leaves it).
  */
-void amd_iommu_ioapic_route_begin(uint32_t pin, uint64_t rte);
+uint64_t amd_iommu_ioapic_route_begin(uint32_t pin, uint64_t rte);
 void amd_iommu_ioapic_route_end(uint32_t pin);
 
 /*

@@ -13,13 +13,13 @@
 #define AMD_IOMMU_IRTE_ENTRIES	    (1u << AMD_IOMMU_IRTE_LOG2_ENTRIES)
 #define AMD_IOMMU_REMAPPED_ADDRESS  0xFEE00000u /* what a remapped device's message says */
 
-#define IRTE_REMAP_ENABLE    (1u << 0)
-#define IRTE_INT_TYPE_SHIFT  2 /* bits 4:2: 0 fixed, 1 arbitrated */
-#define IRTE_DEST_LOGICAL    (1u << 6)
-#define IRTE_DEST_SHIFT	     8 /* bits 15:8 */
-#define IRTE_VECTOR_SHIFT    16 /* bits 23:16 */
-#define IRTE_INT_FIXED	     0u
-#define IRTE_INT_ARBITRATED  1u
+#define IRTE_REMAP_ENABLE   (1u << 0)
+#define IRTE_INT_TYPE_SHIFT 2 /* bits 4:2: 0 fixed, 1 arbitrated */
+#define IRTE_DEST_LOGICAL   (1u << 6)
+#define IRTE_DEST_SHIFT	    8  /* bits 15:8 */
+#define IRTE_VECTOR_SHIFT   16 /* bits 23:16 */
+#define IRTE_INT_FIXED	    0u
+#define IRTE_INT_ARBITRATED 1u
 
 /* An entry delivering `vector` to `dest` (8-bit APIC ID or logical destination). */
 static inline uint32_t amd_iommu_irte(uint8_t dest, bool logical, bool arbitrated, uint8_t vector)
