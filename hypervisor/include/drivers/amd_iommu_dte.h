@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* AMD IOMMU device table entries: a blocked device, and a device translated through one domain. */
+/* AMD IOMMU device table entries: a blocked device, a translated one, its interrupt remapping. */
 #ifndef CAIRN_DRIVERS_AMD_IOMMU_DTE_H
 #define CAIRN_DRIVERS_AMD_IOMMU_DTE_H
 
