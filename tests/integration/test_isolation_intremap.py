@@ -48,6 +48,11 @@ def intremap_confines_device_interrupts():
           "the edu's interrupt did not arrive at CPU 0 with vector 0xde")
     m.wait_for(r"edu-msi: MSI disabled; the device holds address 0xfee00000 data 0xde", 20)
     heartbeat_after(m, "edu-msi: MSI disabled")
+    # The same program aiming the MSI at the heartbeat's APIC: refused, no entry written.
+    m.shell(f"cairn-edu-msi 3 {EDU_VECTOR:#x}", r"edu-msi: MSI disabled; the device holds", 60)
+    m.wait_for(rf"cairn: vm service: MSI of {bus}:{dev}\.{fn} \(address 0xfee03000 data 0xde\) "
+               r"refused \(.*\): MSI left disabled", 10)
+    heartbeat_after(m, "edu-msi: MSI disabled; the device holds address 0xfee03000")
     check("vm service fault" not in m.text(), "the Service VM was stopped")
     # The hypervisor's count: the edu's entry was written and cleared again, the disk's stay.
     m.send("\x1d")

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,6 +135,9 @@ int main(int argc, char **argv)
 	       "address 0x%x data 0x%x\n",
 	       bdf, apic, vector, cfg_read(cap + 4, 4), cfg_read(cap + data_at, 2));
 
+	/* The console line out before the kernel's own line about the interrupt can cut into it. */
+	tcdrain(STDOUT_FILENO);
+	nanosleep(&pause, NULL);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource0", bdf);
 	int fd = open(path, O_RDWR | O_SYNC);
 	if (fd < 0)
