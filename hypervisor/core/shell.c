@@ -3,6 +3,7 @@
 #include "core/shell.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
+#include "drivers/amd_iommu.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -39,6 +40,12 @@ static void cmd_stats(struct vm *vm)
 	for (size_t i = 0; i < MAX_VMS; i++)
 		if (vms[i].state != VM_FREE)
 			vm_print_exit_stats(&vms[i]);
+	if (amd_iommu_remaps_interrupts()) {
+		uint64_t in_use, written;
+		amd_iommu_remap_counts(&in_use, &written);
+		printf("cairn: iommu: MSI remapping entries in use %lu, written %lu\n", in_use,
+		       written);
+	}
 }
 
 static void report(struct vm *vm, const char *what, int err)

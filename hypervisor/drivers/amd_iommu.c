@@ -4,8 +4,11 @@
 #include "core/console.h"
 #include "drivers/amd_iommu.h"
 #include "drivers/amd_iommu_dte.h"
+#include "drivers/amd_iommu_irte.h"
 #include "drivers/amd_iommu_pgtable.h"
+#include "lib/bitmap.h"
 #include "lib/errno.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
 #include "x86/cpu.h"
@@ -47,6 +50,7 @@
 #define CMD_COMPLETION_WAIT	  1ull
 #define CMD_INVALIDATE_DEVTAB	  2ull
 #define CMD_INVALIDATE_PAGES	  3ull
+#define CMD_INVALIDATE_INTERRUPTS 5ull
 #define CMD_INVALIDATE_ALL	  8ull
 #define CMD_OPCODE_SHIFT	  60
 #define COMPLETION_STORE	  (1ull << 0)
@@ -85,6 +89,11 @@ static bool interrupt_filtering; /* the IVRS lists an IOAPIC: interrupt remappin
  * There the Service VM's devices keep IV = 0 (interrupts pass unfiltered) or none would work.
  */
 static bool forwarding_broken;
+/* Device IDs whose interrupts are remapped (amd_iommu_intremap.c fills their tables). */
+static uint64_t remapped_ids[DEVICE_IDS / 64];
+static uint64_t empty_table_pa;	 /* every entry RemapEn = 0: every interrupt target-aborted */
+static uint64_t ioapic_table_pa; /* the IOAPICs' table, built from their routes */
+static spinlock_t command_lock = SPINLOCK_INIT; /* run-time commands come from any pCPU */
 static struct iopt service_pt;
 static uint64_t events_seen;
 static bool overflow_reported;
@@ -193,6 +202,76 @@ static int invalidate_unit(struct iommu_unit *u, size_t index)
 	return wait_for_commands(u);
 }
 
+/* Interrupt remapping, for amd_iommu_intremap.c: see amd_iommu.h. */
+bool amd_iommu_remaps_interrupts(void)
+{
+	return nunits && interrupt_filtering;
+}
+
+bool amd_iommu_interrupts_remapped(uint16_t devid)
+{
+	return amd_iommu_remaps_interrupts() && bitmap_test(remapped_ids, devid);
+}
+
+static int flush_interrupts_locked(uint16_t devid, bool entry_changed)
+{
+	for (size_t i = 0; i < nunits; i++) {
+		if (entry_changed)
+			command(&units[i], devid | CMD_INVALIDATE_DEVTAB << CMD_OPCODE_SHIFT, 0);
+		command(&units[i], devid | CMD_INVALIDATE_INTERRUPTS << CMD_OPCODE_SHIFT, 0);
+		int err = wait_for_commands(&units[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int amd_iommu_set_interrupt_table(uint16_t devid, uint64_t table_pa)
+{
+	if (!amd_iommu_interrupts_remapped(devid))
+		return -EPERM;
+	spin_lock(&command_lock);
+	uint64_t dte[4];
+	for (int q = 0; q < 4; q++)
+		dte[q] = devtab[devid][q];
+	amd_iommu_dte_remap_interrupts(dte, table_pa, AMD_IOMMU_IRTE_LOG2_ENTRIES);
+	__atomic_store_n(&devtab[devid][2], dte[2], __ATOMIC_RELEASE);
+	int err = flush_interrupts_locked(devid, true);
+	spin_unlock(&command_lock);
+	return err;
+}
+
+uint32_t *amd_iommu_ioapic_table(void)
+{
+	return amd_iommu_remaps_interrupts() ? phys_to_virt(ioapic_table_pa) : NULL;
+}
+
+static bool is_ioapic(uint32_t id);
+
+int amd_iommu_flush_ioapic(void)
+{
+	int err = 0;
+
+	if (!amd_iommu_remaps_interrupts())
+		return 0;
+	spin_lock(&command_lock);
+	for (size_t i = 0; i < ivrs.ndevices && !err; i++)
+		if (ivrs.devices[i].special == IVRS_SPECIAL_IOAPIC)
+			err = flush_interrupts_locked(ivrs.devices[i].first, false);
+	spin_unlock(&command_lock);
+	return err;
+}
+
+int amd_iommu_flush_interrupts(uint16_t devid)
+{
+	if (!amd_iommu_interrupts_remapped(devid))
+		return -EPERM;
+	spin_lock(&command_lock);
+	int err = flush_interrupts_locked(devid, false);
+	spin_unlock(&command_lock);
+	return err;
+}
+
 static int unit_start(struct iommu_unit *u, size_t index)
 {
 	uint64_t cmd_pa, evt_pa, wait_pa;
@@ -219,6 +298,14 @@ static int unit_start(struct iommu_unit *u, size_t index)
 	reg_write(u, REG_STATUS, STATUS_W1C_BITS);
 	reg_write(u, REG_CONTROL, CONTROL_IOMMU_EN | CONTROL_EVTLOG_EN | CONTROL_CMDBUF_EN);
 	return invalidate_unit(u, index);
+}
+
+static bool is_ioapic(uint32_t id)
+{
+	for (size_t i = 0; i < ivrs.ndevices; i++)
+		if (ivrs.devices[i].special == IVRS_SPECIAL_IOAPIC && ivrs.devices[i].first == id)
+			return true;
+	return false;
 }
 
 static bool ivrs_has_ioapic(void)
@@ -262,6 +349,13 @@ void amd_iommu_init(const struct acpi_rsdp *rsdp)
 	for (uint32_t id = 0; id < DEVICE_IDS; id++)
 		dte_set((uint16_t)id, blocked);
 	interrupt_filtering = ivrs_has_ioapic();
+	if (interrupt_filtering) {
+		if (phys_alloc_pages(1, 1, &empty_table_pa) ||
+		    phys_alloc_pages(1, 1, &ioapic_table_pa))
+			return no_iommu("out of memory");
+		memset(phys_to_virt(empty_table_pa), 0, PAGE_SIZE);
+		memset(phys_to_virt(ioapic_table_pa), 0, PAGE_SIZE);
+	}
 	forwarding_broken = memcmp(table->oem_id, "BOCHS ", 6) == 0;
 
 	nunits = ivrs.nunits;
@@ -283,9 +377,6 @@ void amd_iommu_init(const struct acpi_rsdp *rsdp)
 	if (!interrupt_filtering)
 		printf("cairn: iommu: no IOAPIC in the IVRS (no interrupt remapping): interrupts "
 		       "from devices are not filtered\n");
-	else if (forwarding_broken)
-		printf("cairn: iommu: QEMU's IOMMU corrupts forwarded interrupts: interrupts from "
-		       "the Service VM's devices are not filtered\n");
 }
 
 size_t amd_iommu_count(void)
@@ -318,18 +409,37 @@ static bool is_iommu_function(uint32_t id)
 
 int amd_iommu_service_attach(void)
 {
-	uint64_t dte[4];
-	size_t named = 0;
+	uint64_t dte[4], remapped[4], ioapic[4];
+	size_t named = 0, nremapped = 0;
 
 	if (!nunits)
 		return 0;
 	dte_service(dte);
+	memcpy(remapped, dte, sizeof(dte));
+	amd_iommu_dte_remap_interrupts(remapped, empty_table_pa, AMD_IOMMU_IRTE_LOG2_ENTRIES);
+	memcpy(ioapic, dte, sizeof(dte));
+	amd_iommu_dte_remap_interrupts(ioapic, ioapic_table_pa, AMD_IOMMU_IRTE_LOG2_ENTRIES);
 	for (size_t i = 0; i < ivrs.ndevices; i++) {
 		for (uint32_t id = ivrs.devices[i].first; id <= ivrs.devices[i].last; id++) {
 			if (is_iommu_function(id))
 				continue; /* the IOMMU is the hypervisor's */
-			dte_set((uint16_t)id, dte);
 			named++;
+			if (!amd_iommu_remaps_interrupts()) {
+				dte_set((uint16_t)id, dte);
+				continue;
+			}
+			/*
+			 * The IOAPIC's table holds the routes ioapic_pt.c checked. QEMU 7.2 also
+			 * attributes every device's plain DMA write (no requester ID) to the
+			 * IOAPIC's ID, so this table is what such a write can reach there.
+			 */
+			if (is_ioapic(id)) {
+				dte_set((uint16_t)id, ioapic);
+				continue;
+			}
+			dte_set((uint16_t)id, remapped);
+			bitmap_set(remapped_ids, id);
+			nremapped++;
 		}
 	}
 	for (size_t i = 0; i < nunits; i++) {
@@ -337,8 +447,11 @@ int amd_iommu_service_attach(void)
 		if (err)
 			return err;
 	}
-	printf("cairn: iommu: %zu device IDs DMA into the Service VM's RAM only%s\n", named,
-	       dte[2] ? "; INIT, NMI, SMI, ExtINT, LINT0/1 from them are refused" : "");
+	printf("cairn: iommu: %zu device IDs DMA into the Service VM's RAM only\n", named);
+	if (nremapped)
+		printf("cairn: iommu: interrupts of %zu device IDs remapped (each starts with an "
+		       "empty table: only the MSIs the Service VM programs are delivered)\n",
+		       nremapped);
 	return 0;
 }
 

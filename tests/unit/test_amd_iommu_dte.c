@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Unit tests for the AMD IOMMU device table entries in hypervisor/include/drivers/amd_iommu_dte.h. */
+/* Unit tests for the AMD IOMMU device table entries (amd_iommu_dte.h) and remapping entries (amd_iommu_irte.h). */
 #include <stdint.h>
 #include "harness.h"
 #include "drivers/amd_iommu_dte.h"
+#include "drivers/amd_iommu_irte.h"
 
 /* Bit numbers from the AMD IOMMU specification, written out so the tests check the format. */
 #define BIT(n)	  (1ULL << (n))
@@ -60,4 +61,64 @@ TEST(translated_entry_without_interrupt_filtering)
 	EXPECT_EQ(dte[0] & 0x000FFFFFFFFFF000ULL, 0x12345000); /* low bits never leak in */
 	EXPECT_EQ(dte[2], 0);
 	expect_no_reserved_bits(dte);
+}
+
+TEST(translated_entry_with_interrupts_remapped)
+{
+	uint64_t dte[4];
+
+	amd_iommu_dte_translated(dte, 0x12345000, 4, 1, true);
+	amd_iommu_dte_remap_interrupts(dte, 0xABCDE000, AMD_IOMMU_IRTE_LOG2_ENTRIES);
+	EXPECT_EQ(dte[0] & 0x000FFFFFFFFFF000ULL, 0x12345000); /* DMA fields untouched */
+	EXPECT_EQ(dte[2] & Q2(128), Q2(128));		       /* IV */
+	EXPECT_EQ((dte[2] >> (129 - 128)) & 0xF, 9);	       /* IntTabLen: 512 entries */
+	EXPECT_EQ(dte[2] & 0x000FFFFFFFFFFFC0ULL, 0xABCDE000); /* IntTablePtr, bits 179:134 */
+	EXPECT_EQ((dte[2] >> (188 - 128)) & 3, 2);	       /* IntCtl: remap */
+	EXPECT_EQ(dte[2] & PASS_BITS, 0);
+	expect_no_reserved_bits(dte);
+}
+
+TEST(remap_table_pointer_low_bits_never_leak)
+{
+	uint64_t dte[4] = { 0, 0, 0, 0 };
+
+	amd_iommu_dte_remap_interrupts(dte, 0xABCDE03F, 9);
+	EXPECT_EQ(dte[2] & 0x000FFFFFFFFFFFC0ULL, 0xABCDE000);
+	EXPECT_EQ((dte[2] >> 1) & 0xF, 9);
+	EXPECT_EQ(dte[2] & PASS_BITS, 0);
+	expect_no_reserved_bits(dte);
+}
+
+TEST(irte_fixed_physical)
+{
+	uint32_t e = amd_iommu_irte(3, false, false, 0x41);
+
+	EXPECT_EQ(e & 1, 1);		   /* RemapEn */
+	EXPECT_EQ((e >> 1) & 1, 0);	   /* SupIOPF */
+	EXPECT_EQ((e >> 2) & 7, 0);	   /* IntType fixed */
+	EXPECT_EQ((e >> 5) & 1, 0);	   /* RqEoi */
+	EXPECT_EQ((e >> 6) & 1, 0);	   /* DM physical */
+	EXPECT_EQ((e >> 7) & 1, 0);	   /* GuestMode */
+	EXPECT_EQ((e >> 8) & 0xFF, 3);	   /* Destination */
+	EXPECT_EQ((e >> 16) & 0xFF, 0x41); /* Vector */
+	EXPECT_EQ(e >> 24, 0);
+}
+
+TEST(irte_arbitrated_logical)
+{
+	uint32_t e = amd_iommu_irte(0xF0, true, true, 0xEF);
+
+	EXPECT_EQ((e >> 2) & 7, 1); /* IntType arbitrated */
+	EXPECT_EQ((e >> 6) & 1, 1); /* DM logical */
+	EXPECT_EQ((e >> 8) & 0xFF, 0xF0);
+	EXPECT_EQ((e >> 16) & 0xFF, 0xEF);
+	EXPECT_EQ(e & 1, 1);
+}
+
+TEST(irte_table_covers_fixed_and_arbitrated_indexes)
+{
+	/* MSI data[10:8] is the message type too: only indexes with type 0 or 1 are remapped. */
+	EXPECT_EQ(AMD_IOMMU_IRTE_ENTRIES, 512);
+	EXPECT_EQ(((AMD_IOMMU_IRTE_ENTRIES - 1) >> 8) & 7, 1);
+	EXPECT_EQ(AMD_IOMMU_IRTE_ENTRIES * 4 <= 4096, 1); /* one page per table */
 }

@@ -1,5 +1,6 @@
 /* The IOAPIC passed through to the Service VM: writes trap, every route is checked before use. */
 #include "core/virt.h"
+#include "drivers/amd_iommu.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
 #include "x86/cpu.h"
@@ -45,11 +46,16 @@ static void hw_set_entry(struct ioapic_shadow *io, uint32_t pin, uint64_t rte)
 {
 	uint32_t low = RTE_FIRST + 2 * pin;
 
-	hw_write(io, low, (uint32_t)(rte | RTE_MASKED));
-	hw_write(io, low + 1, (uint32_t)(rte >> 32));
+	uint64_t device = rte;
+
+	if (!(rte & RTE_MASKED)) /* with remapping: its entry first, maybe another vector field */
+		device = amd_iommu_ioapic_route_begin(pin, rte);
+	hw_write(io, low, (uint32_t)(device | RTE_MASKED));
+	hw_write(io, low + 1, (uint32_t)(device >> 32));
 	if (!(rte & RTE_MASKED))
-		hw_write(io, low, (uint32_t)rte);
-	io->hw[pin] = rte;
+		hw_write(io, low, (uint32_t)device);
+	io->hw[pin] = rte;		 /* the checked route, as the Service VM wrote it */
+	amd_iommu_ioapic_route_end(pin); /* the entry the pin used before is released */
 }
 
 static struct irq_route route_of(uint64_t rte)

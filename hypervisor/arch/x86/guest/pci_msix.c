@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* MSI-X tables: trapped where the firmware put them; an entry never unmasked with a bad message. */
 #include "core/virt.h"
+#include "drivers/amd_iommu.h"
+#include "drivers/amd_iommu_irte.h"
+#include "lib/string.h"
 #include "lib/format.h"
 #include "x86/cpu.h"
 #include "x86/irq_route.h"
@@ -67,6 +70,57 @@ static void note(struct vm *vm, const struct pci_fn *fn, uint32_t index, const u
 	irq_route_note_refused(vm, what, why, "entry left masked");
 }
 
+/*
+ * With interrupt remapping (docs/interrupt-remapping.md): an unmasked entry holds address
+ * 0xFEE00000, data = its index (its remapping entry), and the IOMMU driver keeps the message
+ * the Service VM wrote; a masked entry holds the Service VM's message.
+ */
+static void entry_write_remapped(struct vcpu *vcpu, const struct pci_fn *fn, uint64_t pa,
+				 uint8_t size, uint64_t value)
+{
+	uint64_t entry_pa = pa - (pa - fn->msix_table) % ENTRY_SIZE;
+	uint32_t index = (uint32_t)((entry_pa - fn->msix_table) / ENTRY_SIZE);
+	uint32_t after[4], device[4];
+
+	for (int i = 0; i < 4; i++)
+		after[i] = mmio_read32(entry_pa + 4 * (uint64_t)i);
+	if (amd_iommu_remapped_msi(fn->bdf, index, &after[0], &after[2]))
+		after[1] = 0;
+	for (uint8_t b = 0; b < size; b++) {
+		uint32_t at = (uint32_t)(pa - entry_pa) + b;
+		if (at >= ENTRY_SIZE)
+			break;
+		uint32_t shift = 8 * (at % 4);
+		after[at / 4] = (after[at / 4] & ~(0xFFu << shift)) |
+				(uint32_t)((value >> (8 * b)) & 0xFF) << shift;
+	}
+	bool deliver = !(after[3] & ENTRY_MASKED);
+	const char *why = NULL;
+	if (deliver) {
+		why = entry_refusal(vcpu->vm, after);
+		if (!why)
+			why = amd_iommu_remap_msi(fn->bdf, index, after[0], after[2]);
+	}
+	if (!deliver || why)
+		amd_iommu_unmap_msi(fn->bdf, index);
+	memcpy(device, after, sizeof(device));
+	if (why) {
+		note(vcpu->vm, fn, index, after, why);
+		device[3] |= ENTRY_MASKED;
+	} else if (deliver) {
+		device[0] = AMD_IOMMU_REMAPPED_ADDRESS;
+		device[1] = 0;
+		device[2] = index;
+	}
+	/* Masked before its message changes; its message set before it is unmasked. */
+	if (device[3] & ENTRY_MASKED)
+		mmio_write32(entry_pa + ENTRY_CONTROL, device[3]);
+	for (int i = 0; i < 3; i++)
+		mmio_write32(entry_pa + 4 * (uint64_t)i, device[i]);
+	if (!(device[3] & ENTRY_MASKED))
+		mmio_write32(entry_pa + ENTRY_CONTROL, device[3]);
+}
+
 static int msix_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size, bool write,
 		       uint64_t *value)
 {
@@ -82,6 +136,10 @@ static int msix_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t
 	}
 	if (pa < fn->msix_table || pa >= table_end) {
 		hw_write(pa, size, *value); /* PBA or other registers sharing the page */
+		return 0;
+	}
+	if (amd_iommu_interrupts_remapped(fn->bdf)) {
+		entry_write_remapped(vcpu, fn, pa, size, *value);
 		return 0;
 	}
 	uint64_t entry_pa = pa - (pa - fn->msix_table) % ENTRY_SIZE;
