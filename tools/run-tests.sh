@@ -6,14 +6,29 @@ log="$build/test-results.txt"
 mkdir -p "$build"
 : >"$log"
 
+# A stage that dies (a crash, an import error) fails the run even if it printed no "not ok".
+run_stage() {
+	local name=$1 before after status
+	shift
+	before=$(grep -c '^not ok - ' "$log")
+	"$@" 2>&1 | tee -a "$log"
+	status=${PIPESTATUS[0]}
+	after=$(grep -c '^not ok - ' "$log")
+	if [ "$status" -ne 0 ] && [ "$after" -eq "$before" ]; then
+		echo "not ok - $name exited with status $status without reporting a failed test" | tee -a "$log"
+	fi
+}
+
 for bin in "$build"/tests/unit/test_*; do
 	[ -x "$bin" ] || continue
-	"$bin" 2>&1 | tee -a "$log"
+	run_stage "unit: $(basename "$bin")" "$bin"
 done
 
-python3 tests/unit/test_scenario.py 2>&1 | tee -a "$log"
+run_stage "scenario tool tests" python3 tests/unit/test_scenario.py
 
-CAIRN_BUILD="$(cd "$build" && pwd)" python3 tests/integration/run.py 2>&1 | tee -a "$log"
+CAIRN_BUILD="$(cd "$build" && pwd)"
+export CAIRN_BUILD
+run_stage "integration tests" python3 tests/integration/run.py
 
 passed=$(grep -c '^ok - ' "$log")
 failed=$(grep -c '^not ok - ' "$log")

@@ -3,9 +3,8 @@
 (docs/interrupt-remapping.md)."""
 import re
 
-from harness import check, test
+from harness import check, heartbeat_rises, test
 from test_isolation_iommu import boot_to_shell, iommu_machine
-from test_service_vm import heartbeat_after
 
 HEARTBEAT_MSI = 0xFEE03000  # an MSI address aimed at APIC ID 3, the heartbeat's pCPU
 ATTACKS = (("INIT", 0x500), ("NMI", 0x400), ("fixed vector 0x30", 0x30),
@@ -28,7 +27,7 @@ def intremap_confines_device_interrupts():
     for what, data in ATTACKS:
         m.shell(f"cairn-edu-dma write32 {HEARTBEAT_MSI:#x} {data:#x}",
                 rf"edu-dma: wrote 4 bytes to {HEARTBEAT_MSI:#x}", 60)
-        heartbeat_after(m, f"edu-dma: wrote 4 bytes to {HEARTBEAT_MSI:#x}")
+        heartbeat_rises(m, f"edu-dma: wrote 4 bytes to {HEARTBEAT_MSI:#x}")
         check("vm heartbeat fault" not in m.text() and "vm heartbeat stopped" not in m.text(),
               f"the device's {what} message reached the heartbeat's pCPU")
     m.shell("echo still-$((6*7))", r"^still-42\s*$")  # the Service VM keeps working
@@ -47,12 +46,12 @@ def intremap_confines_device_interrupts():
     check(re.search(r"\b0\.222 No irq handler for vector", m.text()),
           "the edu's interrupt did not arrive at CPU 0 with vector 0xde")
     m.wait_for(r"edu-msi: MSI disabled; the device holds address 0xfee00000 data 0xde", 20)
-    heartbeat_after(m, "edu-msi: MSI disabled")
+    heartbeat_rises(m, "edu-msi: MSI disabled")
     # The same program aiming the MSI at the heartbeat's APIC: refused, no entry written.
     m.shell(f"cairn-edu-msi 3 {EDU_VECTOR:#x}", r"edu-msi: MSI disabled; the device holds", 60)
     m.wait_for(rf"cairn: vm service: MSI of {bus}:{dev}\.{fn} \(address 0xfee03000 data 0xde\) "
                r"refused \(.*\): MSI left disabled", 10)
-    heartbeat_after(m, "edu-msi: MSI disabled; the device holds address 0xfee03000")
+    heartbeat_rises(m, "edu-msi: MSI disabled; the device holds address 0xfee03000")
     check("vm service fault" not in m.text(), "the Service VM was stopped")
     # The hypervisor's count: the edu's entry was written and cleared again, the disk's stay.
     m.send("\x1d")
