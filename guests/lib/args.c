@@ -18,17 +18,6 @@ bool arg_present(const char *key)
 	return arg_get(key, unused, sizeof(unused));
 }
 
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool parse_u64(const char *text, unsigned int base, uint64_t *value)
 {
 	uint64_t n = 0;
@@ -38,7 +27,7 @@ bool parse_u64(const char *text, unsigned int base, uint64_t *value)
 	if (!*text)
 		return false;
 	for (; *text; text++) {
-		int digit = digit_value(*text);
+		int digit = cmdline_digit_value(*text);
 
 		if (digit < 0 || (unsigned int)digit >= base || n > (UINT64_MAX - digit) / base)
 			return false;

@@ -32,6 +32,14 @@ uint32_t pci_host_read32(uint16_t bdf, uint16_t offset)
 	return v;
 }
 
+void pci_host_write8(uint16_t bdf, uint16_t offset, uint8_t value)
+{
+	spin_lock(&conf1_lock);
+	select_register(bdf, offset);
+	outb(CONFIG_DATA + (offset & 3), value);
+	spin_unlock(&conf1_lock);
+}
+
 void pci_host_write16(uint16_t bdf, uint16_t offset, uint16_t value)
 {
 	spin_lock(&conf1_lock);

@@ -33,3 +33,14 @@ bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size)
 	}
 	return false;
 }
+
+int cmdline_digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

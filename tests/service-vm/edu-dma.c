@@ -14,7 +14,6 @@
  * at device address 0x40000 (4 KiB). Start QEMU with `-device edu,dma_mask=...` wide enough
  * for the addresses used (the default mask is 28 bits).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -24,6 +23,8 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "pci_sysfs.h"
 
 #define EDU_VENDOR   0x1234
 #define EDU_DEVICE   0x11e8
@@ -62,40 +63,12 @@ static unsigned long long num(const char *s)
 	return v;
 }
 
-static unsigned read_hex_file(const char *dir, const char *name)
-{
-	char path[512];
-	unsigned v = 0;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dir, name);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%x", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
-
 static void find_edu(void)
 {
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *e;
-
-	if (!d)
-		fail("opendir /sys/bus/pci/devices");
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (read_hex_file(e->d_name, "vendor") == EDU_VENDOR &&
-		    read_hex_file(e->d_name, "device") == EDU_DEVICE) {
-			snprintf(bdf, sizeof(bdf), "%s", e->d_name);
-			closedir(d);
-			return;
-		}
+	if (pci_sysfs_find(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf))) {
+		printf("edu-dma: no edu device\n");
+		exit(1);
 	}
-	printf("edu-dma: no edu device\n");
-	exit(1);
 }
 
 /* Memory space and bus mastering on, through the sysfs config file. */

@@ -10,7 +10,6 @@
  * No driver owns the vector, so Linux reports the interrupt as "No irq handler for vector"
  * (CPU.VECTOR in decimal) on the console: that line shows the interrupt arrived.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -21,6 +20,8 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "pci_sysfs.h"
 
 #define EDU_VENDOR    0x1234
 #define EDU_DEVICE    0x11e8
@@ -42,38 +43,12 @@ static void fail(const char *what)
 	exit(1);
 }
 
-static unsigned read_hex_file(const char *dir, const char *name)
-{
-	char path[512];
-	unsigned v = 0;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dir, name);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%x", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
-
 static void find_edu(void)
 {
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *e;
-
-	if (!d)
-		fail("opendir /sys/bus/pci/devices");
-	while ((e = readdir(d))) {
-		if (e->d_name[0] != '.' && read_hex_file(e->d_name, "vendor") == EDU_VENDOR &&
-		    read_hex_file(e->d_name, "device") == EDU_DEVICE) {
-			snprintf(bdf, sizeof(bdf), "%s", e->d_name);
-			closedir(d);
-			return;
-		}
+	if (pci_sysfs_find(EDU_VENDOR, EDU_DEVICE, bdf, sizeof(bdf))) {
+		printf("edu-msi: no edu device\n");
+		exit(1);
 	}
-	printf("edu-msi: no edu device\n");
-	exit(1);
 }
 
 static uint32_t cfg_read(unsigned off, unsigned size)

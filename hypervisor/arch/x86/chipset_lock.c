@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Boot-time locks on the q35/ICH9 chipset, set through PCI conf1 before any VM runs. */
 #include "core/console.h"
+#include "drivers/pci_host.h"
 #include "x86/chipset_lock.h"
 #include "x86/cpu.h"
-
-#define CONF_ADDRESS 0xCF8
-#define CONF_DATA    0xCFC
 
 #define VENDOR_INTEL	0x8086
 #define DEVICE_Q35_MCH	0x29C0
 #define DEVICE_ICH9_LPC 0x2918
-#define BDF_MCH		0x00		/* 00:00.0 */
-#define BDF_LPC		((31 << 3) | 0) /* 00:1f.0 */
+#define BDF_MCH		PCI_BDF(0, 0, 0)
+#define BDF_LPC		PCI_BDF(0, 31, 0)
 
 #define MCH_SMRAM      0x9D
 #define MCH_ESMRAMC    0x9E
@@ -32,31 +30,14 @@
 
 struct chipset_info chipset;
 
-static uint32_t conf_address(uint32_t bdf, uint32_t offset)
+static uint8_t conf_read8(uint16_t bdf, uint16_t offset)
 {
-	return 0x80000000u | (bdf << 8) | (offset & 0xFC);
+	return (uint8_t)(pci_host_read32(bdf, offset) >> (8 * (offset & 3)));
 }
 
-static uint32_t conf_read32(uint32_t bdf, uint32_t offset)
+static bool is_device(uint16_t bdf, uint16_t device)
 {
-	outl(CONF_ADDRESS, conf_address(bdf, offset));
-	return inl(CONF_DATA);
-}
-
-static uint8_t conf_read8(uint32_t bdf, uint32_t offset)
-{
-	return (uint8_t)(conf_read32(bdf, offset) >> (8 * (offset & 3)));
-}
-
-static void conf_write8(uint32_t bdf, uint32_t offset, uint8_t value)
-{
-	outl(CONF_ADDRESS, conf_address(bdf, offset));
-	outb((uint16_t)(CONF_DATA + (offset & 3)), value);
-}
-
-static bool is_device(uint32_t bdf, uint16_t device)
-{
-	uint32_t id = conf_read32(bdf, 0);
+	uint32_t id = pci_host_read32(bdf, 0);
 	return (id & 0xFFFF) == VENDOR_INTEL && (id >> 16) == device;
 }
 
@@ -65,11 +46,11 @@ static void lock_smram(void)
 {
 	if (!is_device(BDF_MCH, DEVICE_Q35_MCH)) {
 		printf("cairn: chipset: no q35 MCH at 00:00.0 (id 0x%x): SMRAM not locked\n",
-		       conf_read32(BDF_MCH, 0));
+		       pci_host_read32(BDF_MCH, 0));
 		return;
 	}
 	uint8_t before = conf_read8(BDF_MCH, MCH_SMRAM);
-	conf_write8(BDF_MCH, MCH_SMRAM, (uint8_t)((before & ~SMRAM_D_OPEN) | SMRAM_D_LCK));
+	pci_host_write8(BDF_MCH, MCH_SMRAM, (uint8_t)((before & ~SMRAM_D_OPEN) | SMRAM_D_LCK));
 	uint8_t after = conf_read8(BDF_MCH, MCH_SMRAM);
 	chipset.smram_locked = after & SMRAM_D_LCK;
 	printf("cairn: chipset: SMRAM %s (MCH SMRAM 0x%x -> 0x%x, ESMRAMC 0x%x)\n",
@@ -85,7 +66,7 @@ static void lock_watchdog_and_smis(void)
 		return;
 	}
 	chipset.ich9_lpc = true;
-	uint32_t rcba = conf_read32(BDF_LPC, LPC_RCBA);
+	uint32_t rcba = pci_host_read32(BDF_LPC, LPC_RCBA);
 	if ((rcba & RCBA_ENABLE) && (rcba & RCBA_BASE_MASK)) {
 		chipset.gcs_pa = (rcba & RCBA_BASE_MASK) + RCBA_GCS;
 		mmio_write32(chipset.gcs_pa, (uint32_t)mmio_read32(chipset.gcs_pa) | GCS_NO_REBOOT);
@@ -95,7 +76,7 @@ static void lock_watchdog_and_smis(void)
 	} else {
 		printf("cairn: chipset: RCBA disabled (0x%x): NO_REBOOT not set\n", rcba);
 	}
-	uint32_t pmbase = conf_read32(BDF_LPC, LPC_PMBASE) & PMBASE_MASK;
+	uint32_t pmbase = pci_host_read32(BDF_LPC, LPC_PMBASE) & PMBASE_MASK;
 	if (!(conf_read8(BDF_LPC, LPC_ACPI_CNTL) & ACPI_CNTL_EN) || !pmbase) {
 		printf("cairn: chipset: ACPI I/O disabled: SMI_EN untouched\n");
 		return;

@@ -9,6 +9,7 @@
 #define PCI_BDF(bus, dev, fn) ((uint16_t)(((bus) << 8) | ((dev) << 3) | (fn)))
 
 uint32_t pci_host_read32(uint16_t bdf, uint16_t offset);
+void pci_host_write8(uint16_t bdf, uint16_t offset, uint8_t value);
 void pci_host_write16(uint16_t bdf, uint16_t offset, uint16_t value);
 
 /*

@@ -10,4 +10,7 @@
  */
 bool cmdline_get(const char *cmdline, const char *key, char *value, size_t size);
 
+/* The value of a hexadecimal (or decimal) digit character, -1 for anything else. */
+int cmdline_digit_value(char c);
+
 #endif

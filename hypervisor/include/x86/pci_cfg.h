@@ -5,11 +5,11 @@
 
 #include "core/boot_info.h"
 #include "core/vm.h"
+#include "drivers/pci_host.h" /* PCI_BDF */
 
-#define PCI_BDF(bus, dev, fn) ((uint16_t)(((bus) << 8) | ((dev) << 3) | (fn)))
-#define PCI_BUS(bdf)	      ((bdf) >> 8)
-#define PCI_DEV(bdf)	      (((bdf) >> 3) & 0x1F)
-#define PCI_FN(bdf)	      ((bdf)&7)
+#define PCI_BUS(bdf) ((bdf) >> 8)
+#define PCI_DEV(bdf) (((bdf) >> 3) & 0x1F)
+#define PCI_FN(bdf)  ((bdf)&7)
 
 /*
  * Traps the VM's configuration writes: ports 0xCF8-0xCFF (CONFIG_ADDRESS kept per VM, data

@@ -3,6 +3,7 @@
 #include "acpi/acpi.h"
 #include "core/console.h"
 #include "core/virt.h"
+#include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -249,27 +250,16 @@ int pci_cfg_hide(struct vm *vm, uint16_t bdf)
 	return err;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "BB:DD.F": two hex digits of bus, two of device (< 0x20), one function digit (< 8). */
 static bool parse_bdf(const char *s, uint16_t *bdf)
 {
-	int d[5] = { hex_digit(s[0]), hex_digit(s[1]), 0, 0, 0 };
+	int d[5] = { cmdline_digit_value(s[0]), cmdline_digit_value(s[1]), 0, 0, 0 };
 
 	if (s[2] != ':' || s[5] != '.')
 		return false;
-	d[2] = hex_digit(s[3]);
-	d[3] = hex_digit(s[4]);
-	d[4] = hex_digit(s[6]);
+	d[2] = cmdline_digit_value(s[3]);
+	d[3] = cmdline_digit_value(s[4]);
+	d[4] = cmdline_digit_value(s[6]);
 	for (int i = 0; i < 5; i++)
 		if (d[i] < 0)
 			return false;
