@@ -1,6 +1,6 @@
 /* The hypercall dispatcher: ACRN's ABI (ID in R8, params RDI/RSI, result RAX), rights checked first. */
 #include "cairn/hypercall.h"
-#include "core/exit_handlers.h"
+#include "x86/guest/exit_handlers.h"
 #include "core/guest_mem.h"
 #include "core/virt.h"
 #include "core/vm.h"

@@ -18,8 +18,6 @@
 #define PTE_P_RW_US	0x7ull
 #define PTE_PS		0x80ull
 
-struct vm vms[MAX_VMS];
-
 static void *guest_ptr(struct vm *vm, uint64_t gpa)
 {
 	return phys_to_virt(vm->mem_hpa + gpa);

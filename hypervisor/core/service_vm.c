@@ -6,7 +6,7 @@
 #include "core/shell.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
-#include "x86/service_platform.h"
+#include "x86/guest/service_platform.h"
 #include "lib/errno.h"
 
 /* Its pCPUs: the scenario's, else every online pCPU no other VM took. */

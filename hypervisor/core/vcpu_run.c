@@ -1,6 +1,6 @@
 /* The loop a pCPU runs for its vCPU: enter the guest, count and handle exits, serve the mailbox. */
 #include "core/console.h"
-#include "core/exit_handlers.h"
+#include "x86/guest/exit_handlers.h"
 #include "core/housekeeping.h"
 #include "core/pcpu.h"
 #include "core/vcpu_run.h"

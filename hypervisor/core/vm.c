@@ -1,4 +1,4 @@
-/* VM table lookups, trapped port handlers and per-VM exit statistics. */
+/* The VM table: vCPU creation, discarding a VM that could not be built, lookups, trapped I/O handlers. */
 #include "core/console.h"
 #include "core/pcpu.h"
 #include "core/virt.h"
@@ -7,6 +7,8 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+
+struct vm vms[MAX_VMS];
 
 int vm_create_vcpus(struct vm *vm, uint64_t pcpu_mask)
 {
@@ -113,114 +115,4 @@ const struct mmio_handler *vm_find_mmio_handler(struct vm *vm, uint64_t gpa)
 			return h;
 	}
 	return NULL;
-}
-
-const char *exit_reason_name(enum exit_reason reason)
-{
-	static const char *const names[EXIT_REASON_COUNT] = {
-		[EXIT_CPUID] = "cpuid",
-		[EXIT_MSR_READ] = "msr-read",
-		[EXIT_MSR_WRITE] = "msr-write",
-		[EXIT_IO] = "io",
-		[EXIT_MEM_FAULT] = "mem-fault",
-		[EXIT_HLT] = "hlt",
-		[EXIT_HYPERCALL] = "hypercall",
-		[EXIT_EXCEPTION] = "exception",
-		[EXIT_TRIPLE_FAULT] = "triple-fault",
-		[EXIT_INIT] = "init",
-		[EXIT_NMI] = "nmi",
-		[EXIT_VIRT_INSN] = "virt-insn",
-		[EXIT_CACHE_FLUSH] = "cache-flush",
-		[EXIT_ENTRY_FAILED] = "entry-failed",
-		[EXIT_OTHER] = "other",
-	};
-	return reason < EXIT_REASON_COUNT ? names[reason] : "?";
-}
-
-void vm_count_detail(struct exit_detail *table, size_t size, uint64_t key)
-{
-	for (size_t i = 0; i < size; i++) {
-		if (table[i].count && table[i].key != key)
-			continue;
-		table[i].key = key;
-		__atomic_fetch_add(&table[i].count, 1, __ATOMIC_RELAXED);
-		return;
-	}
-}
-
-static void print_details(const struct vm *vm, const char *what, const struct exit_detail *t,
-			  size_t size)
-{
-	char line[400];
-	int len = format_snprintf(line, sizeof(line), "cairn: %s exits of vm %s:", what, vm->name);
-
-	if (!t[0].count)
-		return;
-	for (size_t i = 0; i < size && t[i].count && len < (int)sizeof(line); i++)
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len, " 0x%lx %lu",
-				       t[i].key, t[i].count);
-	printf("%s\n", line);
-}
-
-/* "cairn: msrs refused in vm X: rdmsr 0x... N wrmsr 0x... N" (the first 16 MSRs seen). */
-static void print_refused_msrs(const struct vm *vm)
-{
-	char line[400];
-	int len = format_snprintf(line, sizeof(line), "cairn: msrs refused in vm %s:", vm->name);
-	const struct exit_detail *t = vm->msrs_refused;
-
-	if (!t[0].count)
-		return;
-	for (size_t i = 0;
-	     i < ARRAY_SIZE(vm->msrs_refused) && t[i].count && len < (int)sizeof(line); i++)
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len, " %s 0x%lx %lu",
-				       (t[i].key & MSR_REFUSED_WRITE) ? "wrmsr" : "rdmsr",
-				       t[i].key & 0xFFFFFFFFu, t[i].count);
-	printf("%s\n", line);
-}
-
-uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason)
-{
-	uint64_t n = 0;
-
-	for (uint32_t i = 0; i < vm->nvcpus; i++)
-		n += vm->vcpus[i].exits[reason];
-	return n;
-}
-
-void vm_print_exit_stats(const struct vm *vm)
-{
-	char line[400];
-	uint64_t total = 0;
-	int len = 0;
-
-	for (int r = 0; r < EXIT_REASON_COUNT; r++)
-		total += vm_exit_count(vm, r);
-	len = format_snprintf(line, sizeof(line), "cairn: exits of vm %s: total %lu", vm->name,
-			      total);
-	for (int r = 0; r < EXIT_REASON_COUNT && len < (int)sizeof(line); r++) {
-		uint64_t n = vm_exit_count(vm, r);
-		if (n)
-			len += format_snprintf(line + len, sizeof(line) - (size_t)len, " %s %lu",
-					       exit_reason_name(r), n);
-	}
-	if (vm->ipis_dropped && len < (int)sizeof(line))
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
-				       " (ipis-dropped %lu)", vm->ipis_dropped);
-	if (vm->hpet_fsb_refused && len < (int)sizeof(line))
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
-				       " (hpet-fsb-refused %lu)", vm->hpet_fsb_refused);
-	if (vm->routes_refused && len < (int)sizeof(line))
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
-				       " (routes-refused %lu)", vm->routes_refused);
-	if (vm->cfg_writes_refused && len < (int)sizeof(line))
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
-				       " (cfg-writes-refused %lu)", vm->cfg_writes_refused);
-	if (vm->log_bucket.suppressed_total && len < (int)sizeof(line))
-		format_snprintf(line + len, sizeof(line) - (size_t)len, " (log-suppressed %lu)",
-				vm->log_bucket.suppressed_total);
-	printf("%s\n", line);
-	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
-	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));
-	print_refused_msrs(vm);
 }

@@ -5,7 +5,7 @@
 #include "core/housekeeping.h"
 #include "core/service_vm.h"
 #include "core/shell.h"
-#include "x86/ioapic_pt.h"
+#include "x86/guest/ioapic_pt.h"
 #include "x86/lapic.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"

@@ -3,7 +3,7 @@
 #include "core/vm.h"
 #include "devices/vuart.h"
 #include "lib/string.h"
-#include "x86/ioapic_pt.h"
+#include "x86/guest/ioapic_pt.h"
 #include "x86/tsc.h"
 
 #define REG_DATA 0 /* RBR/THR, or DLL with DLAB */

@@ -5,7 +5,7 @@
 #include "core/pcpu.h"
 #include "core/vm.h"
 #include "harness.h"
-#include "x86/irq_route.h"
+#include "x86/guest/irq_route.h"
 
 /* The machine: pCPUs 0-4 with APIC IDs 0-4; the VM owns pCPUs 0-2 (like configs/service.scn). */
 struct pcpu pcpus[MAX_PCPUS];

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "harness.h"
 #include "lib/errno.h"
-#include "x86/reset_policy.h"
+#include "x86/guest/reset_policy.h"
 
 #define PM1A 0x604
 

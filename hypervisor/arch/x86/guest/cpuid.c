@@ -1,10 +1,10 @@
 /* What guests see from CPUID: the host's answers, minus SVM, plus the hypervisor bit and Cairn's leaves. */
 #include "cairn/cpuid.h"
-#include "core/exit_handlers.h"
+#include "x86/guest/exit_handlers.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/cpu.h"
-#include "x86/kvm_pv.h"
+#include "x86/guest/kvm_pv.h"
 #include "x86/tsc.h"
 
 #define CPUID1_ECX_VMX	      (1u << 5)

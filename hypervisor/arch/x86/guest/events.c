@@ -1,12 +1,12 @@
 /* Guest exceptions, SVM instructions and HLT: Intel VMCALL becomes a hypercall, the rest go back as #UD. */
 #include "core/console.h"
-#include "core/exit_handlers.h"
+#include "x86/guest/exit_handlers.h"
 #include "core/guest_mem.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "core/vm_log.h"
 #include "lib/string.h"
-#include "x86/kvm_pv.h"
+#include "x86/guest/kvm_pv.h"
 
 #define VECTOR_UD 6
 #define RFLAGS_IF (1u << 9)

@@ -8,7 +8,7 @@
 #include "core/console.h"
 #include "core/vm.h"
 #include "x86/cpu.h"
-#include "x86/hpet_guard.h"
+#include "x86/guest/hpet_guard.h"
 
 #define HPET_PAGE	  0x1000
 #define TIMER_FIRST	  0x100

@@ -1,5 +1,5 @@
 /* Trapped guest port I/O: handed to the VM's emulated device, or an empty bus (reads all ones). */
-#include "core/exit_handlers.h"
+#include "x86/guest/exit_handlers.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/cpu.h"

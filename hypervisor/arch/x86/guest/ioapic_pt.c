@@ -4,10 +4,10 @@
 #include "lib/format.h"
 #include "lib/spinlock.h"
 #include "x86/cpu.h"
-#include "x86/ioapic_pt.h"
-#include "x86/irq_route.h"
+#include "x86/guest/ioapic_pt.h"
+#include "x86/guest/irq_route.h"
 #include "x86/lapic.h"
-#include "x86/lapic_pt.h"
+#include "x86/guest/lapic_pt.h"
 
 #define IOAPIC_PAGE   0x1000
 #define REG_SELECT    0x00

@@ -2,7 +2,7 @@
 /* Interrupt route checks: a VM's IOAPIC entries and MSIs may only reach its own CPUs. */
 #include "core/console.h"
 #include "core/pcpu.h"
-#include "x86/irq_route.h"
+#include "x86/guest/irq_route.h"
 
 #define BROADCAST_ID	  0xFF
 #define DFR_MODEL(dfr)	  ((dfr) >> 28)

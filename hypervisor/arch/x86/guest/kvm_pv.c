@@ -2,8 +2,8 @@
 #include "core/guest_mem.h"
 #include "core/virt.h"
 #include "core/vm.h"
-#include "x86/kvm_pv.h"
-#include "x86/lapic_pt.h"
+#include "x86/guest/kvm_pv.h"
+#include "x86/guest/lapic_pt.h"
 #include "x86/rtc.h"
 #include "x86/tsc.h"
 

@@ -3,9 +3,9 @@
 #include "core/pcpu.h"
 #include "core/virt.h"
 #include "core/vm_log.h"
-#include "x86/irq_route.h"
+#include "x86/guest/irq_route.h"
 #include "x86/lapic.h"
-#include "x86/lapic_pt.h"
+#include "x86/guest/lapic_pt.h"
 
 #define APIC_PAGE_SIZE	 0x1000
 #define REG_ID		 0x020

@@ -1,9 +1,9 @@
 /* Trapped guest MMIO: fetch and decode the MOV that faulted, hand the access to the VM's device. */
-#include "core/exit_handlers.h"
+#include "x86/guest/exit_handlers.h"
 #include "core/guest_mem.h"
 #include "core/virt.h"
 #include "core/vm.h"
-#include "x86/mmio_decode.h"
+#include "x86/guest/mmio_decode.h"
 
 #define MAX_INSN_LEN MMIO_INSN_MAX_LEN
 #define REG_RSP	     4

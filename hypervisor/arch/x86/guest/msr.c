@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Trapped guest MSR accesses: a few are emulated, host-only and unknown MSRs get #GP (default-deny). */
-#include "core/exit_handlers.h"
+#include "x86/guest/exit_handlers.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/cpu.h"
-#include "x86/kvm_pv.h"
-#include "x86/msr_policy.h"
+#include "x86/guest/kvm_pv.h"
+#include "x86/guest/msr_policy.h"
 
 #define VECTOR_GP	   13
 #define MSR_TSC		   0x10

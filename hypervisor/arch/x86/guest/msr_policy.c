@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The reviewed MSR lists: what guests reach without an exit, and what only the host may touch. */
-#include "x86/msr_policy.h"
+#include "x86/guest/msr_policy.h"
 
 /*
  * Per-pCPU state a guest owns outright: VMLOAD/VMSAVE switch the segment and syscall MSRs; TSC_AUX,

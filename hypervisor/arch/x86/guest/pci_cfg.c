@@ -8,10 +8,10 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "x86/cpu.h"
-#include "x86/pci_cfg.h"
-#include "x86/pci_cfg_policy.h"
+#include "x86/guest/pci_cfg.h"
+#include "x86/guest/pci_cfg_policy.h"
 #include "x86/platform.h"
-#include "x86/port_guard.h"
+#include "x86/guest/port_guard.h"
 
 #define CONF1_ADDRESS	   0xCF8
 #define CONF1_DATA	   0xCFC

@@ -3,8 +3,8 @@
 #include "core/console.h"
 #include "lib/string.h"
 #include "x86/lapic.h"
-#include "x86/pci_cfg.h"
-#include "x86/pci_cfg_policy.h"
+#include "x86/guest/pci_cfg.h"
+#include "x86/guest/pci_cfg_policy.h"
 #include "x86/platform.h"
 
 #define ANY_FUNCTION	 0xFFFFFFFFu

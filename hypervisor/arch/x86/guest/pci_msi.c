@@ -3,9 +3,9 @@
 #include "drivers/amd_iommu.h"
 #include "drivers/amd_iommu_irte.h"
 #include "lib/format.h"
-#include "x86/irq_route.h"
-#include "x86/pci_cfg.h"
-#include "x86/pci_cfg_policy.h"
+#include "x86/guest/irq_route.h"
+#include "x86/guest/pci_cfg.h"
+#include "x86/guest/pci_cfg_policy.h"
 
 #define MSI_CONTROL	   2
 #define MSI_ADDRESS	   4

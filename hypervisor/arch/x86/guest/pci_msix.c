@@ -6,9 +6,9 @@
 #include "lib/string.h"
 #include "lib/format.h"
 #include "x86/cpu.h"
-#include "x86/irq_route.h"
-#include "x86/pci_cfg.h"
-#include "x86/pci_cfg_policy.h"
+#include "x86/guest/irq_route.h"
+#include "x86/guest/pci_cfg.h"
+#include "x86/guest/pci_cfg_policy.h"
 
 #define ENTRY_SIZE	   16
 #define ENTRY_ADDRESS	   0

@@ -10,8 +10,8 @@
 #include "x86/chipset_lock.h"
 #include "x86/cpu.h"
 #include "x86/platform.h"
-#include "x86/port_guard.h"
-#include "x86/reset_policy.h"
+#include "x86/guest/port_guard.h"
+#include "x86/guest/reset_policy.h"
 
 #define PORT_APM_CONTROL 0xB2 /* ICH9 APM_CNT, the FADT's SMI_CMD on q35 */
 #define PM_SMI_EN	 0x30

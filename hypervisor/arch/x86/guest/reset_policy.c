@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Byte-by-byte judgement of writes to reset, power, A20 and SMI registers (no I/O here). */
 #include "lib/errno.h"
-#include "x86/reset_policy.h"
+#include "x86/guest/reset_policy.h"
 
 #define RST_CNT_RESET_CPU   0x04 /* 0xCF9 bit 2 */
 #define FAST_A20_RESET	    0x01 /* port 0x92 bit 0 */

@@ -3,7 +3,7 @@
 #ifndef CAIRN_SVM_MSRPM_H
 #define CAIRN_SVM_MSRPM_H
 
-#include "x86/msr_policy.h"
+#include "x86/guest/msr_policy.h"
 
 #define MSRPM_SIZE 0x2000 /* bytes: two 4 KiB pages */
 

@@ -1,7 +1,7 @@
 /* Booting a Linux bzImage through its 64-bit entry: setup-header checks and the boot_params page. */
 #include "lib/errno.h"
 #include "lib/string.h"
-#include "x86/linux_boot.h"
+#include "x86/guest/linux_boot.h"
 
 /* Offsets in the bzImage file and in boot_params (Documentation/x86/boot.rst, zero-page.rst). */
 #define HDR_START	     0x1F1

@@ -1,5 +1,5 @@
 /* A MOV-only x86 instruction decoder for emulating guest accesses to MMIO pages. */
-#include "x86/mmio_decode.h"
+#include "x86/guest/mmio_decode.h"
 #include "lib/errno.h"
 
 #define REX_W 0x8

@@ -10,15 +10,15 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
-#include "x86/hpet_guard.h"
-#include "x86/ioapic_pt.h"
+#include "x86/guest/hpet_guard.h"
+#include "x86/guest/ioapic_pt.h"
 #include "x86/lapic.h"
-#include "x86/lapic_pt.h"
-#include "x86/linux_boot.h"
-#include "x86/pci_cfg.h"
+#include "x86/guest/lapic_pt.h"
+#include "x86/guest/linux_boot.h"
+#include "x86/guest/pci_cfg.h"
 #include "x86/platform.h"
-#include "x86/port_guard.h"
-#include "x86/service_platform.h"
+#include "x86/guest/port_guard.h"
+#include "x86/guest/service_platform.h"
 
 #define HYPERVISOR_KEEP (64 * MiB) /* free RAM the hypervisor keeps for itself */
 #define LOW_MEMORY_END	(1 * MiB)
