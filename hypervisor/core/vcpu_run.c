@@ -1,5 +1,6 @@
 /* The loop a pCPU runs for its vCPU: enter the guest, count and handle exits, serve the mailbox. */
 #include "core/console.h"
+#include "x86/guest/entry_state.h"
 #include "x86/guest/exit_handlers.h"
 #include "core/housekeeping.h"
 #include "core/pcpu.h"
@@ -87,7 +88,7 @@ static bool serve_requests(struct vcpu *vcpu)
 			vcpu->state = VCPU_OFFLINE;
 		}
 		if ((req & PCPU_REQ_SIPI) && vcpu->wait_for_sipi) {
-			virt_vcpu_set_startup_entry(vcpu, vcpu->sipi_vector);
+			vcpu_start_at_sipi(vcpu, vcpu->sipi_vector);
 			vcpu->wait_for_sipi = false;
 			vcpu->state = VCPU_RUNNING;
 		}

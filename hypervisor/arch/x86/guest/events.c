@@ -14,10 +14,10 @@
 static bool at_intel_vmcall(struct vcpu *vcpu)
 {
 	static const uint8_t vmcall[3] = { 0x0F, 0x01, 0xC1 };
-	struct vcpu_paging pg;
+	struct vcpu_mode pg;
 	uint8_t bytes[3];
 
-	virt_vcpu_paging(vcpu, &pg);
+	virt_vcpu_mode(vcpu, &pg);
 	return guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), bytes, 3) == 0 &&
 	       memcmp(bytes, vmcall, 3) == 0;
 }
