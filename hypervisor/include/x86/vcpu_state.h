@@ -12,9 +12,9 @@
  * ACRN for acrn_regs.cs_ar. SVM packs the same bits into 12 (svm_segment_attrib()).
  */
 #define SEG_AR_ACCESSED (1u << 0) /* type bit 0: set by the CPU when it loads the segment */
-#define SEG_AR_TYPE(t)	((uint32_t)(t) & 0xF)
+#define SEG_AR_TYPE(t)	((uint32_t)(t)&0xF)
 #define SEG_AR_S	(1u << 4) /* code or data (not a system segment) */
-#define SEG_AR_DPL(d)	(((uint32_t)(d) & 3) << 5)
+#define SEG_AR_DPL(d)	(((uint32_t)(d)&3) << 5)
 #define SEG_AR_P	(1u << 7)
 #define SEG_AR_AVL	(1u << 12)
 #define SEG_AR_L	(1u << 13) /* 64-bit code */
@@ -24,10 +24,10 @@
 #define SEG_AR_MASK	0x1F0FFu
 
 /* Type values used at entry (Intel SDM vol. 3 table 3-1 and 3-2). */
-#define SEG_TYPE_DATA_RW      0x2
-#define SEG_TYPE_CODE_RX      0xA
-#define SEG_TYPE_LDT	      0x2 /* system */
-#define SEG_TYPE_TSS_BUSY     0xB /* system: busy 64-bit TSS (busy 32-bit outside long mode) */
+#define SEG_TYPE_DATA_RW  0x2
+#define SEG_TYPE_CODE_RX  0xA
+#define SEG_TYPE_LDT	  0x2 /* system */
+#define SEG_TYPE_TSS_BUSY 0xB /* system: busy 64-bit TSS (busy 32-bit outside long mode) */
 
 /* Flat descriptors (base 0, limit 4 GiB): 64-bit code and read/write data, ring 0. */
 #define GDT_DESC_CODE64 0x00AF9A000000FFFFull

@@ -4,12 +4,12 @@
 #include "lib/string.h"
 #include "x86/guest/boot_tables.h"
 
-#define PTE_PRESENT   0x1ull
-#define PTE_WRITE     0x2ull
-#define PTE_USER      0x4ull
-#define PTE_LARGE     0x80ull /* a 2 MiB page in a PD entry */
-#define MAX_GIB	      512     /* one PDPT */
-#define LARGE_PAGE    (2 * MiB)
+#define PTE_PRESENT 0x1ull
+#define PTE_WRITE   0x2ull
+#define PTE_USER    0x4ull
+#define PTE_LARGE   0x80ull /* a 2 MiB page in a PD entry */
+#define MAX_GIB	    512	    /* one PDPT */
+#define LARGE_PAGE  (2 * MiB)
 
 static void write_gdt(struct vm *vm, const struct boot_tables *t)
 {

@@ -21,7 +21,8 @@ int arch_partition_set_entry(struct vm *vm, uint64_t entry)
 	struct long_mode_entry e = { .rip = entry, .rsp = vm->mem_size };
 	struct vcpu_arch_state st;
 
-	if (CAIRN_GUEST_PAGE_TABLES + BOOT_TABLES_PAGE_TABLES_SIZE(vm->mem_size) > CAIRN_GUEST_IMAGE_MIN)
+	if (CAIRN_GUEST_PAGE_TABLES + BOOT_TABLES_PAGE_TABLES_SIZE(vm->mem_size) >
+	    CAIRN_GUEST_IMAGE_MIN)
 		return -E2BIG; /* the tables would run into the image */
 	boot_tables_write(vm, &tables, &e);
 	entry_state_long_mode(&st, &e);

@@ -8,8 +8,8 @@
 
 /* Where the tables go in the VM's RAM and what they map. */
 struct boot_tables {
-	uint64_t gdt;	      /* GPA of the GDT */
-	uint16_t code_sel;    /* GDT_DESC_CODE64 there, GDT_DESC_DATA next; entries below are null */
+	uint64_t gdt;	   /* GPA of the GDT */
+	uint16_t code_sel; /* GDT_DESC_CODE64 there, GDT_DESC_DATA next; entries below are null */
 	uint64_t page_tables; /* GPA of the PML4; the PDPT follows, then one PD per GiB */
 	uint64_t map_size;    /* identity-mapped from GPA 0 with 2 MiB pages, at most 512 GiB */
 	bool user;	      /* U/S at every level: ring 3 may run anywhere */

@@ -15,9 +15,9 @@ struct long_mode_entry {
 };
 
 /* The PAT's power-on value (WB, WT, UC-, UC twice over). */
-#define PAT_RESET_VALUE 0x0007040600070406ull
-#define DR6_RESET_VALUE 0xFFFF0FF0ull
-#define DR7_RESET_VALUE 0x400ull
+#define PAT_RESET_VALUE	  0x0007040600070406ull
+#define DR6_RESET_VALUE	  0xFFFF0FF0ull
+#define DR7_RESET_VALUE	  0x400ull
 #define RFLAGS_RESERVED_1 0x2ull /* bit 1 always reads as 1 */
 
 /*
