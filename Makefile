@@ -94,6 +94,7 @@ run: setup images
 
 include guests/guests.mk
 include tests/service-vm/service-vm.mk
+include tests/abi/abi.mk
 -include tests/unit/unit.mk
 
 test: setup images

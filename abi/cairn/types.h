@@ -30,7 +30,8 @@ typedef signed long long __s64;
  * CAIRN_ABI_OFFSET_IS is the usual form: the field sits at that byte offset.
  */
 #define CAIRN_ABI_ASSERT(cond, msg) __extension__ _Static_assert(cond, msg)
-#define CAIRN_ABI_OFFSET_IS(type, field, offset)                                                   \
-	CAIRN_ABI_ASSERT(__builtin_offsetof(type, field) == (offset), #type "." #field " at " #offset)
+#define CAIRN_ABI_OFFSET_IS(type, field, offset)                      \
+	CAIRN_ABI_ASSERT(__builtin_offsetof(type, field) == (offset), \
+			 #type "." #field " at " #offset)
 
 #endif
