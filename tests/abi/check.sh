@@ -65,10 +65,13 @@ for path in "$@"; do
 done
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -k -C "$(cat "$kbuild_dir_file")" M="$repo/$kmod" \
 	CAIRN_ABI="$repo/abi" modules >"$log" 2>&1
+header_log=$(mktemp)
+trap 'rm -f "$log" "$header_log"' EXIT
 for path in "$@"; do
 	name=$(basename "$path" .h)
+	grep -F -A6 "hdr_$name.c:" "$log" >"$header_log"
 	[ -f "$kmod/hdr_$name.o" ]
-	report $? "abi kbuild (Debian's kernel headers): ${path#abi/} alone" "$log"
+	report $? "abi kbuild (Debian's kernel headers): ${path#abi/} alone" "$header_log"
 done
 [ -f "$kmod/cairn_abi_check.ko" ]
 report $? "abi kbuild: every header together in one module (tests/abi/kmod/abi_check.c)" "$log"
