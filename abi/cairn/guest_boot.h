@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
 /* How the hypervisor starts a small 64-bit guest (Cairn's test and demo guests): state and start info. */
 #ifndef CAIRN_ABI_GUEST_BOOT_H
 #define CAIRN_ABI_GUEST_BOOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
 /* Hypercall ABI shared by the hypervisor, guests, the HSM and cairn-dm: ACRN's IDs and conventions. */
 #ifndef CAIRN_ABI_HYPERCALL_H
 #define CAIRN_ABI_HYPERCALL_H
