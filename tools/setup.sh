@@ -8,6 +8,7 @@ packages=(
 	qemu-system-x86                 # the test machine (TCG)
 	grub-pc-bin grub-common xorriso mtools   # the GRUB rescue ISO
 	clang-format                    # make format-check
+	linux-libc-dev                  # <linux/types.h> for the userspace abi check (make header-tests)
 	cpio kmod xz-utils gzip         # make images (tools/fetch-images.sh): initramfs, depmod, .ko.xz
 )
 
