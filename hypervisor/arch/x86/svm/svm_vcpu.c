@@ -6,6 +6,7 @@
 #include "mm/phys_mem.h"
 #include "svm.h"
 #include "x86/cpu.h"
+#include "x86/vectors.h"
 
 #define GUEST_ASID  1 /* one guest per pCPU for life: one ASID is enough */
 #define DEFAULT_PAT 0x0007040600070406ull
@@ -18,7 +19,7 @@ static void vmcb_set_intercepts(struct vmcb *vmcb, const struct vm *vm)
 {
 	struct vmcb_control *c = &vmcb->control;
 
-	c->exception_intercepts = 1u << 6; /* #UD: Intel VMCALL arrives this way on AMD */
+	c->exception_intercepts = 1u << VECTOR_UD; /* #UD: Intel VMCALL arrives this way on AMD */
 	c->misc1_intercepts = SVM_INTERCEPT_NMI | SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |
 			      SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
 			      SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INVD;
