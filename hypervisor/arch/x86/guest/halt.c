@@ -4,7 +4,7 @@
 #include "core/vm_log.h"
 #include "x86/guest/exit_handlers.h"
 
-#define RFLAGS_IF (1u << 9)
+#define RFLAGS_IF    (1u << 9)
 #define HLT_INSN_LEN 1
 
 int guest_hlt_exit(struct vcpu *vcpu, const struct vm_exit *exit)

@@ -8,11 +8,11 @@
 #define MSR_REFUSED_WRITE (1ull << 32)
 
 struct vm_arch {
-	bool owns_ports;		     /* a trapped port no device claims goes to the hardware */
-	uint64_t ipis_dropped;		     /* IPIs aimed outside the VM (lapic_pt.c) */
-	uint64_t hpet_fsb_refused;	     /* HPET comparator writes asking for FSB delivery */
-	uint64_t routes_refused;	     /* IOAPIC entries and MSIs written masked (irq_route.c) */
-	uint64_t cfg_writes_refused;	     /* PCI configuration writes dropped (pci_cfg.c) */
+	bool owns_ports;	     /* a trapped port no device claims goes to the hardware */
+	uint64_t ipis_dropped;	     /* IPIs aimed outside the VM (lapic_pt.c) */
+	uint64_t hpet_fsb_refused;   /* HPET comparator writes asking for FSB delivery */
+	uint64_t routes_refused;     /* IOAPIC entries and MSIs written masked (irq_route.c) */
+	uint64_t cfg_writes_refused; /* PCI configuration writes dropped (pci_cfg.c) */
 	struct exit_detail msrs_refused[16]; /* MSR accesses answered with #GP, by MSR (| WRITE) */
 };
 
