@@ -6,7 +6,7 @@
 #include "harness.h"
 #include "x86/guest/boot_tables.h"
 
-#define MEM_SIZE (64ull * 4096) /* guest RAM backing the tables; what they map is far larger */
+#define MEM_SIZE   (64ull * 4096) /* guest RAM backing the tables; what they map is far larger */
 #define ENTRY(gpa) (*(uint64_t *)(ram + (gpa)))
 
 static uint8_t *ram;
@@ -25,8 +25,11 @@ static void setup(void)
 TEST(partition_layout)
 {
 	const struct boot_tables t = {
-		.gdt = 0x1000, .code_sel = 0x08, .page_tables = 0x3000,
-		.map_size = 0x60000000, .user = true,
+		.gdt = 0x1000,
+		.code_sel = 0x08,
+		.page_tables = 0x3000,
+		.map_size = 0x60000000,
+		.user = true,
 	};
 	struct long_mode_entry e = { .rip = 1, .rsp = 2 };
 
@@ -35,12 +38,12 @@ TEST(partition_layout)
 	EXPECT_EQ(ENTRY(0x1000), 0);
 	EXPECT_EQ(ENTRY(0x1008), 0x00AF9A000000FFFFull);
 	EXPECT_EQ(ENTRY(0x1010), 0x00CF92000000FFFFull);
-	EXPECT_EQ(ENTRY(0x3000), 0x4000 | 0x7);  /* PML4[0] → PDPT, P|RW|US */
+	EXPECT_EQ(ENTRY(0x3000), 0x4000 | 0x7); /* PML4[0] → PDPT, P|RW|US */
 	EXPECT_EQ(ENTRY(0x3008), 0);
-	EXPECT_EQ(ENTRY(0x4000), 0x5000 | 0x7);  /* PDPT[0] → PD for 0-1 GiB */
-	EXPECT_EQ(ENTRY(0x4008), 0x6000 | 0x7);  /* PDPT[1] → PD for 1-2 GiB */
+	EXPECT_EQ(ENTRY(0x4000), 0x5000 | 0x7); /* PDPT[0] → PD for 0-1 GiB */
+	EXPECT_EQ(ENTRY(0x4008), 0x6000 | 0x7); /* PDPT[1] → PD for 1-2 GiB */
 	EXPECT_EQ(ENTRY(0x4010), 0);
-	EXPECT_EQ(ENTRY(0x5000), 0x87);		 /* 2 MiB page at 0, P|RW|US|PS */
+	EXPECT_EQ(ENTRY(0x5000), 0x87); /* 2 MiB page at 0, P|RW|US|PS */
 	EXPECT_EQ(ENTRY(0x5000 + 511 * 8), (511ull << 21) | 0x87);
 	EXPECT_EQ(ENTRY(0x6000 + 255 * 8), (1ull << 30) + (255ull << 21) + 0x87);
 	EXPECT_EQ(ENTRY(0x6000 + 256 * 8), 0); /* 1.5 GiB: the map ends here */
@@ -58,8 +61,11 @@ TEST(partition_layout)
 TEST(linux_layout)
 {
 	const struct boot_tables t = {
-		.gdt = 0x2000, .code_sel = 0x10, .page_tables = 0x3000,
-		.map_size = 4ull << 30, .user = false,
+		.gdt = 0x2000,
+		.code_sel = 0x10,
+		.page_tables = 0x3000,
+		.map_size = 4ull << 30,
+		.user = false,
 	};
 	struct long_mode_entry e;
 

@@ -1,0 +1,19 @@
+/* INIT and STARTUP IPIs as a vCPU receives them (emulated, by mailbox): wait, then real mode. */
+#include "core/arch.h"
+#include "core/pcpu.h"
+#include "core/virt.h"
+#include "core/vm.h"
+#include "x86/guest/entry_state.h"
+
+void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests)
+{
+	if (requests & PCPU_REQ_INIT) {
+		vcpu->arch.wait_for_sipi = true;
+		vcpu->state = VCPU_OFFLINE;
+	}
+	if ((requests & PCPU_REQ_SIPI) && vcpu->arch.wait_for_sipi) {
+		vcpu_start_at_sipi(vcpu, vcpu->arch.sipi_vector);
+		vcpu->arch.wait_for_sipi = false;
+		vcpu->state = VCPU_RUNNING;
+	}
+}
