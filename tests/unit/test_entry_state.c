@@ -17,7 +17,7 @@
 #define EFER_LMA_BIT (1ull << 10)
 
 /* The descriptor access-rights layout: type 3:0, S 4, DPL 6:5, P 7, AVL 12, L 13, D/B 14, G 15. */
-#define AR_TYPE(a) ((a)&0xF)
+#define AR_TYPE(a) (0xF & (a))
 #define AR_S(a)	   (((a) >> 4) & 1)
 #define AR_DPL(a)  (((a) >> 5) & 3)
 #define AR_P(a)	   (((a) >> 7) & 1)

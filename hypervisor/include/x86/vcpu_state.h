@@ -12,16 +12,16 @@
  * ACRN for acrn_regs.cs_ar. SVM packs the same bits into 12 (svm_segment_attrib()).
  */
 #define SEG_AR_ACCESSED (1u << 0) /* type bit 0: set by the CPU when it loads the segment */
-#define SEG_AR_TYPE(t)	((uint32_t)(t)&0xF)
+#define SEG_AR_TYPE(t)	(0xFu & (uint32_t)(t))
 #define SEG_AR_S	(1u << 4) /* code or data (not a system segment) */
-#define SEG_AR_DPL(d)	(((uint32_t)(d)&3) << 5)
+#define SEG_AR_DPL(d)	((3u & (uint32_t)(d)) << 5)
 #define SEG_AR_P	(1u << 7)
 #define SEG_AR_AVL	(1u << 12)
 #define SEG_AR_L	(1u << 13) /* 64-bit code */
 #define SEG_AR_DB	(1u << 14) /* 32-bit default operand size / stack */
 #define SEG_AR_G	(1u << 15) /* limit in 4 KiB units */
 #define SEG_AR_UNUSABLE (1u << 16) /* VMX's "null selector loaded"; SVM gives it P = 0 */
-#define SEG_AR_MASK	0x1F0FFu
+#define SEG_AR_MASK	0x1F0FFu   /* every bit defined above */
 
 /* Type values used at entry (Intel SDM vol. 3 table 3-1 and 3-2). */
 #define SEG_TYPE_DATA_RW  0x2
