@@ -4,6 +4,7 @@
 
 #include "core/vm_exit.h"
 #include "lib/compiler.h"
+#include "x86/guest/io_pending.h"
 
 struct vm;
 struct pcpu;
@@ -34,7 +35,9 @@ struct vcpu {
 	bool wait_for_sipi; /* after INIT: only a STARTUP IPI starts it */
 	volatile uint8_t sipi_vector;
 	uint32_t icr_high; /* the destination the guest last wrote to ICR[63:32] */
-	char fault[160];   /* set by an exit handler that stops the VM */
+	/* A trapped port or MMIO access between its decode and its finish (x86/guest/io.h). */
+	struct io_pending pending_io;
+	char fault[160]; /* set by an exit handler that stops the VM */
 };
 
 /*
