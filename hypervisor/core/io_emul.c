@@ -93,7 +93,8 @@ static enum io_emul_result unclaimed(struct vcpu *vcpu, struct io_access *access
 
 enum io_emul_result io_emulate(struct vcpu *vcpu, struct io_access *access)
 {
-	const struct io_handler *h = io_emul_find(vcpu->vm, access->bus, access->addr, access->size);
+	const struct io_handler *h =
+		io_emul_find(vcpu->vm, access->bus, access->addr, access->size);
 
 	access->value &= io_access_mask(access);
 	if (!h) {
