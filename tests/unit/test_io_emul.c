@@ -110,14 +110,19 @@ static void setup(void)
 static struct io_handler port_handler(uint64_t base, uint64_t size, bool partial,
 				      struct probe_dev *d)
 {
-	return (struct io_handler){ .bus = IO_BUS_PORT, .base = base, .size = size,
-				    .partial = partial, .access = probe_access, .opaque = d };
+	return (struct io_handler){ .bus = IO_BUS_PORT,
+				    .base = base,
+				    .size = size,
+				    .partial = partial,
+				    .access = probe_access,
+				    .opaque = d };
 }
 
 static struct io_handler mmio_handler(uint64_t base, uint64_t size, struct probe_dev *d)
 {
-	return (struct io_handler){ .bus = IO_BUS_MMIO, .base = base, .size = size,
-				    .access = probe_access, .opaque = d };
+	return (struct io_handler){
+		.bus = IO_BUS_MMIO, .base = base, .size = size, .access = probe_access, .opaque = d
+	};
 }
 
 static struct io_access port_access(uint64_t port, uint8_t size, bool write, uint64_t value)
@@ -269,7 +274,7 @@ TEST(overflow_returns_enospc_and_changes_nothing)
 	EXPECT_EQ(io_emul_add(&vm, &page), -ENOSPC);
 	EXPECT_EQ(io_emul_trap_writes(&vm, &page), -ENOSPC);
 	EXPECT_EQ(vm.io.count, MAX_IO_HANDLERS);
-	EXPECT_EQ(calls.trap_io, traps); /* port 0x80 still goes to the hardware */
+	EXPECT_EQ(calls.trap_io, traps);       /* port 0x80 still goes to the hardware */
 	EXPECT_EQ(calls.map + calls.unmap, 0); /* the page's mapping is untouched */
 	EXPECT_NULL(io_emul_find(&vm, IO_BUS_PORT, 0x80, 1));
 }

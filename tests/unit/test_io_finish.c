@@ -115,10 +115,14 @@ static void setup(void)
 	rip_writes = 0;
 	code_len = 0;
 	counted = 0;
-	struct io_handler port = { .bus = IO_BUS_PORT, .base = PORT, .size = 4,
-				   .access = probe_access, .opaque = &dev };
-	struct io_handler page = { .bus = IO_BUS_MMIO, .base = MMIO_GPA, .size = 0x1000,
-				   .access = probe_access, .opaque = &dev };
+	struct io_handler port = {
+		.bus = IO_BUS_PORT, .base = PORT, .size = 4, .access = probe_access, .opaque = &dev
+	};
+	struct io_handler page = { .bus = IO_BUS_MMIO,
+				   .base = MMIO_GPA,
+				   .size = 0x1000,
+				   .access = probe_access,
+				   .opaque = &dev };
 	io_emul_add(&vm, &port);
 	io_emul_add(&vm, &page);
 }
@@ -277,11 +281,37 @@ TEST(finish_of_the_wrong_bus_is_refused)
 	EXPECT_EQ(guest_io_finish(vcpu, &vcpu->pending_io.access), 0);
 }
 
+TEST(finish_of_another_access_is_refused)
+{
+	setup();
+	struct vm_exit e = io_exit(PORT, 2, true);
+	vcpu->regs.rax = 0x1111;
+	ASSERT_EQ(guest_io_decode(vcpu, &e), 0);
+	struct io_access other = vcpu->pending_io.access;
+	other.size = 4;
+	EXPECT_EQ(guest_io_finish(vcpu, &other), -1);
+	other = vcpu->pending_io.access;
+	other.addr = PORT + 1;
+	EXPECT_EQ(guest_io_finish(vcpu, &other), -1);
+	other = vcpu->pending_io.access;
+	other.write = true;
+	EXPECT_EQ(guest_io_finish(vcpu, &other), -1);
+	EXPECT_STREQ(vcpu->fault, "port I/O finished that is not the one pending");
+	EXPECT_EQ(rip_writes, 0);
+	EXPECT_EQ(vcpu->regs.rax, 0x1111);
+	other = vcpu->pending_io.access;
+	other.value = 0x2222;
+	EXPECT_EQ(guest_io_finish(vcpu, &other), 0);
+	EXPECT_EQ(vcpu->regs.rax, 0x2222);
+}
+
 /* --- MMIO -------------------------------------------------------------------------------- */
 
 TEST(mmio_read_lands_in_the_decoded_register)
 {
-	static const uint8_t mov_ecx_load[] = { 0x8B, 0x88, 0x10, 0x00, 0x00, 0x00 }; /* mov ecx,[rax+0x10] */
+	static const uint8_t mov_ecx_load[] = {
+		0x8B, 0x88, 0x10, 0x00, 0x00, 0x00
+	}; /* mov ecx,[rax+0x10] */
 	setup();
 	struct vm_exit e = mmio_exit(MMIO_GPA + 0x10, false, mov_ecx_load, sizeof(mov_ecx_load));
 	vcpu->regs.rcx = 0xFFFFFFFFFFFFFFFFull;
@@ -326,7 +356,8 @@ TEST(mmio_direction_mismatch_faults)
 	setup();
 	struct vm_exit e = mmio_exit(MMIO_GPA, true, mov_load, sizeof(mov_load));
 	EXPECT_EQ(guest_mmio_exit(vcpu, &e), -1);
-	EXPECT_STREQ(vcpu->fault, "access to 0xfec00000: decoded direction disagrees with the fault");
+	EXPECT_STREQ(vcpu->fault,
+		     "access to 0xfec00000: decoded direction disagrees with the fault");
 	EXPECT_EQ(dev.calls, 0);
 	EXPECT_EQ(rip_writes, 0);
 	EXPECT_FALSE(vcpu->pending_io.active);

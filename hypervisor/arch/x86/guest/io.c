@@ -45,8 +45,8 @@ int guest_io_finish(struct vcpu *vcpu, const struct io_access *access)
 {
 	struct io_pending *p = &vcpu->pending_io;
 
-	if (!p->active || p->access.bus != IO_BUS_PORT || access->bus != IO_BUS_PORT)
-		return vcpu_fault(vcpu, "port I/O finished with none pending");
+	if (!io_pending_matches(p, IO_BUS_PORT, access))
+		return vcpu_fault(vcpu, "port I/O finished that is not the one pending");
 	p->active = false;
 	if (!access->write)
 		vcpu->regs.rax = merge_in_value(vcpu->regs.rax, access->value, access->size);

@@ -85,8 +85,8 @@ int guest_mmio_finish(struct vcpu *vcpu, const struct io_access *access)
 {
 	struct io_pending *p = &vcpu->pending_io;
 
-	if (!p->active || p->access.bus != IO_BUS_MMIO || access->bus != IO_BUS_MMIO)
-		return vcpu_fault(vcpu, "MMIO access finished with none pending");
+	if (!io_pending_matches(p, IO_BUS_MMIO, access))
+		return vcpu_fault(vcpu, "MMIO access finished that is not the one pending");
 	p->active = false;
 	if (!access->write) {
 		uint64_t *reg = gpr(vcpu, insn_gpr(&p->insn));

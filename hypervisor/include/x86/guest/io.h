@@ -15,8 +15,8 @@ int guest_io_decode(struct vcpu *vcpu, const struct vm_exit *exit);
 
 /*
  * Finish: an IN's value merges into RAX (8 and 16 bits keep the rest, 32 bits zero-extend),
- * then RIP moves past the instruction. `access` is the pending one, served. Returns 0, or
- * vcpu_fault() when no port access is pending.
+ * then RIP moves past the instruction. `access` is the pending one, served (only its value
+ * may differ). Returns 0, or vcpu_fault() when it is not the pending port access.
  */
 int guest_io_finish(struct vcpu *vcpu, const struct io_access *access);
 
@@ -29,7 +29,7 @@ int guest_mmio_decode(struct vcpu *vcpu, const struct vm_exit *exit);
 
 /*
  * Finish: a read's value merges into the decoded register (mmio_merge_read), then RIP moves
- * past the MOV. Returns 0, or vcpu_fault() when no MMIO access is pending.
+ * past the MOV. Returns 0, or vcpu_fault() when `access` is not the pending MMIO access.
  */
 int guest_mmio_finish(struct vcpu *vcpu, const struct io_access *access);
 

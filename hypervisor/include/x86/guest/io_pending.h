@@ -13,4 +13,14 @@ struct io_pending {
 	struct mmio_insn insn;	 /* MMIO: the decoded MOV (destination register, merge rules) */
 };
 
+/* `served` is the pending access of `bus`: same address, size and direction as decoded. */
+static inline bool io_pending_matches(const struct io_pending *p, enum io_bus bus,
+				      const struct io_access *served)
+{
+	const struct io_access *d = &p->access;
+
+	return p->active && d->bus == bus && served->bus == bus && served->addr == d->addr &&
+	       served->size == d->size && served->write == d->write;
+}
+
 #endif
