@@ -163,7 +163,7 @@ TEST(in_byte_merges_into_al)
 	EXPECT_EQ(rip, 0x1002);
 	EXPECT_EQ(counted, 1);
 	EXPECT_EQ(counted_key, PORT);
-	EXPECT_FALSE(vcpu->pending_io.active);
+	EXPECT_FALSE(vcpu->arch.pending_io.active);
 }
 
 TEST(in_word_merges_into_ax)
@@ -245,7 +245,7 @@ TEST(refused_port_access_faults_and_leaves_nothing_pending)
 	EXPECT_STREQ(vcpu->fault, "probe refused");
 	EXPECT_EQ(vcpu->regs.rax, 0x55);
 	EXPECT_EQ(rip_writes, 0);
-	EXPECT_FALSE(vcpu->pending_io.active);
+	EXPECT_FALSE(vcpu->arch.pending_io.active);
 }
 
 /* The next issue's order: decode now; the answer and the finish come on a later exit. */
@@ -255,12 +255,12 @@ TEST(port_decode_and_finish_run_apart)
 	struct vm_exit e = io_exit(0x70, 1, true);
 	vcpu->regs.rax = 0xAAAA;
 	ASSERT_EQ(guest_io_decode(vcpu, &e), 0);
-	EXPECT_TRUE(vcpu->pending_io.active);
-	EXPECT_EQ(vcpu->pending_io.access.addr, 0x70);
-	EXPECT_EQ(vcpu->pending_io.access.size, 1);
-	EXPECT_FALSE(vcpu->pending_io.access.write);
+	EXPECT_TRUE(vcpu->arch.pending_io.active);
+	EXPECT_EQ(vcpu->arch.pending_io.access.addr, 0x70);
+	EXPECT_EQ(vcpu->arch.pending_io.access.size, 1);
+	EXPECT_FALSE(vcpu->arch.pending_io.access.write);
 	EXPECT_EQ(rip_writes, 0);
-	struct io_access answered = vcpu->pending_io.access;
+	struct io_access answered = vcpu->arch.pending_io.access;
 	answered.value = 0x42;
 	EXPECT_EQ(guest_io_finish(vcpu, &answered), 0);
 	EXPECT_EQ(vcpu->regs.rax, 0xAA42);
@@ -276,9 +276,9 @@ TEST(finish_of_the_wrong_bus_is_refused)
 	setup();
 	struct vm_exit e = io_exit(PORT, 4, true);
 	ASSERT_EQ(guest_io_decode(vcpu, &e), 0);
-	EXPECT_EQ(guest_mmio_finish(vcpu, &vcpu->pending_io.access), -1);
+	EXPECT_EQ(guest_mmio_finish(vcpu, &vcpu->arch.pending_io.access), -1);
 	EXPECT_EQ(rip_writes, 0);
-	EXPECT_EQ(guest_io_finish(vcpu, &vcpu->pending_io.access), 0);
+	EXPECT_EQ(guest_io_finish(vcpu, &vcpu->arch.pending_io.access), 0);
 }
 
 TEST(finish_of_another_access_is_refused)
@@ -287,19 +287,19 @@ TEST(finish_of_another_access_is_refused)
 	struct vm_exit e = io_exit(PORT, 2, true);
 	vcpu->regs.rax = 0x1111;
 	ASSERT_EQ(guest_io_decode(vcpu, &e), 0);
-	struct io_access other = vcpu->pending_io.access;
+	struct io_access other = vcpu->arch.pending_io.access;
 	other.size = 4;
 	EXPECT_EQ(guest_io_finish(vcpu, &other), -1);
-	other = vcpu->pending_io.access;
+	other = vcpu->arch.pending_io.access;
 	other.addr = PORT + 1;
 	EXPECT_EQ(guest_io_finish(vcpu, &other), -1);
-	other = vcpu->pending_io.access;
+	other = vcpu->arch.pending_io.access;
 	other.write = true;
 	EXPECT_EQ(guest_io_finish(vcpu, &other), -1);
 	EXPECT_STREQ(vcpu->fault, "port I/O finished that is not the one pending");
 	EXPECT_EQ(rip_writes, 0);
 	EXPECT_EQ(vcpu->regs.rax, 0x1111);
-	other = vcpu->pending_io.access;
+	other = vcpu->arch.pending_io.access;
 	other.value = 0x2222;
 	EXPECT_EQ(guest_io_finish(vcpu, &other), 0);
 	EXPECT_EQ(vcpu->regs.rax, 0x2222);
@@ -360,7 +360,7 @@ TEST(mmio_direction_mismatch_faults)
 		     "access to 0xfec00000: decoded direction disagrees with the fault");
 	EXPECT_EQ(dev.calls, 0);
 	EXPECT_EQ(rip_writes, 0);
-	EXPECT_FALSE(vcpu->pending_io.active);
+	EXPECT_FALSE(vcpu->arch.pending_io.active);
 }
 
 TEST(mmio_decode_and_finish_run_apart)
@@ -369,10 +369,10 @@ TEST(mmio_decode_and_finish_run_apart)
 	setup();
 	struct vm_exit e = mmio_exit(MMIO_GPA + 8, false, mov_r9_load, sizeof(mov_r9_load));
 	ASSERT_EQ(guest_mmio_decode(vcpu, &e), 0);
-	EXPECT_EQ(vcpu->pending_io.access.size, 8);
+	EXPECT_EQ(vcpu->arch.pending_io.access.size, 8);
 	EXPECT_EQ(rip_writes, 0);
 	rip = 0xBAD; /* finish uses the RIP decode recorded, not whatever is current */
-	struct io_access answered = vcpu->pending_io.access;
+	struct io_access answered = vcpu->arch.pending_io.access;
 	answered.value = 0x0102030405060708ull;
 	EXPECT_EQ(guest_io_finish(vcpu, &answered), -1); /* not a port access */
 	EXPECT_EQ(guest_mmio_finish(vcpu, &answered), 0);

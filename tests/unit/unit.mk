@@ -31,6 +31,7 @@ UNIT_SRCS_test_cmdline	  := hypervisor/lib/cmdline.c
 UNIT_SRCS_test_rtc	   := hypervisor/arch/x86/rtc.c
 UNIT_SRCS_test_msrpm	   := hypervisor/arch/x86/svm/msrpm.c hypervisor/arch/x86/guest/msr_policy.c
 UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/guest/mmio_decode.c
+UNIT_SRCS_test_mmio_decode_fuzz := hypervisor/arch/x86/guest/mmio_decode.c
 UNIT_SRCS_test_irq_route  := hypervisor/arch/x86/guest/irq_route.c
 UNIT_SRCS_test_linux_boot := hypervisor/arch/x86/guest/linux_boot.c $(UNIT_ARENA)
 UNIT_SRCS_test_ivrs	  := hypervisor/acpi/ivrs.c hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
@@ -51,9 +52,11 @@ unit_objs = $(patsubst %.c,$(UNIT_OBJ)/%.o,tests/unit/$(1).c tests/unit/harness.
 .PHONY: unit-test-binaries unit-tests
 unit-test-binaries: $(UNIT_BINS)
 
-# Runs every binary even after a failure, and fails if any did.
+# Runs every binary, then the header checks (tests/abi/abi.mk), even after a failure, and fails if
+# any did.
 unit-tests: unit-test-binaries
-	@failed=0; for bin in $(UNIT_BINS); do $$bin || failed=1; done; exit $$failed
+	@failed=0; for bin in $(UNIT_BINS); do $$bin || failed=1; done; \
+	$(MAKE) --no-print-directory -f Makefile BUILD=$(BUILD) header-tests || failed=1; exit $$failed
 
 $(UNIT_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)

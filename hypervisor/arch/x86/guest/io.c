@@ -20,7 +20,7 @@ static uint64_t merge_in_value(uint64_t rax, uint64_t value, uint8_t size)
 
 int guest_io_decode(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	struct io_pending *p = &vcpu->pending_io;
+	struct io_pending *p = &vcpu->arch.pending_io;
 	uint8_t size = exit->io.size;
 
 	if (exit->io.string || exit->io.rep)
@@ -43,7 +43,7 @@ int guest_io_decode(struct vcpu *vcpu, const struct vm_exit *exit)
 
 int guest_io_finish(struct vcpu *vcpu, const struct io_access *access)
 {
-	struct io_pending *p = &vcpu->pending_io;
+	struct io_pending *p = &vcpu->arch.pending_io;
 
 	if (!io_pending_matches(p, IO_BUS_PORT, access))
 		return vcpu_fault(vcpu, "port I/O finished that is not the one pending");
@@ -56,7 +56,7 @@ int guest_io_finish(struct vcpu *vcpu, const struct io_access *access)
 
 bool arch_io_forward(struct vcpu *vcpu, struct io_access *access)
 {
-	if (access->bus != IO_BUS_PORT || !vcpu->vm->owns_ports)
+	if (access->bus != IO_BUS_PORT || !vcpu->vm->arch.owns_ports)
 		return false;
 	/* Its own port, trapped because the access covers a trapped neighbour (a dword at 0xCF8
 	 * covers the reset register 0xCF9): done on the hardware, as if never trapped. */
@@ -69,7 +69,7 @@ bool arch_io_forward(struct vcpu *vcpu, struct io_access *access)
 
 int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	struct io_access *access = &vcpu->pending_io.access;
+	struct io_access *access = &vcpu->arch.pending_io.access;
 	int err = guest_io_decode(vcpu, exit);
 
 	if (err)
@@ -79,7 +79,7 @@ int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	case IO_EMUL_POSTED:
 		return 0; /* finished when the Service VM answers */
 	case IO_EMUL_FAULT:
-		vcpu->pending_io.active = false;
+		vcpu->arch.pending_io.active = false;
 		return -1; /* vcpu_fault()'s value: vcpu->fault says why */
 	default:
 		return guest_io_finish(vcpu, access);

@@ -48,7 +48,7 @@ static unsigned insn_gpr(const struct mmio_insn *insn)
 
 int guest_mmio_decode(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	struct io_pending *p = &vcpu->pending_io;
+	struct io_pending *p = &vcpu->arch.pending_io;
 	uint8_t bytes[MAX_INSN_LEN];
 	struct vcpu_paging pg;
 	struct mmio_insn insn;
@@ -83,7 +83,7 @@ int guest_mmio_decode(struct vcpu *vcpu, const struct vm_exit *exit)
 
 int guest_mmio_finish(struct vcpu *vcpu, const struct io_access *access)
 {
-	struct io_pending *p = &vcpu->pending_io;
+	struct io_pending *p = &vcpu->arch.pending_io;
 
 	if (!io_pending_matches(p, IO_BUS_MMIO, access))
 		return vcpu_fault(vcpu, "MMIO access finished that is not the one pending");
@@ -98,7 +98,7 @@ int guest_mmio_finish(struct vcpu *vcpu, const struct io_access *access)
 
 int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	struct io_access *access = &vcpu->pending_io.access;
+	struct io_access *access = &vcpu->arch.pending_io.access;
 	int err = guest_mmio_decode(vcpu, exit);
 
 	if (err)
@@ -108,7 +108,7 @@ int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	case IO_EMUL_POSTED:
 		return 0; /* finished when the Service VM answers */
 	case IO_EMUL_FAULT:
-		vcpu->pending_io.active = false;
+		vcpu->arch.pending_io.active = false;
 		return -1; /* vcpu_fault()'s value: vcpu->fault says why */
 	default:
 		return guest_mmio_finish(vcpu, access);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Trapped IN/OUT and MMIO MOVs in two halves: decode into vcpu->pending_io, finish into the guest. */
+/* Trapped IN/OUT and MMIO MOVs in two halves: decode into vcpu->arch.pending_io, finish into the guest. */
 #ifndef CAIRN_X86_GUEST_IO_H
 #define CAIRN_X86_GUEST_IO_H
 
@@ -8,7 +8,7 @@
 #include "core/vm_exit.h"
 
 /*
- * Decode: an IN or OUT exit becomes vcpu->pending_io (the port access, OUT's value from RAX,
+ * Decode: an IN or OUT exit becomes vcpu->arch.pending_io (the port access, OUT's value from RAX,
  * the next RIP). Returns 0, or vcpu_fault() for string I/O or an impossible size.
  */
 int guest_io_decode(struct vcpu *vcpu, const struct vm_exit *exit);
@@ -21,7 +21,7 @@ int guest_io_decode(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_io_finish(struct vcpu *vcpu, const struct io_access *access);
 
 /*
- * Decode: the MOV behind an MMIO fault (fetched from guest memory) becomes vcpu->pending_io: the
+ * Decode: the MOV behind an MMIO fault (fetched from guest memory) becomes vcpu->arch.pending_io: the
  * access at the faulting address, a write's value, the destination register of a read. Returns
  * 0, or vcpu_fault() for an instruction it cannot emulate or one that disagrees with the fault.
  */
