@@ -47,9 +47,9 @@ void virt_vcpu_set_rip(struct vcpu *vcpu, uint64_t new_rip)
 	rip_writes++;
 }
 
-void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *paging)
+void virt_vcpu_mode(struct vcpu *vcpu, struct vcpu_mode *mode)
 {
-	*paging = (struct vcpu_paging){ .long_mode_code = true };
+	*mode = (struct vcpu_mode){ .long_mode_code = true };
 }
 
 int guest_virt_read(struct vcpu *vcpu, uint64_t gva, void *dst, size_t len)
