@@ -11,13 +11,22 @@ UNIT_OBJ := $(UNIT_DIR)/obj
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DCAIRN_HOST_TEST \
-	-Ihypervisor/include -Ihypervisor/arch/x86/svm -MMD -MP
+	-fno-builtin-printf -Ihypervisor/include -Ihypervisor/arch/x86/svm -Iabi -MMD -MP
 UNIT_LDFLAGS := -fsanitize=address,undefined
 
 # The sources each test links besides its own file and the harness: the hypervisor code it tests,
 # and the test fixtures it uses.
 UNIT_ARENA	   := tests/unit/arena.c
 UNIT_ACPI_FIXTURES := tests/unit/acpi_fixtures.c $(UNIT_ARENA)
+# The fake vendor backend (tests/unit/fake_virt.h) with the host stand-ins around it, and the
+# guest-facing x86 code the exit-handler tests drive through it, with the core code it calls.
+UNIT_FAKE_VIRT := tests/unit/fake_virt.c tests/unit/fake_cpu.c tests/unit/fake_console.c \
+	tests/unit/fake_platform.c
+UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
+	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c \
+		mmio_decode.c events.c kvm_pv.c lapic_pt.c irq_route.c guest_walk.c) \
+	$(addprefix hypervisor/core/,hypercall.c guest_mem.c vm.c vm_stats.c vm_log.c) \
+	hypervisor/lib/format.c hypervisor/lib/token_bucket.c
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
 UNIT_SRCS_test_token_bucket := hypervisor/lib/token_bucket.c
@@ -28,7 +37,7 @@ UNIT_SRCS_test_pcpu_map	  := hypervisor/core/pcpu_map.c
 UNIT_SRCS_test_elf64	  := hypervisor/lib/elf64.c
 UNIT_SRCS_test_multiboot  := hypervisor/arch/x86/multiboot.c hypervisor/core/boot_info.c
 UNIT_SRCS_test_cmdline	  := hypervisor/lib/cmdline.c
-UNIT_SRCS_test_rtc	   := hypervisor/arch/x86/rtc.c
+UNIT_SRCS_test_rtc	   := hypervisor/arch/x86/rtc.c tests/unit/fake_cpu.c
 UNIT_SRCS_test_msrpm	   := hypervisor/arch/x86/svm/msrpm.c hypervisor/arch/x86/guest/msr_policy.c
 UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/guest/mmio_decode.c
 UNIT_SRCS_test_irq_route  := hypervisor/arch/x86/guest/irq_route.c
@@ -37,6 +46,7 @@ UNIT_SRCS_test_ivrs	  := hypervisor/acpi/ivrs.c hypervisor/acpi/acpi_tables.c $(
 UNIT_SRCS_test_iommu_pgtable := hypervisor/drivers/amd_iommu_pgtable.c
 UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
+UNIT_SRCS_test_exit_cpuid := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)
 
