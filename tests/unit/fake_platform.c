@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Host stand-ins for the hypervisor services guest code calls beyond virt.h, all recorded. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "core/vcpu.h"
@@ -143,7 +142,7 @@ uint64_t fake_rtc_last_tsc(void)
 	return rtc_tsc;
 }
 
-/* --- memory and VM lifecycle (mm/, core/vm_lifecycle.c, core/vcpu_run.c) --- */
+/* --- memory and VM lifecycle (mm/, core/vm_lifecycle.c) --- */
 
 int phys_free_pages(uint64_t pa, size_t count)
 {
@@ -194,12 +193,53 @@ int vm_stop(struct vm *vm, const char *why)
 	return lifecycle(FAKE_LC_STOP, vm);
 }
 
-int vcpu_fault(struct vcpu *vcpu, const char *fmt, ...)
-{
-	va_list ap;
+/* --- what the run loop calls around the exit handlers (core/vcpu_run.c) --- */
 
-	va_start(ap, fmt);
-	vsnprintf(vcpu->fault, sizeof(vcpu->fault), fmt, ap);
-	va_end(ap);
-	return -1;
+static unsigned vm_faults;
+static enum exit_reason vm_fault_reason;
+static char vm_fault_text[sizeof(((struct vcpu *)0)->fault)];
+static unsigned stops, resets;
+
+void vm_fault(struct vcpu *vcpu, enum exit_reason reason)
+{
+	vm_faults++;
+	vm_fault_reason = reason;
+	snprintf(vm_fault_text, sizeof(vm_fault_text), "%s", vcpu->fault);
+}
+
+unsigned fake_vm_fault_count(void)
+{
+	return vm_faults;
+}
+
+const char *fake_vm_fault_text(enum exit_reason *reason)
+{
+	if (reason)
+		*reason = vm_fault_reason;
+	return vm_faults ? vm_fault_text : NULL;
+}
+
+void vcpu_stopped(struct vcpu *vcpu)
+{
+	stops++; /* the vCPU stays as it was, so that the next fake_run_exit() runs it again */
+}
+
+void vcpu_reset(struct vcpu *vcpu)
+{
+	resets++;
+}
+
+unsigned fake_vcpu_reset_count(void)
+{
+	return resets;
+}
+
+void housekeeping_poll(void)
+{
+}
+
+/* The vCPU has nothing to run (halted, waiting for SIPI, paused): end the run instead of waiting. */
+void pcpu_wait_signal(volatile uint32_t *mailbox, bool allow_irq)
+{
+	__atomic_fetch_or(mailbox, PCPU_REQ_STOP, __ATOMIC_SEQ_CST);
 }

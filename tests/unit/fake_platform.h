@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Host stand-ins for the hypervisor services guest-facing code calls beyond core/virt.h: pCPU
- * mailboxes, the LAPIC, the TSC rate, the boot date, VM lifecycle and vcpu_fault(), all recorded.
+ * mailboxes, the LAPIC, the TSC rate, the boot date, VM lifecycle, and what the run loop calls
+ * around the exit handlers (vm_fault, vcpu_stopped...), all recorded.
  */
 #ifndef CAIRN_TESTS_UNIT_FAKE_PLATFORM_H
 #define CAIRN_TESTS_UNIT_FAKE_PLATFORM_H
@@ -42,5 +43,11 @@ unsigned fake_lifecycle_count(void);
 
 /* rtc_unix_time_at(): the TSC it was last asked about. */
 uint64_t fake_rtc_last_tsc(void);
+
+/* vm_fault() calls (the run loop's answer to a handler that returned vcpu_fault()). */
+unsigned fake_vm_fault_count(void);
+/* The last fault's vcpu->fault text and exit reason; NULL when none. */
+const char *fake_vm_fault_text(enum exit_reason *reason);
+unsigned fake_vcpu_reset_count(void);
 
 #endif

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "core/vcpu_run.h"
 #include "fake_console.h"
+#include "fake_platform.h"
 #include "fake_virt.h"
 #include "lib/errno.h"
 #include "mm/phys_mem.h"
@@ -229,6 +231,7 @@ void fake_vcpu_queue_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	vcpu->virt->exit_queued = true;
 }
 
+/* The queued exit; then the stop a real one gets: a mailbox request and its NMI. */
 void virt_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 {
 	struct virt_vcpu *f = vcpu->virt;
@@ -236,9 +239,19 @@ void virt_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 	if (f->exit_queued) {
 		*exit = f->queued_exit;
 		f->exit_queued = false;
-	} else {
-		*exit = (struct vm_exit){ .reason = EXIT_OTHER, .vendor_code = FAKE_NO_EXIT };
+		return;
 	}
+	__atomic_fetch_or(&vcpu->pcpu->mailbox, PCPU_REQ_STOP, __ATOMIC_SEQ_CST);
+	*exit = (struct vm_exit){ .reason = EXIT_NMI, .vendor_code = FAKE_STOP_EXIT };
+}
+
+int fake_run_exit(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	unsigned faults = fake_vm_fault_count();
+
+	fake_vcpu_queue_exit(vcpu, exit);
+	vcpu_run_loop(vcpu);
+	return fake_vm_fault_count() == faults ? 0 : -1;
 }
 
 uint64_t virt_vcpu_rip(struct vcpu *vcpu)

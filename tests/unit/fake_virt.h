@@ -97,9 +97,19 @@ void fake_guest_write(struct vm *vm, uint64_t gpa, const void *bytes, size_t len
 /* Writes an instruction at the vCPU's RIP (through the identity map: gpa = RIP). */
 void fake_vcpu_put_insn(struct vcpu *vcpu, const void *bytes, size_t len);
 
-/* The next virt_vcpu_run() returns *exit (else an EXIT_OTHER with vendor_code FAKE_NO_EXIT). */
-#define FAKE_NO_EXIT 0xFA4Eull
+/*
+ * The next virt_vcpu_run() returns *exit. With nothing queued it returns the stop a real VM
+ * stop causes: PCPU_REQ_STOP in the vCPU's mailbox and an EXIT_NMI (vendor_code FAKE_STOP_EXIT).
+ */
+#define FAKE_STOP_EXIT 0xFA4Eull
 void fake_vcpu_queue_exit(struct vcpu *vcpu, const struct vm_exit *exit);
+
+/*
+ * Runs one exit through the hypervisor's own run loop (vcpu_run_loop: mailbox, exit counters,
+ * the exit switch, vm_fault), which then stops at the queued-nothing NMI. Returns 0, or -1 when
+ * the handler faulted the VM (fake_vm_fault_text() says why). The vCPU must be runnable.
+ */
+int fake_run_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 
 /* The call log: how many events of a kind, and the last one (NULL when none). */
 size_t fake_event_count(struct vm *vm, enum fake_event_kind kind);

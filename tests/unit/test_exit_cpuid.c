@@ -4,7 +4,6 @@
 #include "fake_cpu.h"
 #include "fake_virt.h"
 #include "harness.h"
-#include "x86/guest/exit_handlers.h"
 #include "x86/tsc.h"
 
 #define CPUID1_ECX_VMX	      (1u << 5)
@@ -20,7 +19,7 @@ static struct cpuid_regs run_cpuid(struct vcpu *vcpu, uint32_t leaf, uint32_t su
 {
 	vcpu->regs.rax = 0xDEAD000000000000ull | leaf;
 	vcpu->regs.rcx = 0xDEAD000000000000ull | subleaf;
-	EXPECT_EQ(guest_cpuid_exit(vcpu, &cpuid_exit), 0);
+	EXPECT_EQ(fake_run_exit(vcpu, &cpuid_exit), 0);
 	return (struct cpuid_regs){ (uint32_t)vcpu->regs.rax, (uint32_t)vcpu->regs.rbx,
 				    (uint32_t)vcpu->regs.rcx, (uint32_t)vcpu->regs.rdx };
 }
@@ -47,6 +46,7 @@ TEST(cairn_base_leaf_signature_and_rip_plus_2)
 	EXPECT_EQ(fake_vcpu(vcpu)->rip, FAKE_CODE_GPA + 2);
 	EXPECT_EQ(fake_event_count(vm, FAKE_EV_SET_RIP), 1);
 	EXPECT_EQ(fake_event_count(vm, FAKE_EV_EXCEPTION), 0);
+	EXPECT_EQ(vcpu->exits[EXIT_CPUID], 1); /* counted by the run loop */
 	/* 64-bit register writes zero the upper halves, as the instruction does. */
 	EXPECT_EQ(vcpu->regs.rax >> 32, 0);
 }

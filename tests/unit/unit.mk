@@ -24,8 +24,8 @@ UNIT_FAKE_VIRT := tests/unit/fake_virt.c tests/unit/fake_cpu.c tests/unit/fake_c
 	tests/unit/fake_platform.c
 UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
 	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c \
-		mmio_decode.c events.c kvm_pv.c lapic_pt.c irq_route.c guest_walk.c) \
-	$(addprefix hypervisor/core/,hypercall.c guest_mem.c vm.c vm_stats.c vm_log.c) \
+		mmio_decode.c events.c kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c) \
+	$(addprefix hypervisor/core/,vcpu_run.c hypercall.c guest_mem.c vm.c vm_stats.c vm_log.c) \
 	hypervisor/lib/format.c hypervisor/lib/token_bucket.c
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
@@ -47,6 +47,8 @@ UNIT_SRCS_test_iommu_pgtable := hypervisor/drivers/amd_iommu_pgtable.c
 UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
 UNIT_SRCS_test_exit_cpuid := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_msr := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_icr_filter := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)
 
