@@ -51,6 +51,8 @@ UNIT_SRCS_test_exit_msr := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_icr_filter := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_kvm_pv := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_hypercall := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_io := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_mmio := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)
 
