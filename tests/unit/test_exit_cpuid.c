@@ -132,10 +132,10 @@ TEST(svm_hidden_from_extended_leaves)
 {
 	struct vm *vm = partition(0, 0);
 
-	fake_cpu_set_cpuid(0x80000001, 0, (struct cpuid_regs){ 1, 2, 0x000001F3, 4 });
+	fake_cpu_set_cpuid(0x80000001, 0, (struct cpuid_regs){ 1, 2, 0x000001F7, 4 });
 	fake_cpu_set_cpuid(0x8000000A, 0, (struct cpuid_regs){ 1, 0x8000, 0, 0x1BFFFF });
 	struct cpuid_regs ext = run_cpuid(&vm->vcpus[0], 0x80000001, 0);
-	EXPECT_EQ(ext.ecx, 0x000001F3 & ~CPUID_EXT_ECX_SVM);
+	EXPECT_EQ(ext.ecx, 0x000001F7 & ~CPUID_EXT_ECX_SVM);
 	EXPECT_EQ(ext.edx, 4);
 	struct cpuid_regs svm = run_cpuid(&vm->vcpus[0], 0x8000000A, 0);
 	EXPECT_EQ(svm.eax | svm.ebx | svm.ecx | svm.edx, 0);
