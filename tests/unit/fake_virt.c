@@ -205,11 +205,11 @@ void virt_vcpu_set_long_mode_entry(struct vcpu *vcpu, const struct vcpu_long_mod
 	f->rflags = RFLAGS_1;
 	f->cpl = 0;
 	f->efer = EFER_LME | EFER_LMA;
-	f->paging = (struct vcpu_paging){ .cr0 = CR0_PE | CR0_PG,
-					  .cr3 = entry->cr3,
-					  .cr4 = CR4_PAE,
-					  .efer = f->efer,
-					  .long_mode_code = true };
+	f->mode = (struct vcpu_paging){ .cr0 = CR0_PE | CR0_PG,
+					.cr3 = entry->cr3,
+					.cr4 = CR4_PAE,
+					.efer = f->efer,
+					.long_mode_code = true };
 	record(vcpu->vm, FAKE_EV_LONG_MODE_ENTRY, vcpu->id, entry->rip, entry->rsp, entry->cr3, 0);
 }
 
@@ -221,7 +221,7 @@ void virt_vcpu_set_startup_entry(struct vcpu *vcpu, uint8_t vector)
 	f->rflags = RFLAGS_1;
 	f->cpl = 0;
 	f->efer = 0;
-	f->paging = (struct vcpu_paging){ .cs_base = (uint64_t)vector << 12 };
+	f->mode = (struct vcpu_paging){ .cs_base = (uint64_t)vector << 12 };
 	record_vcpu(vcpu, FAKE_EV_STARTUP_ENTRY, vector, 0);
 }
 
@@ -277,7 +277,7 @@ unsigned virt_vcpu_cpl(struct vcpu *vcpu)
 
 void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *paging)
 {
-	*paging = vcpu->virt->paging;
+	*paging = vcpu->virt->mode;
 	paging->efer = vcpu->virt->efer;
 }
 
@@ -366,7 +366,7 @@ void fake_vcpu_put_insn(struct vcpu *vcpu, const void *bytes, size_t len)
 {
 	struct virt_vcpu *f = vcpu->virt;
 
-	fake_guest_write(vcpu->vm, f->paging.cs_base + f->rip, bytes, len);
+	fake_guest_write(vcpu->vm, f->mode.cs_base + f->rip, bytes, len);
 }
 
 /* A PML4 and a PDPT whose first entry is a 1 GiB page at 0: virtual = physical below 1 GiB. */

@@ -40,9 +40,9 @@ struct virt_vcpu {
 	struct vcpu *vcpu;
 	uint64_t rip, rsp, rflags;
 	unsigned cpl;
-	struct vcpu_paging paging; /* CR0/CR3/CR4, CS base/L/D; paging.efer is kept = efer */
-	uint64_t efer;		   /* as the guest sees it (never SVME) */
-	bool exception_pending;	   /* the last queued exception, until the test clears it */
+	struct vcpu_paging mode; /* CR0/CR3/CR4, CS base/L/D (mode.efer: see efer) */
+	uint64_t efer;		 /* as the guest sees it (never SVME) */
+	bool exception_pending;	 /* the last queued exception, until the test clears it */
 	uint8_t exception_vector;
 	uint32_t exception_error_code;
 	unsigned exceptions_injected;

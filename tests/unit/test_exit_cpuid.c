@@ -124,7 +124,7 @@ TEST(leaf_1_hides_vmx_sets_hypervisor_and_follows_guest_osxsave)
 	EXPECT_EQ(r.ecx & ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_OSXSAVE | CPUID1_ECX_VMX),
 		  0x7EFA320B & ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_OSXSAVE));
 
-	fake_vcpu(vcpu)->paging.cr4 |= CR4_OSXSAVE;
+	fake_vcpu(vcpu)->mode.cr4 |= CR4_OSXSAVE;
 	EXPECT_EQ(run_cpuid(vcpu, 1, 0).ecx & CPUID1_ECX_OSXSAVE, CPUID1_ECX_OSXSAVE);
 }
 

@@ -18,6 +18,7 @@ UNIT_LDFLAGS := -fsanitize=address,undefined
 # and the test fixtures it uses.
 UNIT_ARENA	   := tests/unit/arena.c
 UNIT_ACPI_FIXTURES := tests/unit/acpi_fixtures.c $(UNIT_ARENA)
+
 # The fake vendor backend (tests/unit/fake_virt.h) with the host stand-ins around it, and the
 # guest-facing x86 code the exit-handler tests drive through it, with the core code it calls.
 UNIT_FAKE_VIRT := tests/unit/fake_virt.c tests/unit/fake_cpu.c tests/unit/fake_console.c \
@@ -27,6 +28,15 @@ UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
 		mmio_decode.c events.c kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c) \
 	$(addprefix hypervisor/core/,vcpu_run.c hypercall.c guest_mem.c vm.c vm_stats.c vm_log.c) \
 	hypervisor/lib/format.c hypervisor/lib/token_bucket.c
+UNIT_SRCS_test_exit_cpuid := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_events := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_io := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_mmio := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_msr := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_hypercall := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_icr_filter := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_kvm_pv := $(UNIT_GUEST_X86)
+
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
 UNIT_SRCS_test_token_bucket := hypervisor/lib/token_bucket.c
@@ -46,13 +56,6 @@ UNIT_SRCS_test_ivrs	  := hypervisor/acpi/ivrs.c hypervisor/acpi/acpi_tables.c $(
 UNIT_SRCS_test_iommu_pgtable := hypervisor/drivers/amd_iommu_pgtable.c
 UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
-UNIT_SRCS_test_exit_cpuid := $(UNIT_GUEST_X86)
-UNIT_SRCS_test_exit_msr := $(UNIT_GUEST_X86)
-UNIT_SRCS_test_icr_filter := $(UNIT_GUEST_X86)
-UNIT_SRCS_test_kvm_pv := $(UNIT_GUEST_X86)
-UNIT_SRCS_test_hypercall := $(UNIT_GUEST_X86)
-UNIT_SRCS_test_exit_io := $(UNIT_GUEST_X86)
-UNIT_SRCS_test_exit_mmio := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)
 
