@@ -54,7 +54,8 @@ void console_init(void)
 int vprintf(const char *fmt, va_list ap)
 {
 	if (!capturing)
-		return vfprintf(stdout, fmt, ap); /* the harness's own lines, whatever their length */
+		return vfprintf(stdout, fmt,
+				ap); /* the harness's own lines, whatever their length */
 
 	char line[1024];
 	int n = vsnprintf(line, sizeof(line), fmt, ap);
