@@ -234,6 +234,11 @@ unsigned fake_vcpu_reset_count(void)
 	return resets;
 }
 
+unsigned fake_vcpu_stopped_count(void)
+{
+	return stops;
+}
+
 void housekeeping_poll(void)
 {
 }

@@ -48,6 +48,8 @@ uint64_t fake_rtc_last_tsc(void);
 unsigned fake_vm_fault_count(void);
 /* The last fault's vcpu->fault text and exit reason; NULL when none. */
 const char *fake_vm_fault_text(enum exit_reason *reason);
+/* vcpu_reset() and vcpu_stopped() calls from the run loop's mailbox. */
 unsigned fake_vcpu_reset_count(void);
+unsigned fake_vcpu_stopped_count(void);
 
 #endif

@@ -245,6 +245,11 @@ void virt_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 	*exit = (struct vm_exit){ .reason = EXIT_NMI, .vendor_code = FAKE_STOP_EXIT };
 }
 
+void fake_run(struct vcpu *vcpu)
+{
+	vcpu_run_loop(vcpu);
+}
+
 int fake_run_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 {
 	unsigned faults = fake_vm_fault_count();

@@ -110,6 +110,8 @@ void fake_vcpu_queue_exit(struct vcpu *vcpu, const struct vm_exit *exit);
  * the handler faulted the VM (fake_vm_fault_text() says why). The vCPU must be runnable.
  */
 int fake_run_exit(struct vcpu *vcpu, const struct vm_exit *exit);
+/* The run loop with no exit queued: serves the mailbox, and enters the guest if it may (once). */
+void fake_run(struct vcpu *vcpu);
 
 /* The call log: how many events of a kind, and the last one (NULL when none). */
 size_t fake_event_count(struct vm *vm, enum fake_event_kind kind);
