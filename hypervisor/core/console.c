@@ -1,10 +1,10 @@
 /* The hypervisor's console: printf on COM1, one lock so lines from different pCPUs never interleave. */
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/pcpu.h"
 #include "drivers/uart16550.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
-#include "x86/cpu.h"
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 
@@ -57,5 +57,5 @@ void panic(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
-	cpu_halt_forever();
+	arch_cpu_halt_forever();
 }

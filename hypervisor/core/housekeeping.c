@@ -1,21 +1,21 @@
 /* Periodic hypervisor chores: console input (shell or a VM's vUART), partition watchdogs, IOMMU events. */
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/housekeeping.h"
 #include "core/pcpu.h"
 #include "core/shell.h"
+#include "core/time.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
 #include "drivers/amd_iommu.h"
 #include "drivers/uart16550.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
-#include "x86/lapic.h"
-#include "x86/tsc.h"
 
 #define POLL_PERIOD_US 10000
 
 static spinlock_t chores_lock = SPINLOCK_INIT;
-static volatile uint64_t next_poll_tsc;
+static volatile uint64_t next_poll;
 
 static spinlock_t housekeeper_lock = SPINLOCK_INIT;
 static struct pcpu *housekeeper;
@@ -66,7 +66,7 @@ static void check_watchdogs(void)
 	for (size_t i = 0; i < MAX_VMS; i++) {
 		struct vm *vm = &vms[i];
 		uint64_t deadline = vm->watchdog_deadline;
-		if (vm->state != VM_RUNNING || !deadline || !tsc_passed(deadline))
+		if (vm->state != VM_RUNNING || !deadline || !time_passed(deadline))
 			continue;
 		vm->watchdog_deadline = 0;
 		format_snprintf(what, sizeof(what), "watchdog expired (no kick for %u ms)",
@@ -86,7 +86,7 @@ void housekeeping_run(void)
 
 	if (!try_lock(&chores_lock))
 		return;
-	next_poll_tsc = tsc_deadline_us(POLL_PERIOD_US);
+	next_poll = time_deadline_us(POLL_PERIOD_US);
 	/* Input waits in COM1 (and the sender) while the VM it goes to has no room. */
 	while (shell_input_ready() && (c = uart16550_getc(COM1_PORT)) >= 0)
 		shell_input(c);
@@ -100,11 +100,11 @@ void housekeeping_run(void)
 
 void housekeeping_poll(void)
 {
-	if (tsc_passed(next_poll_tsc))
+	if (time_passed(next_poll))
 		housekeeping_run();
 }
 
 void housekeeping_arm_timer(void)
 {
-	lapic_timer_oneshot_us(POLL_PERIOD_US);
+	arch_timer_oneshot_us(POLL_PERIOD_US);
 }

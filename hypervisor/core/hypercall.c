@@ -1,15 +1,12 @@
-/* The hypercall dispatcher: ACRN's ABI (ID in R8, params RDI/RSI, result RAX), rights checked first. */
+/* The hypercall table: ACRN's IDs, who may call each one, and the handlers (arch-neutral half). */
 #include "cairn/hypercall.h"
-#include "x86/guest/exit_handlers.h"
+#include "core/hypercall.h"
 #include "core/guest_mem.h"
+#include "core/time.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
 #include "lib/errno.h"
-#include "x86/tsc.h"
-
-#define VECTOR_UD 6
-#define VECTOR_GP 13
 
 struct hypercall {
 	uint32_t id;
@@ -69,7 +66,7 @@ static int64_t hc_watchdog_kick(struct vcpu *vcpu, uint64_t unused1, uint64_t un
 
 	if (!vm->config->watchdog_ms)
 		return -ENODEV;
-	vm->watchdog_deadline = tsc_deadline_us(vm->config->watchdog_ms * 1000ull);
+	vm->watchdog_deadline = time_deadline_us(vm->config->watchdog_ms * 1000ull);
 	return 0;
 }
 
@@ -81,7 +78,7 @@ static const struct hypercall hypercalls[] = {
 	{ HC_CAIRN_WATCHDOG_KICK, false, hc_watchdog_kick },
 };
 
-static int64_t hypercall_dispatch(struct vcpu *vcpu, uint64_t id, uint64_t p1, uint64_t p2)
+int64_t hypercall_dispatch(struct vcpu *vcpu, uint32_t id, uint64_t p1, uint64_t p2)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(hypercalls); i++) {
 		const struct hypercall *hc = &hypercalls[i];
@@ -94,25 +91,7 @@ static int64_t hypercall_dispatch(struct vcpu *vcpu, uint64_t id, uint64_t p1, u
 	return -ENOTTY;
 }
 
-static bool vm_may_hypercall(const struct vm *vm)
+bool hypercall_allowed(const struct vm *vm)
 {
 	return vm->config->kind == VM_KIND_SERVICE || (vm->config->flags & VM_FLAG_HYPERCALLS);
-}
-
-int hypercall_exit(struct vcpu *vcpu, unsigned insn_len)
-{
-	if (!vm_may_hypercall(vcpu->vm)) {
-		virt_vcpu_inject_exception(vcpu, VECTOR_UD, 0);
-		return 0;
-	}
-	if (virt_vcpu_cpl(vcpu) != 0) {
-		virt_vcpu_inject_exception(vcpu, VECTOR_GP, 0);
-		return 0;
-	}
-	/* IDs are 32-bit (ACRN truncates R8 too), so a sign-extended immediate still matches. */
-	int64_t ret =
-		hypercall_dispatch(vcpu, (uint32_t)vcpu->regs.r8, vcpu->regs.rdi, vcpu->regs.rsi);
-	vcpu->regs.rax = (uint64_t)ret;
-	virt_vcpu_set_rip(vcpu, virt_vcpu_rip(vcpu) + insn_len);
-	return 0;
 }

@@ -8,7 +8,6 @@
 #include "core/pcpu.h"
 #include "core/virt.h"
 #include "mm/phys_mem.h"
-#include "x86/cpu.h"
 
 static const char *mem_type_name(uint32_t type)
 {
@@ -83,7 +82,7 @@ void hypervisor_main(const struct boot_info *bi)
 
 	if (virt_check_support(reason, sizeof(reason))) {
 		printf("cairn: %s\ncairn: Cairn needs hardware virtualization; halting.\n", reason);
-		cpu_halt_forever();
+		arch_cpu_halt_forever();
 	}
 	if (virt_cpu_enable(&pcpus[0]))
 		panic("cannot enable %s on the boot pCPU", virt_vendor_name());

@@ -3,6 +3,7 @@
 #include "core/console.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
+#include "core/time.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
 #include "devices/vuart.h"
@@ -11,7 +12,6 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
-#include "x86/tsc.h"
 
 #define MAX_SEGMENTS	8
 #define GUEST_MEM_ALIGN (2 * MiB)
@@ -51,7 +51,7 @@ static void write_start_info(struct vm *vm)
 	si->vcpu_id = 0;
 	si->pcpu_apic_id = vm->vcpus[0].pcpu->apic_id;
 	si->memory_size = vm->mem_size;
-	si->tsc_khz = tsc_khz;
+	si->tsc_khz = time_ticks_per_ms(); /* ticks of the TSC per ms: kHz */
 	format_snprintf(si->vm_name, sizeof(si->vm_name), "%s", vm->name);
 	format_snprintf(si->cmdline, sizeof(si->cmdline), "%s", vm->config->args);
 }

@@ -1,11 +1,10 @@
 /* Per-pCPU data, the ownership map of static partitioning, mailboxes, and the idle loop. */
+#include "core/arch.h"
 #include "core/housekeeping.h"
 #include "core/pcpu.h"
 #include "core/pcpu_map.h"
 #include "core/vcpu_run.h"
 #include "lib/spinlock.h"
-#include "x86/cpu.h"
-#include "x86/lapic.h"
 
 struct pcpu pcpus[MAX_PCPUS];
 uint32_t pcpu_count;
@@ -16,7 +15,7 @@ static spinlock_t ownership_lock = SPINLOCK_INIT;
 void pcpu_set_current(struct pcpu *cpu)
 {
 	cpu->self = cpu;
-	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
+	arch_pcpu_set_current(cpu);
 }
 
 uint32_t pcpu_online_count(void)
@@ -60,7 +59,7 @@ void pcpu_post(struct pcpu *cpu, uint32_t requests)
 {
 	__atomic_fetch_or(&cpu->mailbox, requests, __ATOMIC_SEQ_CST);
 	if (cpu != pcpu_current())
-		lapic_send_ipi(cpu->apic_id, ICR_DM_NMI);
+		arch_pcpu_signal(cpu);
 }
 
 uint32_t pcpu_take_requests(struct pcpu *cpu)

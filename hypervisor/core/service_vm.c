@@ -1,12 +1,11 @@
 /* The Service VM: a stock Linux on every pCPU no partition has, owning the platform's devices. */
-#include "cairn/guest_boot.h"
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/pcpu.h"
 #include "core/service_vm.h"
 #include "core/shell.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
-#include "x86/guest/service_platform.h"
 #include "lib/errno.h"
 
 /* Its pCPUs: the scenario's, else every online pCPU no other VM took. */
@@ -30,10 +29,7 @@ static int service_vcpus(struct vm *vm)
 		printf("cairn: vm %s: pCPU check failed: no free pCPU is left\n", vm->name);
 		return -EBUSY;
 	}
-	int err = vm_create_vcpus(vm, mask);
-	for (uint32_t i = 1; i < vm->nvcpus; i++)
-		vm->vcpus[i].wait_for_sipi = true; /* APs wait for Linux to start them */
-	return err;
+	return vm_create_vcpus(vm, mask);
 }
 
 void service_vm_start(const struct boot_info *bi)
@@ -47,12 +43,11 @@ void service_vm_start(const struct boot_info *bi)
 		vm->config = c;
 		vm->name = c->name;
 		vm->trap_hlt = false; /* Linux idles in HLT and its own interrupts wake it */
-		vm->owns_ports = true;
 		int err = virt_vm_init(vm);
 		if (!err)
 			err = service_vcpus(vm);
 		if (!err)
-			err = service_platform_build(vm, bi);
+			err = arch_service_vm_build(vm, bi);
 		if (err) {
 			printf("cairn: vm %s not started (%s, error %d)\n", c->name, c->source,
 			       err);
@@ -65,13 +60,4 @@ void service_vm_start(const struct boot_info *bi)
 		shell_focus_vm(vm);
 		vm_start(vm);
 	}
-}
-
-int service_vm_reload(struct vm *vm)
-{
-	int err = service_platform_reload(vm);
-
-	for (uint32_t i = 1; !err && i < vm->nvcpus; i++)
-		vm->vcpus[i].wait_for_sipi = true; /* APs wait for the new kernel to start them */
-	return err;
 }

@@ -1,17 +1,16 @@
 /* VM lifecycle: start, pause, resume, stop, reset, and what a fault does; carried to pCPUs by mailbox. */
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
 #include "core/housekeeping.h"
 #include "core/service_vm.h"
 #include "core/shell.h"
-#include "x86/guest/ioapic_pt.h"
-#include "x86/lapic.h"
+#include "core/time.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
 #include "core/vm_log.h"
 #include "lib/errno.h"
-#include "x86/tsc.h"
 
 const char *vm_state_name(enum vm_state state)
 {
@@ -28,7 +27,7 @@ static void vm_post_all(struct vm *vm, uint32_t requests)
 static void watchdog_arm(struct vm *vm)
 {
 	if (vm->config->watchdog_ms)
-		vm->watchdog_deadline = tsc_deadline_us(vm->config->watchdog_ms * 1000ull);
+		vm->watchdog_deadline = time_deadline_us(vm->config->watchdog_ms * 1000ull);
 }
 
 int vm_start(struct vm *vm)
@@ -115,28 +114,13 @@ void vm_fault_external(struct vm *vm, const char *what)
 	vm_apply_fault_policy(vm, what);
 }
 
-/*
- * The guest owned this pCPU's LAPIC (TPR through CR8, SVR, LVTs, pending vectors): take it back
- * before the pCPU idles or adopts housekeeping, whose timer needs it enabled and unmasked.
- */
-static void pcpu_reclaim_lapic(struct vcpu *vcpu)
-{
-	struct lapic_reclaim_report r;
-
-	lapic_reclaim(&r);
-	printf("cairn: pCPU %u back from vm %s: LAPIC was SVR 0x%x TPR 0x%x; %u in service, %u "
-	       "pending taken, %u left below the TPR%s\n",
-	       vcpu->pcpu->id, vcpu->vm->name, r.svr, r.tpr, r.in_service, r.pending_taken,
-	       r.pending_left, r.base_restored ? ", APIC base restored" : "");
-}
-
-void vcpu_stopped(struct vcpu *vcpu)
+void vcpu_retire(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	bool all_stopped = true, last = false;
 
 	vcpu->state = VCPU_STOPPED;
-	pcpu_reclaim_lapic(vcpu);
+	arch_pcpu_reclaim(vcpu, true);
 	free_pcpu(vcpu->pcpu->id);
 	housekeeping_adopt(vcpu->pcpu);
 	spin_lock(&vm->lock);
@@ -151,7 +135,7 @@ void vcpu_stopped(struct vcpu *vcpu)
 	}
 	spin_unlock(&vm->lock);
 	if (last) {
-		ioapic_pt_release(vm);
+		arch_vm_release(vm);
 		shell_forget_vm(vm);
 	}
 }
@@ -161,26 +145,26 @@ void vcpu_stopped(struct vcpu *vcpu)
 /* vCPU 0 reloads the VM once every other vCPU has left guest mode (or after 200 ms). */
 static void wait_for_other_vcpus(struct vm *vm)
 {
-	uint64_t deadline = tsc_deadline_us(RESET_QUIESCE_US);
+	uint64_t deadline = time_deadline_us(RESET_QUIESCE_US);
 
 	for (uint32_t i = 1; i < vm->nvcpus; i++)
-		while (vm->vcpus[i].state == VCPU_RUNNING && !tsc_passed(deadline))
-			cpu_relax();
+		while (vm->vcpus[i].state == VCPU_RUNNING && !time_passed(deadline))
+			arch_cpu_relax();
 }
 
 void vcpu_reset(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
-	struct lapic_reclaim_report unused;
-
-	lapic_reclaim(&unused); /* the old kernel's timer, TPR and vectors must not reach the new */
+	arch_pcpu_reclaim(
+		vcpu, false); /* the old kernel's timer, TPR and vectors must not reach the new */
 	if (vcpu->id != 0) {
 		vcpu->state = VCPU_OFFLINE;
 		return;
 	}
 	wait_for_other_vcpus(vm);
-	int err = vm->config->kind == VM_KIND_SERVICE ? service_vm_reload(vm) : partition_load(vm);
+	int err = vm->config->kind == VM_KIND_SERVICE ? arch_service_vm_reload(vm)
+						      : partition_load(vm);
 	if (err) {
 		printf("cairn: vm %s: reset failed (error %d); stopping it\n", vm->name, err);
 		vm_stop(vm, "reset failed");

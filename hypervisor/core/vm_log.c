@@ -3,16 +3,16 @@
 #include <stdarg.h>
 #include "core/console.h"
 #include "core/vm.h"
+#include "core/time.h"
 #include "core/vm_log.h"
 #include "lib/format.h"
 #include "lib/token_bucket.h"
-#include "x86/tsc.h"
 
 #define VM_LOG_LINE_SIZE 400
 
 static uint64_t refill_period_cycles(void)
 {
-	return (tsc_khz ? tsc_khz : 1000000) * VM_LOG_REFILL_MS;
+	return (time_ticks_per_ms() ? time_ticks_per_ms() : 1000000) * VM_LOG_REFILL_MS;
 }
 
 /* Takes a token: true if a line may go out; *suppressed gets the count to report first. */
@@ -21,7 +21,7 @@ static bool bucket_take(struct vm_log_bucket *b, uint64_t *suppressed)
 	bool ok;
 
 	spin_lock(&b->lock);
-	ok = token_bucket_take(&b->bucket, rdtsc(), refill_period_cycles(), VM_LOG_BURST);
+	ok = token_bucket_take(&b->bucket, time_now(), refill_period_cycles(), VM_LOG_BURST);
 	if (ok) {
 		*suppressed = b->suppressed;
 		b->suppressed = 0;

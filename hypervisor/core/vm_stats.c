@@ -1,4 +1,5 @@
 /* Per-VM exit statistics: counters by reason, itemised ports, MMIO addresses and refused MSRs. */
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/vm.h"
 #include "lib/format.h"
@@ -50,23 +51,6 @@ static void print_details(const struct vm *vm, const char *what, const struct ex
 	printf("%s\n", line);
 }
 
-/* "cairn: msrs refused in vm X: rdmsr 0x... N wrmsr 0x... N" (the first 16 MSRs seen). */
-static void print_refused_msrs(const struct vm *vm)
-{
-	char line[400];
-	int len = format_snprintf(line, sizeof(line), "cairn: msrs refused in vm %s:", vm->name);
-	const struct exit_detail *t = vm->msrs_refused;
-
-	if (!t[0].count)
-		return;
-	for (size_t i = 0;
-	     i < ARRAY_SIZE(vm->msrs_refused) && t[i].count && len < (int)sizeof(line); i++)
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len, " %s 0x%lx %lu",
-				       (t[i].key & MSR_REFUSED_WRITE) ? "wrmsr" : "rdmsr",
-				       t[i].key & 0xFFFFFFFFu, t[i].count);
-	printf("%s\n", line);
-}
-
 uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason)
 {
 	uint64_t n = 0;
@@ -92,23 +76,12 @@ void vm_print_exit_stats(const struct vm *vm)
 			len += format_snprintf(line + len, sizeof(line) - (size_t)len, " %s %lu",
 					       exit_reason_name(r), n);
 	}
-	if (vm->ipis_dropped && len < (int)sizeof(line))
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
-				       " (ipis-dropped %lu)", vm->ipis_dropped);
-	if (vm->hpet_fsb_refused && len < (int)sizeof(line))
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
-				       " (hpet-fsb-refused %lu)", vm->hpet_fsb_refused);
-	if (vm->routes_refused && len < (int)sizeof(line))
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
-				       " (routes-refused %lu)", vm->routes_refused);
-	if (vm->cfg_writes_refused && len < (int)sizeof(line))
-		len += format_snprintf(line + len, sizeof(line) - (size_t)len,
-				       " (cfg-writes-refused %lu)", vm->cfg_writes_refused);
+	len = arch_vm_stats_counters(vm, line, sizeof(line), len);
 	if (vm->log_bucket.suppressed_total && len < (int)sizeof(line))
 		format_snprintf(line + len, sizeof(line) - (size_t)len, " (log-suppressed %lu)",
 				vm->log_bucket.suppressed_total);
 	printf("%s\n", line);
 	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
 	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));
-	print_refused_msrs(vm);
+	arch_vm_stats_details(vm);
 }

@@ -106,5 +106,5 @@ TEST(refusals_counted)
 	machine();
 	for (int i = 0; i < 7; i++)
 		irq_route_note_refused(&vm, "test route", "because", "written masked");
-	EXPECT_EQ(vm.routes_refused, 7);
+	EXPECT_EQ(vm.arch.routes_refused, 7);
 }

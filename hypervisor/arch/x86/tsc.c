@@ -1,5 +1,6 @@
 /* TSC calibration against the ACPI PM timer (3.579545 MHz) or the HPET, and busy-wait delays. */
 #include "lib/errno.h"
+#include "core/time.h"
 #include "x86/cpu.h"
 #include "x86/tsc.h"
 
@@ -69,4 +70,26 @@ void tsc_delay_us(uint64_t us)
 
 	while (!tsc_passed(deadline))
 		cpu_relax();
+}
+
+/* --- core/time.h on x86: the TSC --- */
+
+uint64_t time_now(void)
+{
+	return rdtsc();
+}
+
+uint64_t time_ticks_per_ms(void)
+{
+	return tsc_khz;
+}
+
+uint64_t time_deadline_us(uint64_t us)
+{
+	return tsc_deadline_us(us);
+}
+
+bool time_passed(uint64_t deadline)
+{
+	return tsc_passed(deadline);
 }

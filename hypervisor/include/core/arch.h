@@ -1,8 +1,19 @@
-/* What the arch-neutral start-up sequence asks of the architecture code (arch/x86 today). */
+/*
+ * The seam between core and the architecture (arch/x86 today): every call core makes into
+ * architecture code is declared here, by name, and nothing in core/ .c files includes an x86 header.
+ * The vendor half of the architecture (SVM, VMX) is core/virt.h; time is core/time.h.
+ */
 #ifndef CAIRN_CORE_ARCH_H
 #define CAIRN_CORE_ARCH_H
 
 #include "core/boot_info.h"
+#include "core/vm_exit.h"
+
+struct pcpu;
+struct vcpu;
+struct vm;
+
+/* --- start-up --- */
 
 /* Physical extent of the hypervisor image, bss included. */
 void arch_image_extent(uint64_t *start, uint64_t *end);
@@ -18,5 +29,56 @@ int arch_platform_init(const struct boot_info *bi);
 
 /* Starts every pCPU but the boot one; each ends up idle with virtualization enabled, or FAILED. */
 void arch_start_secondary_pcpus(void);
+
+/* --- pCPUs --- */
+
+/* Stops the calling CPU for good (interrupts off; an NMI wakes it and it halts again). */
+__noreturn void arch_cpu_halt_forever(void);
+
+/* A spin-wait hint for busy loops. */
+void arch_cpu_relax(void);
+
+/* Makes pcpu_current() return cpu on the calling CPU. */
+void arch_pcpu_set_current(struct pcpu *cpu);
+
+/* Signals cpu (x86: an NMI) so that it looks at its mailbox, even from guest mode. */
+void arch_pcpu_signal(const struct pcpu *cpu);
+
+/* Arms the calling pCPU's housekeeping timer to fire once, `us` from now. */
+void arch_timer_oneshot_us(uint64_t us);
+
+/*
+ * The calling pCPU is back from a guest that owned its interrupt controller (x86: LAPIC
+ * passthrough): take it back before the pCPU idles, is reused or keeps housekeeping. With
+ * `report`, prints what the guest left behind, naming the VM.
+ */
+void arch_pcpu_reclaim(const struct vcpu *from, bool report);
+
+/* --- VMs and vCPUs --- */
+
+/* Handles one exit of vcpu (decoded by the vendor). Returns 0 to resume, or VCPU_FAULT. */
+int arch_handle_exit(struct vcpu *vcpu, const struct vm_exit *exit);
+
+/* Serves the architecture's mailbox requests for vcpu (x86: emulated INIT and STARTUP IPIs). */
+void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests);
+
+/* Gives back what the architecture attached to a stopped VM (x86: its IOAPIC pins). */
+void arch_vm_release(struct vm *vm);
+
+/* Appends the architecture's counters of a VM to its exit statistics line; returns the length. */
+int arch_vm_stats_counters(const struct vm *vm, char *line, size_t size, int len);
+
+/* Prints the architecture's itemised statistics of a VM (x86: refused MSRs). */
+void arch_vm_stats_details(const struct vm *vm);
+
+/*
+ * The Service VM's platform (x86: arch/x86/guest/service_platform.c): gives vm (whose vCPUs
+ * exist) its memory and devices, its firmware tables and its kernel, vCPU 0 at the kernel's
+ * entry and the others waiting for the kernel to start them.
+ */
+int arch_service_vm_build(struct vm *vm, const struct boot_info *bi);
+
+/* The same for a reset: the platform quiesced and reloaded from the boot modules. */
+int arch_service_vm_reload(struct vm *vm);
 
 #endif

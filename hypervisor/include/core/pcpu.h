@@ -22,7 +22,7 @@ struct vcpu;
 #define PCPU_REQ_STOP	(1u << 3)
 #define PCPU_REQ_RESET	(1u << 4)
 #define PCPU_REQ_INIT	(1u << 5) /* emulated INIT: the vCPU waits for a STARTUP IPI */
-#define PCPU_REQ_SIPI	(1u << 6) /* emulated STARTUP IPI (vector in vcpu->sipi_vector) */
+#define PCPU_REQ_SIPI	(1u << 6) /* emulated STARTUP IPI (vector in vcpu->arch.sipi_vector) */
 #define PCPU_REQ_NMI	(1u << 7) /* an NMI for the guest itself */
 #define PCPU_REQ_WAKE	(1u << 8) /* nothing but a wake-up: look at your flags again */
 

@@ -7,8 +7,6 @@
 /* Builds and starts the scenario's Service VM, if it has one (after the pre-launched VMs). */
 void service_vm_start(const struct boot_info *bi);
 
-struct vm;
-/* Reloads the Service VM for a reset (x86/service_platform.h: service_platform_reload). */
-int service_vm_reload(struct vm *vm);
+/* Its reset is arch_service_vm_reload() (core/arch.h). */
 
 #endif

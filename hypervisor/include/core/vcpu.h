@@ -4,6 +4,7 @@
 
 #include "core/vm_exit.h"
 #include "lib/compiler.h"
+#include "x86/guest/vm_arch.h"
 
 struct vm;
 struct pcpu;
@@ -31,15 +32,16 @@ struct vcpu {
 	struct vcpu_regs regs;
 	struct virt_vcpu *virt; /* vendor private (SVM: the VMCB) */
 	uint64_t exits[EXIT_REASON_COUNT];
-	bool wait_for_sipi; /* after INIT: only a STARTUP IPI starts it */
-	volatile uint8_t sipi_vector;
-	uint32_t icr_high; /* the destination the guest last wrote to ICR[63:32] */
-	char fault[160];   /* set by an exit handler that stops the VM */
+	struct vcpu_arch arch; /* x86 only (x86/guest/vm_arch.h) */
+	char fault[160];       /* set by an exit handler that stops the VM */
 };
 
+/* What an exit handler returns when the vCPU's VM must stop (or reset): not an errno. */
+#define VCPU_FAULT (-1)
+
 /*
- * Records why this vCPU's VM must stop (or reset, by scenario flag) and returns -1: exit
- * handlers end with `return vcpu_fault(vcpu, "...")`.
+ * Records why this vCPU's VM must stop (or reset, by scenario flag) and returns VCPU_FAULT:
+ * exit handlers end with `return vcpu_fault(vcpu, "...")`.
  */
 int vcpu_fault(struct vcpu *vcpu, const char *fmt, ...) __printf_like(2, 3);
 

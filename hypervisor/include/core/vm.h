@@ -24,9 +24,6 @@ enum vm_state {
 struct virt_vm;
 struct vm;
 
-/* Key flag in vm->msrs_refused: the refused access was a write. */
-#define MSR_REFUSED_WRITE (1ull << 32)
-
 /*
  * A port range the hypervisor emulates for this VM. `value` holds `size` bytes. With `partial`,
  * the handler also gets accesses that only overlap its range (a dword at 0xCF8 covers 0xCF9):
@@ -58,12 +55,6 @@ struct ram_range {
 	uint64_t base, size;
 };
 
-/* How often one port or one MMIO register made the VM exit (for `stats`; see docs/console.md). */
-struct exit_detail {
-	uint64_t key;
-	uint64_t count;
-};
-
 struct vm {
 	uint32_t id;
 	const struct vm_config *config;
@@ -85,20 +76,15 @@ struct vm {
 	struct mmio_handler mmio_handlers[MAX_MMIO_HANDLERS];
 	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
 	struct ram_range ram[MAX_RAM_RANGES];
-	uint64_t ipis_dropped;		 /* IPIs aimed outside the VM */
-	uint64_t hpet_fsb_refused;	 /* HPET comparator writes that asked for FSB delivery */
-	uint64_t routes_refused;	 /* IOAPIC entries and MSIs written masked (irq_route.c) */
-	uint64_t cfg_writes_refused;	 /* PCI configuration writes dropped (pci_cfg.c) */
-	struct exit_detail io_ports[24]; /* port I/O exits by port, the first 24 ports seen */
-	struct exit_detail mmio_pages[24];   /* trapped MMIO by address (LAPIC, IOAPIC registers) */
-	struct exit_detail msrs_refused[16]; /* MSR accesses answered with #GP, by MSR (| WRITE) */
+	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
+	struct exit_detail mmio_pages[24]; /* trapped MMIO by address (LAPIC, IOAPIC registers) */
 	struct vuart vuart;
-	bool owns_ports; /* a trapped port access no device claims goes to the hardware */
-	bool trap_hlt;	 /* HLT exits (small guests) or halts in the guest (Linux) */
+	bool trap_hlt;		    /* HLT exits (small guests) or halts in the guest (Linux) */
 	uint64_t watchdog_deadline; /* TSC; 0 when the watchdog is not armed */
 	uint32_t resets;
 	const char *fault;		 /* why the VM is being stopped or reset */
 	struct vm_log_bucket log_bucket; /* rate limit of the lines it causes (vm_log) */
+	struct vm_arch arch;		 /* x86 only (x86/guest/vm_arch.h) */
 };
 
 extern struct vm vms[MAX_VMS];

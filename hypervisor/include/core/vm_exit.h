@@ -57,6 +57,12 @@ struct vm_exit {
 	};
 };
 
+/* How often one key (a port, an address, an MSR) made a VM exit: itemised `stats` (docs/console.md). */
+struct exit_detail {
+	uint64_t key;
+	uint64_t count;
+};
+
 /* Short stable names ("cpuid", "io", ...) used in the exit statistics lines. */
 const char *exit_reason_name(enum exit_reason reason);
 

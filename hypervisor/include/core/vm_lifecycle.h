@@ -16,8 +16,13 @@ void vm_fault(struct vcpu *vcpu, enum exit_reason reason);
 /* A fault found outside any vCPU (the watchdog): same policy. */
 void vm_fault_external(struct vm *vm, const char *what);
 
-/* Called on the vCPU's own pCPU when a request reaches it. */
-void vcpu_stopped(struct vcpu *vcpu);
+/*
+ * On the vCPU's own pCPU, when a stop request reaches it: the vCPU stops for good, the pCPU is
+ * taken back from the guest and freed (it may adopt housekeeping), and the last vCPU out marks
+ * the VM stopped and releases what it held.
+ */
+void vcpu_retire(struct vcpu *vcpu);
+/* On the vCPU's own pCPU, for a reset request: vCPU 0 reloads the VM, the others wait. */
 void vcpu_reset(struct vcpu *vcpu);
 
 const char *vm_state_name(enum vm_state state);

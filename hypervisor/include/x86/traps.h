@@ -11,7 +11,7 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
-#define VECTOR_NMI 2
+#include "x86/vectors.h"
 
 /* Loads the hypervisor's GDT and IDT on this pCPU; the IDT is built on the first call. */
 void traps_init_cpu(void);

@@ -24,8 +24,8 @@ static uint64_t checked_value(struct vm *vm, uint64_t offset, uint64_t value)
 	if (offset < TIMER_FIRST || (offset - TIMER_FIRST) % TIMER_STRIDE != TIMER_CONFIG ||
 	    !(value & CONFIG_FSB_ENABLE))
 		return value;
-	vm->hpet_fsb_refused++;
-	if (vm->hpet_fsb_refused <= 3)
+	vm->arch.hpet_fsb_refused++;
+	if (vm->arch.hpet_fsb_refused <= 3)
 		printf("cairn: vm %s: HPET timer %lu FSB (MSI) delivery refused\n", vm->name,
 		       (offset - TIMER_FIRST) / TIMER_STRIDE);
 	return value & ~(uint64_t)CONFIG_FSB_ENABLE;

@@ -28,7 +28,7 @@ int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 				  exit->io.port);
 	vm_count_detail(vm->io_ports, ARRAY_SIZE(vm->io_ports), exit->io.port);
 	h = vm_find_io_handler(vm, exit->io.port, size);
-	if (!h && vm->owns_ports) {
+	if (!h && vm->arch.owns_ports) {
 		/* Its own port, trapped because the access covers a trapped neighbour (a dword at
 		 * 0xCF8 covers the reset register 0xCF9): done on the hardware, as if never trapped. */
 		if (exit->io.in)

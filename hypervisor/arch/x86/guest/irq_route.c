@@ -105,7 +105,7 @@ const char *irq_route_refusal(const struct vm *vm, const struct irq_route *route
 
 void irq_route_note_refused(struct vm *vm, const char *what, const char *why, const char *action)
 {
-	uint64_t n = __atomic_fetch_add(&vm->routes_refused, 1, __ATOMIC_RELAXED);
+	uint64_t n = __atomic_fetch_add(&vm->arch.routes_refused, 1, __ATOMIC_RELAXED);
 
 	if (n < REFUSALS_PRINTED)
 		printf("cairn: vm %s: %s refused (%s): %s\n", vm->name, what, why, action);

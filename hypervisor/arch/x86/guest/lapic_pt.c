@@ -43,7 +43,7 @@ static struct vcpu *vcpu_by_apic_id(struct vm *vm, uint32_t apic_id)
 
 static void note_dropped(struct vm *vm, uint32_t apic_id, uint32_t icr_low)
 {
-	vm->ipis_dropped++;
+	vm->arch.ipis_dropped++;
 	vm_log(vm, "IPI 0x%x to APIC ID %u is outside the VM: dropped", icr_low, apic_id);
 }
 
@@ -71,7 +71,7 @@ bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low)
 			pcpu_post(target->pcpu, PCPU_REQ_INIT);
 		return true;
 	case MODE_STARTUP:
-		target->sipi_vector = icr_low & ICR_VECTOR;
+		target->arch.sipi_vector = icr_low & ICR_VECTOR;
 		pcpu_post(target->pcpu, PCPU_REQ_SIPI);
 		return true;
 	default:
@@ -83,7 +83,7 @@ bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low)
 static void icr_write(struct vcpu *vcpu, uint32_t icr_low)
 {
 	struct vm *vm = vcpu->vm;
-	uint32_t shorthand = ICR_SHORTHAND(icr_low), dest = vcpu->icr_high >> 24;
+	uint32_t shorthand = ICR_SHORTHAND(icr_low), dest = vcpu->arch.icr_high >> 24;
 
 	if (shorthand == SHORTHAND_SELF) {
 		if (ICR_MODE(icr_low) == MODE_FIXED)
@@ -124,7 +124,7 @@ static int lapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uin
 	}
 	switch (offset) {
 	case REG_ICR_HI:
-		vcpu->icr_high = v;
+		vcpu->arch.icr_high = v;
 		return 0;
 	case REG_ICR_LO:
 		icr_write(vcpu, v);

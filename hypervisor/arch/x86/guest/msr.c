@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Trapped guest MSR accesses: a few are emulated, host-only and unknown MSRs get #GP (default-deny). */
+#include "x86/vectors.h"
 #include "x86/guest/exit_handlers.h"
 #include "core/virt.h"
 #include "core/vm.h"
@@ -7,7 +8,6 @@
 #include "x86/guest/kvm_pv.h"
 #include "x86/guest/msr_policy.h"
 
-#define VECTOR_GP	   13
 #define MSR_TSC		   0x10
 #define MSR_PATCH_LEVEL	   0x8B /* AMD PATCH_LEVEL; Intel BIOS_SIGN_ID */
 #define MSR_MTRR_CAP	   0xFE
@@ -107,7 +107,8 @@ int guest_msr_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	else if (!kvm_pv_msr_write(vcpu, msr, value, &ok))
 		ok = msr_write(vcpu, msr, value);
 	if (!ok) {
-		vm_count_detail(vcpu->vm->msrs_refused, ARRAY_SIZE(vcpu->vm->msrs_refused),
+		vm_count_detail(vcpu->vm->arch.msrs_refused,
+				ARRAY_SIZE(vcpu->vm->arch.msrs_refused),
 				(uint64_t)msr | (read ? 0 : MSR_REFUSED_WRITE));
 		virt_vcpu_inject_exception(vcpu, VECTOR_GP, 0);
 		return 0;

@@ -300,7 +300,7 @@ static uint32_t guest_read(struct vm *vm, uint16_t bdf, uint16_t offset, uint8_t
 static void guest_write(struct vm *vm, const struct pci_cfg_write *w)
 {
 	if (pci_cfg_hidden(vm, w->bdf)) {
-		vm->cfg_writes_refused++; /* silently: the function does not exist for it */
+		vm->arch.cfg_writes_refused++; /* silently: the function does not exist for it */
 		return;
 	}
 	struct pci_fn *fn = pci_cfg_function(w->bdf);

@@ -70,7 +70,7 @@ void pci_cfg_policy_init(const struct boot_info *bi)
 
 void pci_cfg_note_refused(struct vm *vm, const struct pci_cfg_write *w, const char *why)
 {
-	uint64_t n = __atomic_fetch_add(&vm->cfg_writes_refused, 1, __ATOMIC_RELAXED);
+	uint64_t n = __atomic_fetch_add(&vm->arch.cfg_writes_refused, 1, __ATOMIC_RELAXED);
 
 	if (n < REFUSALS_PRINTED)
 		printf("cairn: vm %s: PCI config write %02x:%02x.%x+0x%x (%u bytes) <- 0x%x "

@@ -1,4 +1,5 @@
 /* The PC a Service VM sees: identity-mapped memory, the machine's devices, its own ACPI and Linux. */
+#include "core/arch.h"
 #include "acpi/acpi_vm_tables.h"
 #include "cairn/guest_boot.h"
 #include "core/console.h"
@@ -18,7 +19,6 @@
 #include "x86/guest/pci_cfg.h"
 #include "x86/platform.h"
 #include "x86/guest/port_guard.h"
-#include "x86/guest/service_platform.h"
 
 #define HYPERVISOR_KEEP (64 * MiB) /* free RAM the hypervisor keeps for itself */
 #define LOW_MEMORY_END	(1 * MiB)
@@ -305,10 +305,19 @@ static int find_modules(struct vm *vm, const struct boot_info *bi, struct servic
 /* What the Service VM was built from, kept for restarts (there is one Service VM). */
 static struct service_boot sb;
 
-int service_platform_build(struct vm *vm, const struct boot_info *bi)
+/* Linux starts its APs with INIT and STARTUP IPIs; until then they wait. */
+static void aps_wait_for_startup(struct vm *vm)
+{
+	for (uint32_t i = 1; i < vm->nvcpus; i++)
+		vm->vcpus[i].arch.wait_for_sipi = true;
+}
+
+int arch_service_vm_build(struct vm *vm, const struct boot_info *bi)
 {
 	int err;
 
+	vm->arch.owns_ports = true; /* a trapped port no device claims goes to the hardware */
+	aps_wait_for_startup(vm);
 	memset(&sb, 0, sizeof(sb));
 	err = find_modules(vm, bi, &sb);
 	if (!err)
@@ -330,10 +339,11 @@ int service_platform_build(struct vm *vm, const struct boot_info *bi)
 	return err;
 }
 
-int service_platform_reload(struct vm *vm)
+int arch_service_vm_reload(struct vm *vm)
 {
 	if (!sb.kernel)
 		return -ENOENT;
+	aps_wait_for_startup(vm);
 	ioapic_pt_mask_all(vm);
 	port_guard_restart(vm);
 	printf("cairn: vm %s: restarting Linux; bus mastering turned off on %u PCI functions\n",

@@ -6,6 +6,7 @@
 #include "mm/phys_mem.h"
 #include "svm.h"
 #include "x86/cpu.h"
+#include "x86/vectors.h"
 
 #define GUEST_ASID  1 /* one guest per pCPU for life: one ASID is enough */
 #define DEFAULT_PAT 0x0007040600070406ull
@@ -18,7 +19,7 @@ static void vmcb_set_intercepts(struct vmcb *vmcb, const struct vm *vm)
 {
 	struct vmcb_control *c = &vmcb->control;
 
-	c->exception_intercepts = 1u << 6; /* #UD: Intel VMCALL arrives this way on AMD */
+	c->exception_intercepts = 1u << VECTOR_UD; /* #UD: Intel VMCALL arrives this way on AMD */
 	c->misc1_intercepts = SVM_INTERCEPT_NMI | SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |
 			      SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
 			      SVM_INTERCEPT_SHUTDOWN | SVM_INTERCEPT_INVD;
@@ -123,26 +124,55 @@ void virt_vcpu_inject_nmi(struct vcpu *vcpu)
 	vcpu->virt->vmcb->control.event_inj = 2 | SVM_EVENT_TYPE_NMI | SVM_EVENT_VALID;
 }
 
-static const char *virt_insn_name(uint32_t code)
+/* Exits that carry nothing but their reason (and, for virtualization instructions, a name). */
+static const struct {
+	uint32_t code;
+	enum exit_reason reason;
+	const char *insn;
+} plain_exits[] = {
+	{ SVM_EXIT_CPUID, EXIT_CPUID, NULL },
+	{ SVM_EXIT_HLT, EXIT_HLT, NULL },
+	{ SVM_EXIT_VMMCALL, EXIT_HYPERCALL, NULL },
+	{ SVM_EXIT_SHUTDOWN, EXIT_TRIPLE_FAULT, NULL },
+	{ SVM_EXIT_INIT, EXIT_INIT, NULL },
+	{ SVM_EXIT_NMI, EXIT_NMI, NULL },
+	{ SVM_EXIT_INVD, EXIT_CACHE_FLUSH, NULL },
+	{ SVM_EXIT_WBINVD, EXIT_CACHE_FLUSH, NULL },
+	{ SVM_EXIT_VMRUN, EXIT_VIRT_INSN, "VMRUN" },
+	{ SVM_EXIT_VMLOAD, EXIT_VIRT_INSN, "VMLOAD" },
+	{ SVM_EXIT_VMSAVE, EXIT_VIRT_INSN, "VMSAVE" },
+	{ SVM_EXIT_STGI, EXIT_VIRT_INSN, "STGI" },
+	{ SVM_EXIT_CLGI, EXIT_VIRT_INSN, "CLGI" },
+	{ SVM_EXIT_SKINIT, EXIT_VIRT_INSN, "SKINIT" },
+	{ SVM_EXIT_INVLPGA, EXIT_VIRT_INSN, "INVLPGA" },
+};
+
+static void decode_plain(uint32_t code, struct vm_exit *exit)
 {
-	switch (code) {
-	case SVM_EXIT_VMRUN:
-		return "VMRUN";
-	case SVM_EXIT_VMLOAD:
-		return "VMLOAD";
-	case SVM_EXIT_VMSAVE:
-		return "VMSAVE";
-	case SVM_EXIT_STGI:
-		return "STGI";
-	case SVM_EXIT_CLGI:
-		return "CLGI";
-	case SVM_EXIT_SKINIT:
-		return "SKINIT";
-	case SVM_EXIT_INVLPGA:
-		return "INVLPGA";
-	default:
-		return NULL;
+	size_t i;
+
+	exit->reason = EXIT_OTHER;
+	for (i = 0; i < ARRAY_SIZE(plain_exits); i++) {
+		if (plain_exits[i].code != code)
+			continue;
+		exit->reason = plain_exits[i].reason;
+		break;
 	}
+	if (exit->reason == EXIT_VIRT_INSN)
+		exit->virt_insn.name = plain_exits[i].insn;
+	if (exit->reason == EXIT_CACHE_FLUSH)
+		exit->cache.discard = code == SVM_EXIT_INVD;
+}
+
+static void decode_npf(const struct vmcb *vmcb, struct vm_exit *exit)
+{
+	uint64_t info = vmcb->control.exit_info1;
+
+	exit->reason = EXIT_MEM_FAULT;
+	exit->mem.gpa = vmcb->control.exit_info2;
+	exit->mem.present = info & 1;
+	exit->mem.write = info & 2;
+	exit->mem.fetch = info & 16;
 }
 
 static void decode_ioio(const struct vmcb *vmcb, struct vm_exit *exit)
@@ -154,9 +184,8 @@ static void decode_ioio(const struct vmcb *vmcb, struct vm_exit *exit)
 	exit->io.in = info & SVM_IOIO_IN;
 	exit->io.string = info & SVM_IOIO_STR;
 	exit->io.rep = info & SVM_IOIO_REP;
-	exit->io.size = (info >> SVM_IOIO_SIZE_SHIFT) & 4   ? 4
-			: (info >> SVM_IOIO_SIZE_SHIFT) & 2 ? 2
-							    : 1;
+	uint64_t size_bits = info >> SVM_IOIO_SIZE_SHIFT; /* one-hot: 1, 2 or 4 bytes */
+	exit->io.size = size_bits & 4 ? 4 : size_bits & 2 ? 2 : 1;
 	exit->io.next_rip = vmcb->control.exit_info2;
 }
 
@@ -178,43 +207,9 @@ static void decode_exit(const struct vmcb *vmcb, const struct vcpu_regs *regs, s
 		exit->reason = vmcb->control.exit_info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
 		exit->msr.index = (uint32_t)regs->rcx;
 	} else if (code == SVM_EXIT_NPF) {
-		exit->reason = EXIT_MEM_FAULT;
-		exit->mem.gpa = vmcb->control.exit_info2;
-		exit->mem.present = vmcb->control.exit_info1 & 1;
-		exit->mem.write = vmcb->control.exit_info1 & 2;
-		exit->mem.fetch = vmcb->control.exit_info1 & 16;
-	} else if (virt_insn_name(code)) {
-		exit->reason = EXIT_VIRT_INSN;
-		exit->virt_insn.name = virt_insn_name(code);
+		decode_npf(vmcb, exit);
 	} else {
-		switch (code) {
-		case SVM_EXIT_CPUID:
-			exit->reason = EXIT_CPUID;
-			break;
-		case SVM_EXIT_HLT:
-			exit->reason = EXIT_HLT;
-			break;
-		case SVM_EXIT_VMMCALL:
-			exit->reason = EXIT_HYPERCALL;
-			break;
-		case SVM_EXIT_SHUTDOWN:
-			exit->reason = EXIT_TRIPLE_FAULT;
-			break;
-		case SVM_EXIT_INIT:
-			exit->reason = EXIT_INIT;
-			break;
-		case SVM_EXIT_NMI:
-			exit->reason = EXIT_NMI;
-			break;
-		case SVM_EXIT_INVD:
-		case SVM_EXIT_WBINVD:
-			exit->reason = EXIT_CACHE_FLUSH;
-			exit->cache.discard = code == SVM_EXIT_INVD;
-			break;
-		default:
-			exit->reason = EXIT_OTHER;
-			break;
-		}
+		decode_plain(code, exit);
 	}
 }
 

@@ -1,6 +1,6 @@
-/* Exit handlers: each returns 0 to resume the guest or vcpu_fault() to stop (or reset) its VM. */
-#ifndef CAIRN_CORE_EXIT_HANDLERS_H
-#define CAIRN_CORE_EXIT_HANDLERS_H
+/* The x86 exit handlers (arch/x86/guest/): each returns 0 to resume the guest, or VCPU_FAULT. */
+#ifndef CAIRN_X86_GUEST_EXIT_HANDLERS_H
+#define CAIRN_X86_GUEST_EXIT_HANDLERS_H
 
 #include "core/vcpu.h"
 #include "core/vm_exit.h"
@@ -16,12 +16,17 @@ int guest_cache_flush_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 struct mmio_handler;
 int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct mmio_handler *h);
 
-/* core/hypercall.c: a VMCALL/VMMCALL of insn_len bytes at the vCPU's RIP, under ACRN's ABI */
-int hypercall_exit(struct vcpu *vcpu, unsigned insn_len);
 /*
- * arch/x86/guest/events.c: a VMMCALL. Linux guests (KVM's ABI) use it for KVM hypercalls and
- * VMCALL for ACRN's; small guests use either for ACRN's (docs/hypercalls.md).
+ * hypercall.c: an ACRN hypercall (VMCALL or VMMCALL, 3 bytes) at the vCPU's RIP: rights and CPL
+ * checked (#UD, #GP), ID in R8, parameters RDI and RSI, result in RAX, RIP stepped over it.
  */
-int vmmcall_exit(struct vcpu *vcpu);
+int guest_hypercall(struct vcpu *vcpu);
+/* Whether the vCPU is stopped at Intel's VMCALL (which raises #UD on AMD). */
+bool guest_at_vmcall(struct vcpu *vcpu);
+/*
+ * A VMMCALL. Linux guests (KVM's ABI) use it for KVM hypercalls and VMCALL for ACRN's; small
+ * guests use either for ACRN's (docs/hypercalls.md).
+ */
+int guest_vmmcall_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 
 #endif

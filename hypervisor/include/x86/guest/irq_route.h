@@ -30,7 +30,7 @@ struct irq_route {
 const char *irq_route_refusal(const struct vm *vm, const struct irq_route *route, uint32_t allow);
 
 /*
- * Counts a refused route in vm->routes_refused and prints one line for the first few of each VM
+ * Counts a refused route in vm->arch.routes_refused and prints one line for the first few of each VM
  * ("cairn: vm <name>: <what> refused (<why>): <action>"), then one line saying the rest are
  * only counted.
  */

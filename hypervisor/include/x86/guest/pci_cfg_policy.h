@@ -48,7 +48,7 @@ void pci_cfg_policy_init(const struct boot_info *bi);
 
 /*
  * Applies one write of vm to the hardware if the rules allow it (possibly changed: an MSI written
- * disabled). A refused write is counted in vm->cfg_writes_refused or vm->routes_refused, and
+ * disabled). A refused write is counted in vm->arch.cfg_writes_refused or vm->arch.routes_refused, and
  * reported (rate-limited). Called with the configuration lock held.
  */
 void pci_cfg_policy_write(struct vm *vm, struct pci_fn *fn, const struct pci_cfg_write *w);

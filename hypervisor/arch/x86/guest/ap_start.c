@@ -1,0 +1,18 @@
+/* INIT and STARTUP IPIs as a vCPU receives them (emulated, by mailbox): wait, then real mode. */
+#include "core/arch.h"
+#include "core/pcpu.h"
+#include "core/virt.h"
+#include "core/vm.h"
+
+void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests)
+{
+	if (requests & PCPU_REQ_INIT) {
+		vcpu->arch.wait_for_sipi = true;
+		vcpu->state = VCPU_OFFLINE;
+	}
+	if ((requests & PCPU_REQ_SIPI) && vcpu->arch.wait_for_sipi) {
+		virt_vcpu_set_startup_entry(vcpu, vcpu->arch.sipi_vector);
+		vcpu->arch.wait_for_sipi = false;
+		vcpu->state = VCPU_RUNNING;
+	}
+}

@@ -1,0 +1,49 @@
+/* The x86 hypercall entry: VMCALL and VMMCALL, ACRN's registers (ID R8, RDI, RSI, result RAX). */
+#include "core/guest_mem.h"
+#include "core/hypercall.h"
+#include "core/virt.h"
+#include "lib/string.h"
+#include "x86/guest/exit_handlers.h"
+#include "x86/guest/kvm_pv.h"
+#include "x86/vectors.h"
+
+#define HYPERCALL_INSN_LEN 3 /* VMCALL 0F 01 C1 and VMMCALL 0F 01 D9 */
+
+/* Intel's VMCALL raises #UD on AMD: is that what the vCPU is stopped at? */
+bool guest_at_vmcall(struct vcpu *vcpu)
+{
+	static const uint8_t vmcall[HYPERCALL_INSN_LEN] = { 0x0F, 0x01, 0xC1 };
+	uint8_t bytes[HYPERCALL_INSN_LEN];
+	struct vcpu_paging pg;
+
+	virt_vcpu_paging(vcpu, &pg);
+	return guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), bytes, sizeof(bytes)) == 0 &&
+	       memcmp(bytes, vmcall, sizeof(bytes)) == 0;
+}
+
+int guest_hypercall(struct vcpu *vcpu)
+{
+	if (!hypercall_allowed(vcpu->vm)) {
+		virt_vcpu_inject_exception(vcpu, VECTOR_UD, 0);
+		return 0;
+	}
+	if (virt_vcpu_cpl(vcpu) != 0) {
+		virt_vcpu_inject_exception(vcpu, VECTOR_GP, 0);
+		return 0;
+	}
+	/* IDs are 32-bit (ACRN truncates R8 too), so a sign-extended immediate still matches. */
+	int64_t ret =
+		hypercall_dispatch(vcpu, (uint32_t)vcpu->regs.r8, vcpu->regs.rdi, vcpu->regs.rsi);
+	vcpu->regs.rax = (uint64_t)ret;
+	virt_vcpu_set_rip(vcpu, virt_vcpu_rip(vcpu) + HYPERCALL_INSN_LEN);
+	return 0;
+}
+
+int guest_vmmcall_exit(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	if (kvm_pv_enabled(vcpu)) {
+		kvm_pv_hypercall(vcpu);
+		return 0;
+	}
+	return guest_hypercall(vcpu);
+}
