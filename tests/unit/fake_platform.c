@@ -9,7 +9,7 @@
 #include "mm/phys_mem.h"
 #include "x86/lapic.h"
 #include "x86/rtc.h"
-#include "x86/tsc.h"
+#include "x86/guest/ioapic_pt.h"
 
 #define LAPIC_REGS 0x400
 
@@ -124,9 +124,8 @@ uint32_t lapic_id(void)
 	return *lapic_reg(LAPIC_REG_ID) >> 24;
 }
 
-/* --- time: the TSC rate (arch/x86/tsc.c) and the boot date (arch/x86/rtc.c) --- */
+/* --- the boot date (arch/x86/rtc.c) --- */
 
-uint64_t tsc_khz = 2000000; /* 2 GHz */
 static uint64_t rtc_tsc;
 
 bool rtc_unix_time_at(uint64_t tsc, uint64_t *sec, uint32_t *nsec)
@@ -142,7 +141,19 @@ uint64_t fake_rtc_last_tsc(void)
 	return rtc_tsc;
 }
 
-/* --- memory and VM lifecycle (mm/, core/vm_lifecycle.c) --- */
+/* --- memory, VM lifecycle and release (mm/, core/vm_lifecycle.c, guest/ioapic_pt.c) --- */
+
+static unsigned ioapic_releases;
+
+void ioapic_pt_release(struct vm *vm)
+{
+	ioapic_releases++;
+}
+
+unsigned fake_ioapic_release_count(void)
+{
+	return ioapic_releases;
+}
 
 int phys_free_pages(uint64_t pa, size_t count)
 {
@@ -219,7 +230,7 @@ const char *fake_vm_fault_text(enum exit_reason *reason)
 	return vm_faults ? vm_fault_text : NULL;
 }
 
-void vcpu_stopped(struct vcpu *vcpu)
+void vcpu_retire(struct vcpu *vcpu)
 {
 	stops++; /* the vCPU stays as it was, so that the next fake_run_exit() runs it again */
 }
@@ -234,7 +245,7 @@ unsigned fake_vcpu_reset_count(void)
 	return resets;
 }
 
-unsigned fake_vcpu_stopped_count(void)
+unsigned fake_vcpu_retired_count(void)
 {
 	return stops;
 }

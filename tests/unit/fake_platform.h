@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Host stand-ins for the hypervisor services guest-facing code calls beyond core/virt.h: pCPU
- * mailboxes, the LAPIC, the TSC rate, the boot date, VM lifecycle, and what the run loop calls
- * around the exit handlers (vm_fault, vcpu_stopped...), all recorded.
+ * mailboxes, the LAPIC, the boot date, VM lifecycle, the IOAPIC release, and what the run loop
+ * calls around the exit handlers (vm_fault, vcpu_retire...), all recorded.
  */
 #ifndef CAIRN_TESTS_UNIT_FAKE_PLATFORM_H
 #define CAIRN_TESTS_UNIT_FAKE_PLATFORM_H
@@ -48,8 +48,10 @@ uint64_t fake_rtc_last_tsc(void);
 unsigned fake_vm_fault_count(void);
 /* The last fault's vcpu->fault text and exit reason; NULL when none. */
 const char *fake_vm_fault_text(enum exit_reason *reason);
-/* vcpu_reset() and vcpu_stopped() calls from the run loop's mailbox. */
+/* vcpu_reset() and vcpu_retire() calls from the run loop's mailbox. */
 unsigned fake_vcpu_reset_count(void);
-unsigned fake_vcpu_stopped_count(void);
+unsigned fake_vcpu_retired_count(void);
+/* ioapic_pt_release() calls (arch_vm_release). */
+unsigned fake_ioapic_release_count(void);
 
 #endif

@@ -10,6 +10,7 @@
 #include "lib/errno.h"
 #include "mm/phys_mem.h"
 #include "x86/boot_defs.h"
+#include "x86/tsc.h"
 
 #define PTE_P_RW_US 0x7ull
 #define PTE_PS	    0x80ull
@@ -441,6 +442,7 @@ struct vm *fake_vm_create(const struct fake_vm_spec *spec)
 	uint64_t cr3 = build_identity_map(vm);
 	for (uint32_t i = 0; i < nvcpus; i++)
 		fake_vcpu_create(vm, i, spec->first_pcpu + i, cr3);
+	tsc_khz = FAKE_TSC_KHZ;
 	fake_events_clear(vm);
 	fake_console_capture();
 	return vm;

@@ -12,8 +12,9 @@
 #define FAKE_MAX_MAPS	  64
 #define FAKE_MAX_EVENTS	  256
 #define FAKE_PAGE_TABLES  (FAKE_RAM_SIZE - 2 * PAGE_SIZE) /* the vCPUs' identity map lives here */
-#define FAKE_CODE_GPA	  0x1000ull /* where vCPUs start (RIP) and tests put instructions */
-#define FAKE_DEFAULT_APIC 2	    /* vCPU i runs on pCPU (first_pcpu + i), APIC ID = pCPU + 2 */
+#define FAKE_CODE_GPA	  0x1000ull  /* where vCPUs start (RIP) and tests put instructions */
+#define FAKE_DEFAULT_APIC 2	     /* vCPU i runs on pCPU (first_pcpu + i), APIC ID = pCPU + 2 */
+#define FAKE_TSC_KHZ	  2000000ull /* the calibrated TSC rate (tsc_khz) once a VM exists */
 
 /* What the backend was asked to do, in order (per VM). */
 enum fake_event_kind {
@@ -80,7 +81,7 @@ struct fake_vm_spec {
  * A running VM in the next free slot of vms[] (its id is the slot), with FAKE_RAM_SIZE bytes of
  * RAM at guest-physical 0 and every vCPU in 64-bit mode at CPL 0, RIP FAKE_CODE_GPA, paging on
  * through an identity map of the first GiB (at FAKE_PAGE_TABLES), RFLAGS.IF set, pCPUs online
- * and bound. The call log starts empty after the setup, and the console is captured from then on
+ * and bound, tsc_khz = FAKE_TSC_KHZ. The call log starts empty after the setup, and the console is captured from then on
  * (fake_console.h). Each test runs in a fresh process, so nothing needs tearing down.
  */
 struct vm *fake_vm_create(const struct fake_vm_spec *spec);

@@ -164,7 +164,7 @@ TEST(partial_handler_gets_the_whole_overlapping_access)
 TEST(service_vm_unclaimed_ports_go_to_the_hardware)
 {
 	setup(VM_KIND_SERVICE);
-	vm->owns_ports = true;
+	vm->arch.owns_ports = true;
 	fake_cpu_set_port(0xCF8, 0x8000F800);
 	vcpu->regs.rax = OLD_RAX;
 	EXPECT_EQ(port_exit(0xCF8, 4, true, false), 0);

@@ -53,9 +53,9 @@ static bool write_msr(uint32_t msr, uint64_t value)
 
 static uint64_t refused_count(uint64_t key)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(vm->msrs_refused); i++)
-		if (vm->msrs_refused[i].count && vm->msrs_refused[i].key == key)
-			return vm->msrs_refused[i].count;
+	for (size_t i = 0; i < ARRAY_SIZE(vm->arch.msrs_refused); i++)
+		if (vm->arch.msrs_refused[i].count && vm->arch.msrs_refused[i].key == key)
+			return vm->arch.msrs_refused[i].count;
 	return 0;
 }
 

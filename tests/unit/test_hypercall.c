@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ACRN's hypercall entry (core/hypercall.c, guest/events.c) through the fake: rights, CPL, IDs. */
+/* ACRN's hypercall entry (guest/hypercall.c, core/hypercall.c) through the fake: rights, CPL, IDs. */
 #include <string.h>
 #include "cairn/hypercall.h"
 #include "fake_cpu.h"

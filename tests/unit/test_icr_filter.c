@@ -69,7 +69,7 @@ TEST(fixed_ipi_inside_the_vm_is_sent_and_rip_advances)
 	ASSERT_EQ(fake_lapic_ipi_count(), 1);
 	EXPECT_EQ(fake_lapic_ipi(0).dest, APIC_OF(1));
 	EXPECT_EQ(fake_lapic_ipi(0).icr_low, ICR_ASSERT | ICR_DM_FIXED | 0x40);
-	EXPECT_EQ(vm->ipis_dropped, 0);
+	EXPECT_EQ(vm->arch.ipis_dropped, 0);
 	EXPECT_EQ(fake_vcpu(v0)->rip, FAKE_CODE_GPA + 2 * 2);
 	EXPECT_EQ(v0->exits[EXIT_MEM_FAULT], 2);
 	EXPECT_EQ(fake_vm_fault_count(), 0);
@@ -89,7 +89,7 @@ TEST(destination_outside_the_vm_is_dropped_and_counted)
 	send_icr(&vm->vcpus[0], 9, ICR_ASSERT | 0x40);
 	send_icr(&vm->vcpus[0], APIC_OF(1), ICR_DM_INIT | ICR_ASSERT);
 	send_icr(&vm->vcpus[0], 0, ICR_DM_NMI);
-	EXPECT_EQ(vm->ipis_dropped, 2);
+	EXPECT_EQ(vm->arch.ipis_dropped, 2);
 	EXPECT_EQ(fake_lapic_ipi_count(), 0);
 	EXPECT_EQ(fake_pcpu_posted(1), PCPU_REQ_INIT); /* only the one inside */
 	EXPECT_EQ(fake_pcpu_posted(0), 0);
@@ -102,7 +102,7 @@ TEST(logical_destinations_smi_and_extint_are_dropped)
 	send_icr(&vm->vcpus[0], 0x01, ICR_LOGICAL | 0x40);
 	send_icr(&vm->vcpus[0], APIC_OF(1), DM_SMI);
 	send_icr(&vm->vcpus[0], APIC_OF(1), DM_EXTINT);
-	EXPECT_EQ(vm->ipis_dropped, 3);
+	EXPECT_EQ(vm->arch.ipis_dropped, 3);
 	EXPECT_EQ(fake_lapic_ipi_count(), 0);
 	EXPECT_EQ(fake_pcpu_post_count(), 0);
 }
@@ -123,7 +123,7 @@ TEST(shorthands_expand_to_the_vms_own_cpus)
 
 	send_icr(&vm->vcpus[1], 0xFF, 0x52); /* the physical broadcast ID */
 	EXPECT_EQ(fake_lapic_ipi_count(), 5);
-	EXPECT_EQ(vm->ipis_dropped, 0);
+	EXPECT_EQ(vm->arch.ipis_dropped, 0);
 }
 
 TEST(self_shorthand_goes_to_the_own_lapic_fixed_only)
@@ -147,7 +147,7 @@ TEST(init_and_startup_are_emulated_by_mailbox)
 	EXPECT_EQ(fake_pcpu_posted(1), PCPU_REQ_INIT);
 	send_icr(&vm->vcpus[0], APIC_OF(1), ICR_DM_STARTUP | 0x9A);
 	EXPECT_EQ(fake_pcpu_posted(1), PCPU_REQ_INIT | PCPU_REQ_SIPI);
-	EXPECT_EQ(v1->sipi_vector, 0x9A);
+	EXPECT_EQ(v1->arch.sipi_vector, 0x9A);
 	EXPECT_EQ(fake_lapic_ipi_count(), 0); /* never a real INIT or SIPI */
 
 	/* The target's own run loop then takes them: INIT parks it, SIPI starts it at 9A00:0. */

@@ -72,7 +72,7 @@ TEST(send_ipi_bitmap_from_min_apic_id_and_rip_plus_3)
 	EXPECT_EQ(fake_lapic_ipi(1).dest, 4);
 	EXPECT_EQ(fake_lapic_ipi(1).icr_low, 0xEC);
 	EXPECT_EQ(fake_vcpu(vcpu)->rip, FAKE_CODE_GPA + 3);
-	EXPECT_EQ(vm->ipis_dropped, 0);
+	EXPECT_EQ(vm->arch.ipis_dropped, 0);
 }
 
 TEST(send_ipi_high_word_reaches_bits_64_to_127)
@@ -93,7 +93,7 @@ TEST(send_ipi_to_all_128_destinations_delivers_only_inside_the_vm)
 
 	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, ~0ull, ~0ull, 0, 0x40), 2);
 	EXPECT_EQ(fake_lapic_ipi_count(), 2);
-	EXPECT_EQ(vm->ipis_dropped, 126);
+	EXPECT_EQ(vm->arch.ipis_dropped, 126);
 	/* A min APIC ID that wraps the 32-bit ID space finds nobody. */
 	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, 1, 0, 0xFFFFFFFFull, 0x40), 0);
 }

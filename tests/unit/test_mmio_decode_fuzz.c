@@ -46,7 +46,8 @@ TEST(random_bytes_never_overrun_and_decode_sanely)
 
 	for (int round = 0; round < ROUNDS; round++) {
 		size_t len = next_random(&state) % (MMIO_INSN_MAX_LEN + 1);
-		uint8_t *bytes = malloc(len ? len : 1); /* exactly len: reading past it trips ASan */
+		uint8_t *bytes =
+			malloc(len ? len : 1); /* exactly len: reading past it trips ASan */
 		struct mmio_insn insn;
 		const char *why = NULL;
 

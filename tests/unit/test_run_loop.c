@@ -29,7 +29,7 @@ TEST(a_running_vcpu_enters_the_guest)
 	setup();
 	fake_run(vcpu);
 	EXPECT_EQ(entries(), 1); /* the fake's closing stop */
-	EXPECT_EQ(fake_vcpu_stopped_count(), 1);
+	EXPECT_EQ(fake_vcpu_retired_count(), 1);
 }
 
 TEST(init_parks_the_vcpu_until_a_startup_ipi)
@@ -38,14 +38,14 @@ TEST(init_parks_the_vcpu_until_a_startup_ipi)
 	pcpu_post(vcpu->pcpu, PCPU_REQ_INIT);
 	fake_run(vcpu);
 	EXPECT_EQ(vcpu->state, VCPU_OFFLINE);
-	EXPECT_TRUE(vcpu->wait_for_sipi);
+	EXPECT_TRUE(vcpu->arch.wait_for_sipi);
 	EXPECT_EQ(entries(), 0);
 
-	vcpu->sipi_vector = 0x10;
+	vcpu->arch.sipi_vector = 0x10;
 	pcpu_post(vcpu->pcpu, PCPU_REQ_SIPI);
 	fake_run(vcpu);
 	EXPECT_EQ(vcpu->state, VCPU_RUNNING);
-	EXPECT_FALSE(vcpu->wait_for_sipi);
+	EXPECT_FALSE(vcpu->arch.wait_for_sipi);
 	EXPECT_EQ(fake_vcpu(vcpu)->mode.cs_base, 0x10000);
 	EXPECT_EQ(fake_vcpu(vcpu)->rip, 0);
 	EXPECT_EQ(entries(), 1);
@@ -54,7 +54,7 @@ TEST(init_parks_the_vcpu_until_a_startup_ipi)
 TEST(startup_ipi_without_init_is_ignored)
 {
 	setup();
-	vcpu->sipi_vector = 0x10;
+	vcpu->arch.sipi_vector = 0x10;
 	pcpu_post(vcpu->pcpu, PCPU_REQ_SIPI);
 	fake_run(vcpu);
 	EXPECT_EQ(fake_vcpu(vcpu)->rip, FAKE_CODE_GPA);
@@ -95,7 +95,7 @@ TEST(reset_and_stop_requests_reach_the_lifecycle)
 	pcpu_post(vcpu->pcpu, PCPU_REQ_STOP);
 	fake_run(vcpu);
 	EXPECT_EQ(entries(), 1); /* stopped before entering */
-	EXPECT_EQ(fake_vcpu_stopped_count(), 2);
+	EXPECT_EQ(fake_vcpu_retired_count(), 2);
 }
 
 TEST(a_halted_or_stopped_vcpu_never_enters)
@@ -107,5 +107,5 @@ TEST(a_halted_or_stopped_vcpu_never_enters)
 	vcpu->state = VCPU_STOPPED;
 	fake_run(vcpu);
 	EXPECT_EQ(entries(), 0);
-	EXPECT_EQ(fake_vcpu_stopped_count(), 1); /* the halted one was stopped by its mailbox */
+	EXPECT_EQ(fake_vcpu_retired_count(), 1); /* the halted one was retired by its mailbox */
 }
