@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test (host unit tests, then QEMU integration tests) and ends with "N passed, N failed".
+# Runs every test (host unit tests, header checks, then QEMU integration tests) and ends with "N passed, N failed".
 set -uo pipefail
 build=${1:-build}
 log="$build/test-results.txt"
@@ -24,6 +24,7 @@ for bin in "$build"/tests/unit/test_*; do
 	run_stage "unit: $(basename "$bin")" "$bin"
 done
 
+run_stage "header checks" make --no-print-directory -s BUILD="$build" header-tests
 run_stage "scenario tool tests" python3 tests/unit/test_scenario.py
 
 CAIRN_BUILD="$(cd "$build" && pwd)"

@@ -7,7 +7,8 @@ packages=(
 	gcc-12 libc6-dev                # the Service VM's static test programs and modules (Debian's kernels use gcc-12)
 	qemu-system-x86                 # the test machine (TCG)
 	grub-pc-bin grub-common xorriso mtools   # the GRUB rescue ISO
-	clang-format                    # make format-check
+	clang-format cppcheck           # make format-check, make static-check
+	linux-libc-dev                  # <linux/types.h> for the userspace abi check (make header-tests)
 	cpio kmod xz-utils gzip         # make images (tools/fetch-images.sh): initramfs, depmod, .ko.xz
 )
 

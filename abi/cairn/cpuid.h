@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
 /* CPUID leaves Cairn presents to its guests (hypervisor range 0x40000000+). */
 #ifndef CAIRN_ABI_CPUID_H
 #define CAIRN_ABI_CPUID_H

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
 /* How the hypervisor starts a small 64-bit guest (Cairn's test and demo guests): state and start info. */
 #ifndef CAIRN_ABI_GUEST_BOOT_H
 #define CAIRN_ABI_GUEST_BOOT_H
 
-#include <stdint.h>
+#include "types.h"
 
 /*
  * The guest image is an ELF64 file whose PT_LOAD segments are copied to their physical addresses
@@ -26,17 +27,21 @@
 #define CAIRN_START_INFO_MAGIC 0x43414952u /* "CAIR" */
 
 struct cairn_start_info {
-	uint32_t magic;
-	uint32_t vm_id;
-	uint32_t vcpu_id;
-	uint32_t pcpu_apic_id;
-	uint64_t memory_size;
-	uint64_t tsc_khz;
+	__u32 magic;
+	__u32 vm_id;
+	__u32 vcpu_id;
+	__u32 pcpu_apic_id;
+	__u64 memory_size;
+	__u64 tsc_khz;
 	char vm_name[32];  /* NUL-terminated */
 	char cmdline[256]; /* the scenario's `args`, NUL-terminated */
 };
 
-_Static_assert(sizeof(struct cairn_start_info) == 320, "start info layout");
+CAIRN_ABI_ASSERT(sizeof(struct cairn_start_info) == 320, "start info layout");
+CAIRN_ABI_OFFSET_IS(struct cairn_start_info, memory_size, 16);
+CAIRN_ABI_OFFSET_IS(struct cairn_start_info, tsc_khz, 24);
+CAIRN_ABI_OFFSET_IS(struct cairn_start_info, vm_name, 32);
+CAIRN_ABI_OFFSET_IS(struct cairn_start_info, cmdline, 64);
 
 /*
  * The vUART every pre-launched VM has, emulated by the hypervisor (a 16550 without interrupts:

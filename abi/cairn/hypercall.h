@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
 /* Hypercall ABI shared by the hypervisor, guests, the HSM and cairn-dm: ACRN's IDs and conventions. */
 #ifndef CAIRN_ABI_HYPERCALL_H
 #define CAIRN_ABI_HYPERCALL_H
 
-#include <stdint.h>
+#include "types.h"
 
 /*
  * Calling convention (ACRN's): VMCALL (0F 01 C1) or VMMCALL (0F 01 D9) at CPL 0; hypercall ID in
@@ -33,10 +34,11 @@
 #define CAIRN_API_VERSION_MINOR 0
 
 struct hc_api_version {
-	uint32_t major_version;
-	uint32_t minor_version;
+	__u32 major_version;
+	__u32 minor_version;
 };
 
-_Static_assert(sizeof(struct hc_api_version) == 8, "hc_api_version is 8 bytes (ACRN)");
+CAIRN_ABI_ASSERT(sizeof(struct hc_api_version) == 8, "hc_api_version is 8 bytes (ACRN)");
+CAIRN_ABI_OFFSET_IS(struct hc_api_version, minor_version, 4);
 
 #endif

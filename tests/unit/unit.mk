@@ -72,9 +72,11 @@ unit_objs = $(patsubst %.c,$(UNIT_OBJ)/%.o,tests/unit/$(1).c tests/unit/harness.
 .PHONY: unit-test-binaries unit-tests
 unit-test-binaries: $(UNIT_BINS)
 
-# Runs every binary even after a failure, and fails if any did.
+# Runs every binary, then the header checks (tests/abi/abi.mk), even after a failure, and fails if
+# any did.
 unit-tests: unit-test-binaries
-	@failed=0; for bin in $(UNIT_BINS); do $$bin || failed=1; done; exit $$failed
+	@failed=0; for bin in $(UNIT_BINS); do $$bin || failed=1; done; \
+	$(MAKE) --no-print-directory -f Makefile BUILD=$(BUILD) header-tests || failed=1; exit $$failed
 
 $(UNIT_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)

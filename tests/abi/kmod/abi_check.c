@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* A module that only compiles: every abi/cairn/ header together, under Kbuild and the kernel's headers. */
+#include <linux/module.h>
+
+#include "cairn/cpuid.h"
+#include "cairn/guest_boot.h"
+#include "cairn/hypercall.h"
+#include "cairn/types.h"
+
+MODULE_DESCRIPTION("Cairn ABI headers compile check (never loaded)");
+MODULE_LICENSE("Dual BSD/GPL");
