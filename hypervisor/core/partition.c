@@ -1,6 +1,8 @@
 /* Pre-launched partitions: built from the scenario at boot, loaded from boot modules, started. */
 #include "cairn/guest_boot.h"
+#include "core/arch.h"
 #include "core/console.h"
+#include "core/guest_ram.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
 #include "core/time.h"
@@ -15,36 +17,11 @@
 
 #define MAX_SEGMENTS	8
 #define GUEST_MEM_ALIGN (2 * MiB)
-#define PTE_P_RW_US	0x7ull
-#define PTE_PS		0x80ull
-
-static void *guest_ptr(struct vm *vm, uint64_t gpa)
-{
-	return phys_to_virt(vm->mem_hpa + gpa);
-}
-
-/* Identity map of guest memory with 2 MiB pages at CAIRN_GUEST_PAGE_TABLES (PML4, PDPT, PDs). */
-static void build_guest_page_tables(struct vm *vm)
-{
-	uint64_t pml4 = CAIRN_GUEST_PAGE_TABLES, pdpt = pml4 + PAGE_SIZE, pd = pdpt + PAGE_SIZE;
-	uint64_t *pml4_t = guest_ptr(vm, pml4), *pdpt_t = guest_ptr(vm, pdpt);
-	uint64_t gib = (vm->mem_size + GiB - 1) / GiB;
-
-	pml4_t[0] = pdpt | PTE_P_RW_US;
-	for (uint64_t g = 0; g < gib; g++) {
-		uint64_t *pd_t = guest_ptr(vm, pd + g * PAGE_SIZE);
-		pdpt_t[g] = (pd + g * PAGE_SIZE) | PTE_P_RW_US;
-		for (uint64_t i = 0; i < 512 && (g * GiB + i * 2 * MiB) < vm->mem_size; i++)
-			pd_t[i] = (g * GiB + i * 2 * MiB) | PTE_P_RW_US | PTE_PS;
-	}
-}
 
 static void write_start_info(struct vm *vm)
 {
-	struct cairn_start_info *si = guest_ptr(vm, CAIRN_GUEST_START_INFO);
-	static const uint64_t gdt[] = { 0, 0x00AF9A000000FFFFull, 0x00CF92000000FFFFull };
+	struct cairn_start_info *si = guest_ram_ptr(vm, CAIRN_GUEST_START_INFO);
 
-	memcpy(guest_ptr(vm, CAIRN_GUEST_GDT), gdt, sizeof(gdt));
 	memset(si, 0, sizeof(*si));
 	si->magic = CAIRN_START_INFO_MAGIC;
 	si->vm_id = vm->id;
@@ -69,8 +46,8 @@ static int copy_segments(struct vm *vm, const uint8_t *image, const struct elf64
 			       vm->mem_size);
 			return -EINVAL;
 		}
-		memcpy(guest_ptr(vm, s->paddr), image + s->offset, s->filesz);
-		memset(guest_ptr(vm, s->paddr + s->filesz), 0, s->memsz - s->filesz);
+		memcpy(guest_ram_ptr(vm, s->paddr), image + s->offset, s->filesz);
+		memset(guest_ram_ptr(vm, s->paddr + s->filesz), 0, s->memsz - s->filesz);
 	}
 	return 0;
 }
@@ -89,26 +66,13 @@ int partition_load(struct vm *vm)
 		return -EINVAL;
 	}
 	if (vm->loaded) /* a reset: nothing of the previous run may survive */
-		memset(guest_ptr(vm, 0), 0, vm->mem_size);
+		memset(guest_ram_ptr(vm, 0), 0, vm->mem_size);
 	vm->loaded = true;
 	int err = copy_segments(vm, image, segs, nsegs);
 	if (err)
 		return err;
-	build_guest_page_tables(vm);
 	write_start_info(vm);
-
-	struct vcpu_long_mode_entry e = {
-		.rip = entry,
-		.rsp = vm->mem_size,
-		.cr3 = CAIRN_GUEST_PAGE_TABLES,
-		.gdt_base = CAIRN_GUEST_GDT,
-		.gdt_limit = 3 * 8 - 1,
-		.code_sel = 0x08,
-		.data_sel = 0x10,
-	};
-	virt_vcpu_set_long_mode_entry(&vm->vcpus[0], &e);
-	vm->vcpus[0].regs.rdi = CAIRN_GUEST_START_INFO;
-	return 0;
+	return arch_partition_set_entry(vm, entry);
 }
 
 static int partition_memory(struct vm *vm)
@@ -131,7 +95,7 @@ static int partition_memory(struct vm *vm)
 	}
 	vm->mem_hpa = hpa;
 	if (c->memory_base) /* the allocator zeroes what it hands out; a claimed range is as found */
-		memset(guest_ptr(vm, 0), 0, vm->mem_size);
+		memset(guest_ram_ptr(vm, 0), 0, vm->mem_size);
 	return virt_vm_map(vm, 0, vm->mem_hpa, vm->mem_size, VIRT_MEM_RWX);
 }
 

@@ -61,6 +61,10 @@ UNIT_SRCS_test_ivrs	  := hypervisor/acpi/ivrs.c hypervisor/acpi/acpi_tables.c $(
 UNIT_SRCS_test_iommu_pgtable := hypervisor/drivers/amd_iommu_pgtable.c
 UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
+UNIT_SRCS_test_entry_state := hypervisor/arch/x86/guest/entry_state.c
+UNIT_SRCS_test_svm_state := hypervisor/arch/x86/svm/svm_state.c hypervisor/arch/x86/guest/entry_state.c \
+			    tests/unit/stub_set_state.c
+UNIT_SRCS_test_boot_tables := hypervisor/arch/x86/guest/boot_tables.c
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)
 

@@ -62,6 +62,13 @@ int arch_handle_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 /* Serves the architecture's mailbox requests for vcpu (x86: emulated INIT and STARTUP IPIs). */
 void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests);
 
+/*
+ * Sets a pre-launched partition's vCPU 0 at `entry` as abi/cairn/guest_boot.h promises (x86: the
+ * identity map and GDT written into its RAM, 64-bit mode, RSP = top of memory, RDI = start info).
+ * Call it after the image and start info are in place; returns 0 or a negative errno.
+ */
+int arch_partition_set_entry(struct vm *vm, uint64_t entry);
+
 /* Gives back what the architecture attached to a stopped VM (x86: its IOAPIC pins). */
 void arch_vm_release(struct vm *vm);
 

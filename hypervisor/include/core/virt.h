@@ -8,6 +8,7 @@
 #include "core/pcpu.h"
 #include "core/vcpu.h"
 #include "core/vm_exit.h"
+#include "x86/vcpu_state.h"
 
 struct vm;
 
@@ -42,19 +43,15 @@ void virt_vm_trap_io(struct vm *vm, uint16_t port, uint32_t count, bool trap);
 
 /* --- vCPUs --- */
 
-/* Architectural state the hypervisor starts a small 64-bit guest with (abi/cairn/guest_boot.h). */
-struct vcpu_long_mode_entry {
-	uint64_t rip, rsp, cr3;
-	uint64_t gdt_base;
-	uint16_t gdt_limit;
-	uint16_t code_sel, data_sel; /* 64-bit code and flat data selectors in that GDT */
-};
-
 int virt_vcpu_init(struct vcpu *vcpu);
 void virt_vcpu_destroy(struct vcpu *vcpu);
-void virt_vcpu_set_long_mode_entry(struct vcpu *vcpu, const struct vcpu_long_mode_entry *entry);
-/* The state a STARTUP IPI gives an AP: real mode at vector:0 (CS = vector << 8). */
-void virt_vcpu_set_startup_entry(struct vcpu *vcpu, uint8_t vector);
+/*
+ * Loads a whole architectural state (x86/vcpu_state.h) into the vCPU, as for a fresh start: no
+ * event stays queued, the vCPU's TLB is flushed, state the struct does not name (CR2, the syscall
+ * MSRs, ...) is 0. Returns -EINVAL, changing nothing, when EFER has a bit the vendor does not
+ * support.
+ */
+int virt_vcpu_set_state(struct vcpu *vcpu, const struct vcpu_arch_state *state);
 
 /* Enters the guest on the calling pCPU (which must be vcpu->pcpu) until one exit; fills *exit. */
 void virt_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
@@ -64,14 +61,14 @@ void virt_vcpu_set_rip(struct vcpu *vcpu, uint64_t rip);
 uint64_t virt_vcpu_rflags(struct vcpu *vcpu);
 unsigned virt_vcpu_cpl(struct vcpu *vcpu);
 
-/* Guest control state needed to walk its page tables and filter CPUID. */
-struct vcpu_paging {
+/* The guest's operating mode: what walking its page tables, decoding at RIP and CPUID depend on. */
+struct vcpu_mode {
 	uint64_t cr0, cr3, cr4, efer;
 	uint64_t cs_base;
 	bool long_mode_code; /* CS.L */
 	bool default_32bit;  /* CS.D */
 };
-void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *paging);
+void virt_vcpu_mode(struct vcpu *vcpu, struct vcpu_mode *mode);
 
 /* Queues an exception for the next entry (error code pushed for vectors that have one). */
 void virt_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code);

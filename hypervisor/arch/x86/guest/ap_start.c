@@ -3,6 +3,7 @@
 #include "core/pcpu.h"
 #include "core/virt.h"
 #include "core/vm.h"
+#include "x86/guest/entry_state.h"
 
 void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests)
 {
@@ -11,7 +12,7 @@ void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests)
 		vcpu->state = VCPU_OFFLINE;
 	}
 	if ((requests & PCPU_REQ_SIPI) && vcpu->arch.wait_for_sipi) {
-		virt_vcpu_set_startup_entry(vcpu, vcpu->arch.sipi_vector);
+		vcpu_start_at_sipi(vcpu, vcpu->arch.sipi_vector);
 		vcpu->arch.wait_for_sipi = false;
 		vcpu->state = VCPU_RUNNING;
 	}

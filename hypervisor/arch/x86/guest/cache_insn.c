@@ -25,11 +25,11 @@ static bool is_legacy_prefix(uint8_t b)
  */
 static unsigned cache_insn_length(struct vcpu *vcpu)
 {
-	struct vcpu_paging pg;
+	struct vcpu_mode pg;
 	uint8_t b[MAX_INSN_LEN];
 	unsigned i = 0;
 
-	virt_vcpu_paging(vcpu, &pg);
+	virt_vcpu_mode(vcpu, &pg);
 	if (guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), b, sizeof(b)) &&
 	    guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), b, 3))
 		return 0; /* neither 15 bytes nor the 3 the common forms need are readable */

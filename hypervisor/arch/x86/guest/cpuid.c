@@ -46,11 +46,11 @@ static struct cpuid_regs hypervisor_leaf(struct vcpu *vcpu, uint32_t leaf)
 static struct cpuid_regs filtered_leaf(struct vcpu *vcpu, uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r = cpuid(leaf, subleaf);
-	struct vcpu_paging pg;
+	struct vcpu_mode pg;
 
 	switch (leaf) {
 	case 1:
-		virt_vcpu_paging(vcpu, &pg);
+		virt_vcpu_mode(vcpu, &pg);
 		r.ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE);
 		r.ecx |= CPUID1_ECX_HYPERVISOR;
 		if (pg.cr4 & CR4_OSXSAVE)

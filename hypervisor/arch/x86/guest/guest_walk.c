@@ -10,7 +10,7 @@
 #define ADDR_4K 0x000FFFFFFFFFF000ull
 
 /* Guest-physical address of gva, or -EFAULT; 4-level long mode or 3-level PAE. */
-static int walk_64(struct vcpu *vcpu, const struct vcpu_paging *pg, uint64_t gva, uint64_t *gpa)
+static int walk_64(struct vcpu *vcpu, const struct vcpu_mode *pg, uint64_t gva, uint64_t *gpa)
 {
 	bool long_mode = pg->efer & EFER_LMA;
 	int levels = long_mode ? 4 : 3;
@@ -32,7 +32,7 @@ static int walk_64(struct vcpu *vcpu, const struct vcpu_paging *pg, uint64_t gva
 	return -EFAULT;
 }
 
-static int walk_32(struct vcpu *vcpu, const struct vcpu_paging *pg, uint32_t gva, uint64_t *gpa)
+static int walk_32(struct vcpu *vcpu, const struct vcpu_mode *pg, uint32_t gva, uint64_t *gpa)
 {
 	uint32_t pde, pte;
 
@@ -50,7 +50,7 @@ static int walk_32(struct vcpu *vcpu, const struct vcpu_paging *pg, uint32_t gva
 	return 0;
 }
 
-static int guest_translate(struct vcpu *vcpu, const struct vcpu_paging *pg, uint64_t gva,
+static int guest_translate(struct vcpu *vcpu, const struct vcpu_mode *pg, uint64_t gva,
 			   uint64_t *gpa)
 {
 	if (!(pg->cr0 & CR0_PG)) {
@@ -64,10 +64,10 @@ static int guest_translate(struct vcpu *vcpu, const struct vcpu_paging *pg, uint
 
 int guest_virt_read(struct vcpu *vcpu, uint64_t gva, void *dst, size_t len)
 {
-	struct vcpu_paging pg;
+	struct vcpu_mode pg;
 	uint8_t *p = dst;
 
-	virt_vcpu_paging(vcpu, &pg);
+	virt_vcpu_mode(vcpu, &pg);
 	while (len) {
 		uint64_t gpa;
 		size_t chunk = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));

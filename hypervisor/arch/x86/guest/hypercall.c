@@ -14,9 +14,9 @@ bool guest_at_vmcall(struct vcpu *vcpu)
 {
 	static const uint8_t vmcall[HYPERCALL_INSN_LEN] = { 0x0F, 0x01, 0xC1 };
 	uint8_t bytes[HYPERCALL_INSN_LEN];
-	struct vcpu_paging pg;
+	struct vcpu_mode pg;
 
-	virt_vcpu_paging(vcpu, &pg);
+	virt_vcpu_mode(vcpu, &pg);
 	return guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), bytes, sizeof(bytes)) == 0 &&
 	       memcmp(bytes, vmcall, sizeof(bytes)) == 0;
 }

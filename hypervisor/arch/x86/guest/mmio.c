@@ -19,7 +19,7 @@ static uint64_t *gpr(struct vcpu *vcpu, unsigned n)
 }
 
 /* Reads as many instruction bytes as are mapped, up to 15 (an instruction may end a page). */
-static size_t fetch_insn(struct vcpu *vcpu, const struct vcpu_paging *pg, uint8_t *bytes)
+static size_t fetch_insn(struct vcpu *vcpu, const struct vcpu_mode *pg, uint8_t *bytes)
 {
 	uint64_t at = pg->cs_base + virt_vcpu_rip(vcpu);
 	size_t n = 0;
@@ -31,7 +31,7 @@ static size_t fetch_insn(struct vcpu *vcpu, const struct vcpu_paging *pg, uint8_
 	return n;
 }
 
-static int cpu_mode(const struct vcpu_paging *pg)
+static int cpu_mode(const struct vcpu_mode *pg)
 {
 	if (pg->long_mode_code)
 		return 64;
@@ -41,11 +41,11 @@ static int cpu_mode(const struct vcpu_paging *pg)
 int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct mmio_handler *h)
 {
 	uint8_t bytes[MAX_INSN_LEN];
-	struct vcpu_paging pg;
+	struct vcpu_mode pg;
 	struct mmio_insn insn;
 	const char *why;
 
-	virt_vcpu_paging(vcpu, &pg);
+	virt_vcpu_mode(vcpu, &pg);
 	size_t len = fetch_insn(vcpu, &pg, bytes);
 	if (mmio_decode(bytes, len, cpu_mode(&pg), &insn, &why))
 		return vcpu_fault(vcpu, "cannot emulate the access to 0x%lx: %s", exit->mem.gpa,

@@ -3,6 +3,7 @@
 #include "acpi/acpi_vm_tables.h"
 #include "cairn/guest_boot.h"
 #include "core/console.h"
+#include "core/guest_ram.h"
 #include "core/virt.h"
 #include "devices/vuart.h"
 #include "drivers/amd_iommu.h"
@@ -11,6 +12,8 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+#include "x86/guest/boot_tables.h"
+#include "x86/guest/entry_state.h"
 #include "x86/guest/hpet_guard.h"
 #include "x86/guest/ioapic_pt.h"
 #include "x86/lapic.h"
@@ -25,15 +28,15 @@
 #define MAPPED_MIN_TOP	(64 * GiB) /* MMIO of the machine lives below this (and 64-bit BARs) */
 #define KERNEL_MIN_LOAD (16 * MiB)
 #define UART_IRQ_PIN	4
+#define LINUX_ENTRY_MAP (4 * GiB) /* what the entry page tables map: Linux builds its own */
+#define LINUX_BOOT_CS	0x10	  /* Linux's __BOOT_CS; __BOOT_DS follows at 0x18 */
 
 /* The boot area: pages the hypervisor writes for Linux, identity-mapped, reserved in e820. */
 enum {
 	AREA_ZERO_PAGE = 0x0000,
 	AREA_CMDLINE = 0x1000,
 	AREA_GDT = 0x2000,
-	AREA_PML4 = 0x3000,
-	AREA_PDPT = 0x4000,
-	AREA_PD = 0x5000, /* four PDs: 0-4 GiB */
+	AREA_PAGE_TABLES = 0x3000, /* PML4, PDPT, four PDs: 0-4 GiB (boot_tables.h) */
 	AREA_STACK_TOP = 0xA000,
 	AREA_ACPI = 0xA000,
 	AREA_SIZE = AREA_ACPI + ACPI_VM_TABLES_SIZE,
@@ -48,10 +51,8 @@ struct service_boot {
 	size_t ne820;
 };
 
-static void *at(uint64_t pa)
-{
-	return phys_to_virt(pa);
-}
+_Static_assert(AREA_PAGE_TABLES + BOOT_TABLES_PAGE_TABLES_SIZE(LINUX_ENTRY_MAP) < AREA_STACK_TOP,
+	       "the boot area's page tables leave room for the stack");
 
 static int give_ram(struct vm *vm)
 {
@@ -170,8 +171,8 @@ static int build_acpi(struct vm *vm, struct service_boot *sb)
 
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
 		apic_ids[i] = vm->vcpus[i].pcpu->apic_id;
-	return acpi_build_vm_tables(at(sb->area + AREA_ACPI), sb->area + AREA_ACPI, platform.rsdp,
-				    &cpus, &sb->rsdp_pa);
+	return acpi_build_vm_tables(guest_ram_ptr(vm, sb->area + AREA_ACPI), sb->area + AREA_ACPI,
+				    platform.rsdp, &cpus, &sb->rsdp_pa);
 }
 
 /* Lowest kernel_alignment-aligned spot of init_size bytes in the VM's RAM, at 16 MiB or above. */
@@ -217,26 +218,31 @@ static int place_initrd(struct vm *vm, struct service_boot *sb)
 	return -ENOMEM;
 }
 
-/* Identity map of 0-4 GiB with 2 MiB pages and a GDT with Linux's __BOOT_CS/__BOOT_DS. */
-static void build_entry_tables(uint64_t area)
+/* Linux's 64-bit entry: identity map of 0-4 GiB, __BOOT_CS/__BOOT_DS, RSI = boot_params. */
+static int set_linux_entry(struct vm *vm, const struct service_boot *sb)
 {
-	uint64_t *pml4 = at(area + AREA_PML4), *pdpt = at(area + AREA_PDPT);
-	uint64_t *gdt = at(area + AREA_GDT);
+	const struct boot_tables tables = {
+		.gdt = sb->area + AREA_GDT,
+		.code_sel = LINUX_BOOT_CS,
+		.page_tables = sb->area + AREA_PAGE_TABLES,
+		.map_size = LINUX_ENTRY_MAP,
+		.user = false,
+	};
+	struct long_mode_entry e = {
+		.rip = sb->kernel_pa + 0x200, /* the 64-bit entry point */
+		.rsp = sb->area + AREA_STACK_TOP,
+	};
+	struct vcpu_arch_state st;
 
-	pml4[0] = (area + AREA_PDPT) | 3;
-	for (uint64_t g = 0; g < 4; g++) {
-		uint64_t *pd = at(area + AREA_PD + g * PAGE_SIZE);
-		pdpt[g] = (area + AREA_PD + g * PAGE_SIZE) | 3;
-		for (uint64_t i = 0; i < 512; i++)
-			pd[i] = (g * GiB + i * 2 * MiB) | 0x83;
-	}
-	gdt[2] = 0x00AF9A000000FFFFull; /* 0x10: 64-bit code */
-	gdt[3] = 0x00CF92000000FFFFull; /* 0x18: data */
+	boot_tables_write(vm, &tables, &e);
+	entry_state_long_mode(&st, &e);
+	st.regs.rsi = sb->area + AREA_ZERO_PAGE;
+	return virt_vcpu_set_state(&vm->vcpus[0], &st);
 }
 
 static int load_linux(struct vm *vm, struct service_boot *sb)
 {
-	const uint8_t *image = at(sb->kernel->start);
+	const uint8_t *image = phys_to_virt(sb->kernel->start);
 	uint64_t size = sb->kernel->end - sb->kernel->start;
 	const char *why;
 
@@ -250,15 +256,16 @@ static int load_linux(struct vm *vm, struct service_boot *sb)
 		err = place_initrd(vm, sb);
 	if (err)
 		return err;
-	memcpy(at(sb->kernel_pa), image + sb->info.kernel_offset, sb->info.kernel_size);
+	memcpy(guest_ram_ptr(vm, sb->kernel_pa), image + sb->info.kernel_offset,
+	       sb->info.kernel_size);
 	if (sb->initrd)
-		memcpy(at(sb->initrd_pa), at(sb->initrd->start),
+		memcpy(guest_ram_ptr(vm, sb->initrd_pa), phys_to_virt(sb->initrd->start),
 		       sb->initrd->end - sb->initrd->start);
 
 	size_t args = strlen(vm->config->args);
 	if (args > sb->info.cmdline_size || args >= PAGE_SIZE)
 		return -E2BIG;
-	memcpy(at(sb->area + AREA_CMDLINE), vm->config->args, args + 1);
+	memcpy(guest_ram_ptr(vm, sb->area + AREA_CMDLINE), vm->config->args, args + 1);
 	struct linux_boot_setup setup = {
 		.cmdline_pa = sb->area + AREA_CMDLINE,
 		.initrd_pa = sb->initrd ? sb->initrd_pa : 0,
@@ -267,22 +274,13 @@ static int load_linux(struct vm *vm, struct service_boot *sb)
 		.e820 = sb->e820,
 		.e820_count = sb->ne820,
 	};
-	err = linux_boot_params_build(at(sb->area + AREA_ZERO_PAGE), image, size, &setup);
+	err = linux_boot_params_build(guest_ram_ptr(vm, sb->area + AREA_ZERO_PAGE), image, size,
+				      &setup);
+	if (!err)
+		err = set_linux_entry(vm, sb);
 	if (err)
 		return err;
-	build_entry_tables(sb->area);
 
-	struct vcpu_long_mode_entry e = {
-		.rip = sb->kernel_pa + 0x200, /* the 64-bit entry point */
-		.rsp = sb->area + AREA_STACK_TOP,
-		.cr3 = sb->area + AREA_PML4,
-		.gdt_base = sb->area + AREA_GDT,
-		.gdt_limit = 4 * 8 - 1,
-		.code_sel = 0x10,
-		.data_sel = 0x18,
-	};
-	virt_vcpu_set_long_mode_entry(&vm->vcpus[0], &e);
-	vm->vcpus[0].regs.rsi = sb->area + AREA_ZERO_PAGE;
 	printf("cairn: vm %s: Linux boot protocol %x.%02x, kernel at 0x%lx, initrd %lu KiB at "
 	       "0x%lx, command line \"%s\"\n",
 	       vm->name, sb->info.version >> 8, sb->info.version & 0xFF, sb->kernel_pa,

@@ -1,15 +1,15 @@
-/* SVM per-vCPU state: the VMCB, the entry state of a 64-bit guest, running it, events, registers. */
+/* SVM per-vCPU state: the VMCB, loading a vcpu_arch_state into it, running it, events, registers. */
 #include "core/console.h"
 #include "core/virt.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
 #include "svm.h"
+#include "svm_state.h"
 #include "x86/cpu.h"
 #include "x86/vectors.h"
 
-#define GUEST_ASID  1 /* one guest per pCPU for life: one ASID is enough */
-#define DEFAULT_PAT 0x0007040600070406ull
+#define GUEST_ASID 1 /* one guest per pCPU for life: one ASID is enough */
 #define EFER_RESERVED \
 	~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | (1u << 14))
 
@@ -46,7 +46,6 @@ int virt_vcpu_init(struct vcpu *vcpu)
 	c->asid = GUEST_ASID;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = vv->npt.root_pa;
-	v->vmcb->save.g_pat = DEFAULT_PAT;
 	v->flush_tlb = true;
 	vcpu->virt = v;
 	return 0;
@@ -61,62 +60,19 @@ void virt_vcpu_destroy(struct vcpu *vcpu)
 	vcpu->virt = NULL;
 }
 
-static void set_segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, uint32_t limit)
+int virt_vcpu_set_state(struct vcpu *vcpu, const struct vcpu_arch_state *st)
 {
-	*s = (struct vmcb_segment){ .selector = sel, .attrib = attrib, .limit = limit, .base = 0 };
-}
+	struct virt_vcpu *v = vcpu->virt;
 
-void virt_vcpu_set_long_mode_entry(struct vcpu *vcpu, const struct vcpu_long_mode_entry *entry)
-{
-	struct vmcb_save *s = &vcpu->virt->vmcb->save;
-
-	memset(s, 0, sizeof(*s));
-	s->g_pat = DEFAULT_PAT;
-	set_segment(&s->cs, entry->code_sel, SVM_ATTR_CODE64, 0xFFFFFFFF);
-	set_segment(&s->ds, entry->data_sel, SVM_ATTR_DATA, 0xFFFFFFFF);
-	s->es = s->ss = s->fs = s->gs = s->ds;
-	set_segment(&s->tr, 0, SVM_ATTR_TSS_BUSY, 0x67);
-	set_segment(&s->ldtr, 0, SVM_ATTR_LDT, 0);
-	s->gdtr.base = entry->gdt_base;
-	s->gdtr.limit = entry->gdt_limit;
-	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-	s->cr4 = CR4_PAE;
-	s->cr3 = entry->cr3;
-	vcpu->virt->guest_efer = EFER_LME | EFER_LMA;
-	s->efer = vcpu->virt->guest_efer | EFER_SVME;
-	s->rflags = 0x2;
-	s->rip = entry->rip;
-	s->rsp = entry->rsp;
-	s->dr6 = 0xFFFF0FF0;
-	s->dr7 = 0x400;
-	vcpu->virt->vmcb->control.event_inj = 0;
-	vcpu->virt->flush_tlb = true;
-	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
-}
-
-void virt_vcpu_set_startup_entry(struct vcpu *vcpu, uint8_t vector)
-{
-	struct vmcb_save *s = &vcpu->virt->vmcb->save;
-
-	memset(s, 0, sizeof(*s));
-	s->g_pat = DEFAULT_PAT;
-	set_segment(&s->cs, (uint16_t)(vector << 8), SVM_ATTR_REAL_CODE, 0xFFFF);
-	s->cs.base = (uint64_t)vector << 12;
-	set_segment(&s->ds, 0, SVM_ATTR_REAL_DATA, 0xFFFF);
-	s->es = s->ss = s->fs = s->gs = s->ds;
-	set_segment(&s->tr, 0, SVM_ATTR_TSS_BUSY, 0xFFFF);
-	set_segment(&s->ldtr, 0, SVM_ATTR_LDT, 0xFFFF);
-	s->gdtr.limit = 0xFFFF;
-	s->idtr.limit = 0xFFFF;
-	s->cr0 = CR0_ET;
-	vcpu->virt->guest_efer = 0;
-	s->efer = EFER_SVME;
-	s->rflags = 0x2;
-	s->dr6 = 0xFFFF0FF0;
-	s->dr7 = 0x400;
-	vcpu->virt->vmcb->control.event_inj = 0;
-	vcpu->virt->flush_tlb = true;
-	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+	if (st->efer & EFER_RESERVED)
+		return -EINVAL;
+	svm_save_from_state(&v->vmcb->save, st);
+	/* As for a WRMSR: SVME stays hidden from the guest, LMA is read back from the VMCB. */
+	v->guest_efer = st->efer & ~(uint64_t)(EFER_LMA | EFER_SVME);
+	v->vmcb->control.event_inj = 0;
+	v->flush_tlb = true;
+	vcpu->regs = st->regs;
+	return 0;
 }
 
 void virt_vcpu_inject_nmi(struct vcpu *vcpu)
@@ -285,7 +241,7 @@ unsigned virt_vcpu_cpl(struct vcpu *vcpu)
 	return vcpu->virt->vmcb->save.cpl;
 }
 
-void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *p)
+void virt_vcpu_mode(struct vcpu *vcpu, struct vcpu_mode *p)
 {
 	const struct vmcb_save *s = &vcpu->virt->vmcb->save;
 
@@ -294,8 +250,8 @@ void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *p)
 	p->cr4 = s->cr4;
 	p->efer = vcpu->virt->guest_efer | (s->efer & EFER_LMA);
 	p->cs_base = s->cs.base;
-	p->long_mode_code = s->cs.attrib & (1u << 9);
-	p->default_32bit = s->cs.attrib & (1u << 10);
+	p->long_mode_code = svm_segment_access(s->cs.attrib) & SEG_AR_L;
+	p->default_32bit = svm_segment_access(s->cs.attrib) & SEG_AR_DB;
 }
 
 static bool vector_has_error_code(uint8_t v)

@@ -165,12 +165,4 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "VMCB layou
 #define SVM_IOIO_REP	    (1u << 3)
 #define SVM_IOIO_SIZE_SHIFT 4
 
-/* Segment attributes in VMCB packing */
-#define SVM_ATTR_CODE64	   0x0A9B
-#define SVM_ATTR_DATA	   0x0C93
-#define SVM_ATTR_TSS_BUSY  0x008B
-#define SVM_ATTR_LDT	   0x0082
-#define SVM_ATTR_REAL_CODE 0x009B
-#define SVM_ATTR_REAL_DATA 0x0093
-
 #endif
