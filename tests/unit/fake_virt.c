@@ -10,13 +10,17 @@
 #include "lib/errno.h"
 #include "mm/phys_mem.h"
 #include "x86/boot_defs.h"
+#include "x86/guest/entry_state.h"
 #include "x86/tsc.h"
 
 #define PTE_P_RW_US 0x7ull
 #define PTE_PS	    0x80ull
 #define RFLAGS_IF   (1ull << 9)
 #define RFLAGS_1    (1ull << 1)
+#define RFLAGS_VM   (1ull << 17)
 #define ALL_VCPUS   UINT32_MAX
+/* The EFER bits the SVM backend supports (the rest are refused). */
+#define EFER_KNOWN (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | (1u << 14))
 
 /* Guest RAM: static, so that a test process has nothing to free and the leak checker stays quiet. */
 static uint8_t fake_ram[FAKE_MAX_VMS][FAKE_RAM_SIZE] __aligned(4096);
@@ -197,33 +201,39 @@ void virt_vcpu_destroy(struct vcpu *vcpu)
 	vcpu->virt = NULL;
 }
 
-void virt_vcpu_set_long_mode_entry(struct vcpu *vcpu, const struct vcpu_long_mode_entry *entry)
+static unsigned state_cpl(const struct vcpu_arch_state *st)
 {
-	struct virt_vcpu *f = vcpu->virt;
-
-	f->rip = entry->rip;
-	f->rsp = entry->rsp;
-	f->rflags = RFLAGS_1;
-	f->cpl = 0;
-	f->efer = EFER_LME | EFER_LMA;
-	f->mode = (struct vcpu_paging){ .cr0 = CR0_PE | CR0_PG,
-					.cr3 = entry->cr3,
-					.cr4 = CR4_PAE,
-					.efer = f->efer,
-					.long_mode_code = true };
-	record(vcpu->vm, FAKE_EV_LONG_MODE_ENTRY, vcpu->id, entry->rip, entry->rsp, entry->cr3, 0);
+	if (!(st->cr0 & CR0_PE))
+		return 0;
+	if (st->rflags & RFLAGS_VM)
+		return 3;
+	return (st->ss.access >> 5) & 3;
 }
 
-void virt_vcpu_set_startup_entry(struct vcpu *vcpu, uint8_t vector)
+/* As the SVM backend: EFER bits it cannot hold refused; SVME never shown, nothing left queued. */
+int virt_vcpu_set_state(struct vcpu *vcpu, const struct vcpu_arch_state *st)
 {
 	struct virt_vcpu *f = vcpu->virt;
 
-	f->rip = 0;
-	f->rflags = RFLAGS_1;
-	f->cpl = 0;
-	f->efer = 0;
-	f->mode = (struct vcpu_paging){ .cs_base = (uint64_t)vector << 12 };
-	record_vcpu(vcpu, FAKE_EV_STARTUP_ENTRY, vector, 0);
+	record(vcpu->vm, FAKE_EV_SET_STATE, vcpu->id, st->rip, st->cs.base, st->cr0, st->efer);
+	if (st->efer & ~EFER_KNOWN)
+		return -EINVAL;
+	f->state = *st;
+	f->rip = st->rip;
+	f->rsp = st->rsp;
+	f->rflags = st->rflags;
+	f->cpl = state_cpl(st);
+	f->efer = st->efer & ~(uint64_t)EFER_SVME;
+	f->mode = (struct vcpu_mode){ .cr0 = st->cr0,
+				      .cr3 = st->cr3,
+				      .cr4 = st->cr4,
+				      .efer = f->efer,
+				      .cs_base = st->cs.base,
+				      .long_mode_code = st->cs.access & SEG_AR_L,
+				      .default_32bit = st->cs.access & SEG_AR_DB };
+	f->exception_pending = f->nmi_pending = false;
+	vcpu->regs = st->regs;
+	return 0;
 }
 
 void fake_vcpu_queue_exit(struct vcpu *vcpu, const struct vm_exit *exit)
@@ -281,10 +291,10 @@ unsigned virt_vcpu_cpl(struct vcpu *vcpu)
 	return vcpu->virt->cpl;
 }
 
-void virt_vcpu_paging(struct vcpu *vcpu, struct vcpu_paging *paging)
+void virt_vcpu_mode(struct vcpu *vcpu, struct vcpu_mode *mode)
 {
-	*paging = vcpu->virt->mode;
-	paging->efer = vcpu->virt->efer;
+	*mode = vcpu->virt->mode;
+	mode->efer = vcpu->virt->efer;
 }
 
 void virt_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code)
@@ -313,11 +323,10 @@ uint64_t virt_vcpu_efer(struct vcpu *vcpu)
 /* As the SVM backend: reserved bits refused, LMA the processor's, SVME never the guest's. */
 int virt_vcpu_set_efer(struct vcpu *vcpu, uint64_t efer)
 {
-	const uint64_t known = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME | (1u << 14);
 	struct virt_vcpu *f = vcpu->virt;
 	int err = 0;
 
-	if (efer & ~known)
+	if (efer & ~EFER_KNOWN)
 		err = -EINVAL;
 	else
 		f->efer = (efer & ~(uint64_t)(EFER_LMA | EFER_SVME)) | (f->efer & EFER_LMA);
@@ -398,7 +407,10 @@ static struct vm *free_vm_slot(void)
 static void fake_vcpu_create(struct vm *vm, uint32_t index, uint32_t pcpu, uint64_t cr3)
 {
 	struct vcpu *vcpu = &vm->vcpus[index];
-	struct vcpu_long_mode_entry entry = { .rip = FAKE_CODE_GPA, .cr3 = cr3 };
+	struct long_mode_entry entry = {
+		.rip = FAKE_CODE_GPA, .cr3 = cr3, .code_sel = 8, .data_sel = 16
+	};
+	struct vcpu_arch_state st;
 
 	pcpus[pcpu] = (struct pcpu){ .self = &pcpus[pcpu],
 				     .id = pcpu,
@@ -412,8 +424,10 @@ static void fake_vcpu_create(struct vm *vm, uint32_t index, uint32_t pcpu, uint6
 		fprintf(stderr, "fake_virt: vCPU %u of vm %s\n", index, vm->name);
 		abort();
 	}
-	virt_vcpu_set_long_mode_entry(vcpu, &entry);
-	vcpu->virt->rflags |= RFLAGS_IF;
+	entry_state_long_mode(&st, &entry);
+	st.rflags |= RFLAGS_IF;
+	if (virt_vcpu_set_state(vcpu, &st))
+		abort();
 }
 
 struct vm *fake_vm_create(const struct fake_vm_spec *spec)

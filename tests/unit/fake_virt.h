@@ -6,6 +6,7 @@
 #include "core/scenario.h"
 #include "core/virt.h"
 #include "core/vm.h"
+#include "x86/vcpu_state.h"
 
 #define FAKE_MAX_VMS	  4
 #define FAKE_RAM_SIZE	  (2 * MiB) /* guest RAM of each fake VM, at guest-physical 0 */
@@ -25,8 +26,7 @@ enum fake_event_kind {
 	FAKE_EV_UNMAP,		  /* a = gpa, c = size */
 	FAKE_EV_TRAP_IO,	  /* a = port, c = count, d = trap (1) or pass through (0) */
 	FAKE_EV_SET_EFER,	  /* a = value asked for, b = result */
-	FAKE_EV_LONG_MODE_ENTRY,  /* a = RIP, b = RSP, c = CR3 */
-	FAKE_EV_STARTUP_ENTRY,	  /* a = vector */
+	FAKE_EV_SET_STATE,	  /* a = RIP, b = CS base, c = CR0, d = EFER (all of it: ->state) */
 	FAKE_EV_TAKE_PENDING_NMI, /* the hypervisor let a held NMI in */
 };
 
@@ -41,9 +41,10 @@ struct virt_vcpu {
 	struct vcpu *vcpu;
 	uint64_t rip, rsp, rflags;
 	unsigned cpl;
-	struct vcpu_paging mode; /* CR0/CR3/CR4, CS base/L/D (mode.efer: see efer) */
-	uint64_t efer;		 /* as the guest sees it (never SVME) */
-	bool exception_pending;	 /* the last queued exception, until the test clears it */
+	struct vcpu_mode mode;	      /* CR0/CR3/CR4, CS base/L/D (mode.efer: see efer) */
+	struct vcpu_arch_state state; /* as last loaded by virt_vcpu_set_state() */
+	uint64_t efer;		      /* as the guest sees it (never SVME) */
+	bool exception_pending;	      /* the last queued exception, until the test clears it */
 	uint8_t exception_vector;
 	uint32_t exception_error_code;
 	unsigned exceptions_injected;

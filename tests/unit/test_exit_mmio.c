@@ -179,7 +179,7 @@ TEST(sixteen_bit_code_decodes_at_cs_base_plus_rip)
 {
 	setup();
 	struct virt_vcpu *f = fake_vcpu(vcpu);
-	f->mode = (struct vcpu_paging){ .cs_base = 0x10000 }; /* real mode, paging off */
+	f->mode = (struct vcpu_mode){ .cs_base = 0x10000 }; /* real mode, paging off */
 	f->efer = 0;
 	f->rip = 0x100;
 	vcpu->regs.rbx = OLD_REG;

@@ -152,7 +152,7 @@ TEST(init_and_startup_are_emulated_by_mailbox)
 
 	/* The target's own run loop then takes them: INIT parks it, SIPI starts it at 9A00:0. */
 	fake_run_exit(v1, &(struct vm_exit){ .reason = EXIT_HLT });
-	EXPECT_EQ(fake_event_last(vm, FAKE_EV_STARTUP_ENTRY)->a, 0x9A);
+	EXPECT_EQ(fake_event_last(vm, FAKE_EV_SET_STATE)->b, 0x9A000);
 	EXPECT_EQ(fake_vcpu(v1)->mode.cs_base, 0x9A000);
 }
 
