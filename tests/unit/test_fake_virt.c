@@ -6,6 +6,7 @@
 #include "harness.h"
 #include "lib/errno.h"
 #include "x86/boot_defs.h"
+#include "x86/guest/entry_state.h"
 
 static struct vm *vm;
 
@@ -102,4 +103,33 @@ TEST(efer_writes_follow_the_svm_rules)
 	EXPECT_EQ(virt_vcpu_efer(vcpu), EFER_LME | EFER_LMA | EFER_NXE); /* LMA kept, SVME hidden */
 	EXPECT_EQ(virt_vcpu_set_efer(vcpu, 1ull << 20), -EINVAL);
 	EXPECT_EQ(virt_vcpu_efer(vcpu), EFER_LME | EFER_LMA | EFER_NXE);
+}
+
+TEST(state_loads_give_cpl_mode_and_registers)
+{
+	struct vcpu_arch_state st;
+	struct vcpu_mode mode;
+	struct vcpu *vcpu;
+
+	setup();
+	vcpu = &vm->vcpus[0];
+	entry_state_startup(&st, 0x9A);
+	st.regs.rbx = 0x1234;
+	ASSERT_EQ(virt_vcpu_set_state(vcpu, &st), 0);
+	virt_vcpu_mode(vcpu, &mode);
+	EXPECT_EQ(mode.cs_base, 0x9A000);
+	EXPECT_FALSE(mode.long_mode_code);
+	EXPECT_EQ(virt_vcpu_cpl(vcpu), 0);
+	EXPECT_EQ(virt_vcpu_rip(vcpu), 0);
+	EXPECT_EQ(vcpu->regs.rbx, 0x1234);
+
+	st.cr0 |= CR0_PE;
+	st.ss.access |= SEG_AR_DPL(3);
+	ASSERT_EQ(virt_vcpu_set_state(vcpu, &st), 0);
+	EXPECT_EQ(virt_vcpu_cpl(vcpu), 3);
+
+	st.efer = 1ull << 20; /* a bit SVM cannot hold: refused, nothing changes */
+	st.rip = 0x5555;
+	EXPECT_EQ(virt_vcpu_set_state(vcpu, &st), -EINVAL);
+	EXPECT_EQ(virt_vcpu_rip(vcpu), 0);
 }
