@@ -7,6 +7,7 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+#include "x86/apic.h"
 
 #define REMAPPED_DEVICES \
 	64		 /* device IDs with a table of their own; the others keep the empty one */
@@ -14,8 +15,6 @@
 #define MSI_DEST(a)    (((a) >> 12) & 0xFF)
 #define MSI_LOGICAL    (1u << 2)
 #define MSI_MODE(d)    (((d) >> 8) & 7)
-#define MODE_FIXED     0
-#define MODE_LOWEST    1
 
 /* The message the Service VM wrote for one slot (what it believes the device holds). */
 struct service_message {
@@ -83,10 +82,10 @@ const char *amd_iommu_remap_msi(uint16_t devid, uint32_t index, uint32_t address
 		return "the device's interrupts are not remapped";
 	if (index >= AMD_IOMMU_IRTE_ENTRIES)
 		return "no remapping entry for that vector (MSI-X entries 0-511 only)";
-	if (mode != MODE_FIXED && mode != MODE_LOWEST)
+	if (mode != APIC_DM_FIXED && mode != APIC_DM_LOWEST)
 		return "only fixed and lowest-priority messages are remapped";
 	uint32_t irte = amd_iommu_irte((uint8_t)MSI_DEST(address), (address & MSI_LOGICAL) != 0,
-				       mode == MODE_LOWEST, (uint8_t)data);
+				       mode == APIC_DM_LOWEST, (uint8_t)data);
 	spin_lock(&tables_lock);
 	struct remap_table *t = find_or_make(devid);
 	if (!t) {
@@ -108,7 +107,7 @@ const char *amd_iommu_remap_msi(uint16_t devid, uint32_t index, uint32_t address
 		       "%u%s\n",
 		       index, devid >> 8, (devid >> 3) & 0x1F, devid & 7, data & 0xFF,
 		       (address & MSI_LOGICAL) ? "logical destination" : "APIC ID",
-		       MSI_DEST(address), mode == MODE_LOWEST ? " (lowest priority)" : "");
+		       MSI_DEST(address), mode == APIC_DM_LOWEST ? " (lowest priority)" : "");
 	if (written == REMAPS_PRINTED)
 		printf("cairn: iommu: further remappings are counted, not printed\n");
 	return NULL;
@@ -190,7 +189,8 @@ uint64_t amd_iommu_ioapic_route_begin(uint32_t pin, uint64_t rte)
 	spin_lock(&tables_lock);
 	pins_init();
 	pin_next[pin] = NO_ENTRY;
-	if (mode == MODE_FIXED || mode == MODE_LOWEST) { /* NMI, INIT, ExtINT routes stay aborted */
+	if (mode == APIC_DM_FIXED ||
+	    mode == APIC_DM_LOWEST) { /* NMI, INIT, ExtINT routes stay aborted */
 		uint32_t index = (uint32_t)(rte & 0xFF) | mode << 8;
 		if (!(rte & RTE_LEVEL) && pin < EDGE_PINS) {
 			/* Its own entry, below every real vector: the IOAPIC sends index = pin. */
@@ -198,7 +198,7 @@ uint64_t amd_iommu_ioapic_route_begin(uint32_t pin, uint64_t rte)
 			device = (rte & ~RTE_VECTOR_AND_MODE) | pin;
 		}
 		uint32_t irte = amd_iommu_irte(RTE_DEST(rte), (rte & RTE_LOGICAL) != 0,
-					       mode == MODE_LOWEST, (uint8_t)rte);
+					       mode == APIC_DM_LOWEST, (uint8_t)rte);
 		if (entry_pins[index] && table[index] != irte && pin_entry[pin] != index &&
 		    ++conflicts <= CONFLICTS_PRINTED)
 			printf("cairn: iommu: IOAPIC pin %u shares level-triggered vector 0x%x "

@@ -35,40 +35,40 @@ static const char *check(uint32_t dest, bool logical, uint8_t mode, uint8_t vect
 TEST(fixed_and_lowest_to_own_cpus_pass)
 {
 	machine();
-	EXPECT_NULL(check(0, false, IRQ_MODE_FIXED, 0x31, 0));
-	EXPECT_NULL(check(2, false, IRQ_MODE_LOWEST, 0xEF, 0));
-	EXPECT_NULL(check(1, false, IRQ_MODE_FIXED, 32, 0));
+	EXPECT_NULL(check(0, false, APIC_DM_FIXED, 0x31, 0));
+	EXPECT_NULL(check(2, false, APIC_DM_LOWEST, 0xEF, 0));
+	EXPECT_NULL(check(1, false, APIC_DM_FIXED, 32, 0));
 }
 
 TEST(partition_and_idle_cpus_refused)
 {
 	machine();
-	EXPECT_STREQ(check(3, false, IRQ_MODE_FIXED, 0x31, 0), "destination outside the VM");
-	EXPECT_STREQ(check(4, false, IRQ_MODE_FIXED, 0x31, 0), "destination outside the VM");
-	EXPECT_STREQ(check(7, false, IRQ_MODE_FIXED, 0x31, 0),
+	EXPECT_STREQ(check(3, false, APIC_DM_FIXED, 0x31, 0), "destination outside the VM");
+	EXPECT_STREQ(check(4, false, APIC_DM_FIXED, 0x31, 0), "destination outside the VM");
+	EXPECT_STREQ(check(7, false, APIC_DM_FIXED, 0x31, 0),
 		     "destination reaches no CPU of the VM");
-	EXPECT_STREQ(check(0xFF, false, IRQ_MODE_FIXED, 0x31, 0), "broadcast destination");
+	EXPECT_STREQ(check(0xFF, false, APIC_DM_FIXED, 0x31, 0), "broadcast destination");
 }
 
 TEST(exception_vectors_refused)
 {
 	machine();
-	EXPECT_STREQ(check(0, false, IRQ_MODE_FIXED, 19, 0), "vector below 32");
-	EXPECT_STREQ(check(0, false, IRQ_MODE_LOWEST, 0, 0), "vector below 32");
-	EXPECT_STREQ(check(0, false, IRQ_MODE_FIXED, 31, 0), "vector below 32");
+	EXPECT_STREQ(check(0, false, APIC_DM_FIXED, 19, 0), "vector below 32");
+	EXPECT_STREQ(check(0, false, APIC_DM_LOWEST, 0, 0), "vector below 32");
+	EXPECT_STREQ(check(0, false, APIC_DM_FIXED, 31, 0), "vector below 32");
 }
 
 TEST(special_delivery_modes)
 {
 	machine();
-	EXPECT_STREQ(check(0, false, IRQ_MODE_INIT, 0, IRQ_ALLOW_NMI), "INIT delivery");
-	EXPECT_STREQ(check(0, false, IRQ_MODE_SMI, 0, IRQ_ALLOW_NMI), "SMI delivery");
-	EXPECT_STREQ(check(0, false, IRQ_MODE_EXTINT, 0, IRQ_ALLOW_NMI), "ExtINT delivery");
+	EXPECT_STREQ(check(0, false, APIC_DM_INIT, 0, IRQ_ALLOW_NMI), "INIT delivery");
+	EXPECT_STREQ(check(0, false, APIC_DM_SMI, 0, IRQ_ALLOW_NMI), "SMI delivery");
+	EXPECT_STREQ(check(0, false, APIC_DM_EXTINT, 0, IRQ_ALLOW_NMI), "ExtINT delivery");
 	EXPECT_STREQ(check(0, false, 3, 0x31, IRQ_ALLOW_NMI), "reserved delivery mode");
 	EXPECT_STREQ(check(0, false, 6, 0x31, IRQ_ALLOW_NMI), "reserved delivery mode");
-	EXPECT_STREQ(check(0, false, IRQ_MODE_NMI, 0, 0), "NMI delivery");
-	EXPECT_NULL(check(0, false, IRQ_MODE_NMI, 0, IRQ_ALLOW_NMI));
-	EXPECT_STREQ(check(3, false, IRQ_MODE_NMI, 0, IRQ_ALLOW_NMI), "destination outside the VM");
+	EXPECT_STREQ(check(0, false, APIC_DM_NMI, 0, 0), "NMI delivery");
+	EXPECT_NULL(check(0, false, APIC_DM_NMI, 0, IRQ_ALLOW_NMI));
+	EXPECT_STREQ(check(3, false, APIC_DM_NMI, 0, IRQ_ALLOW_NMI), "destination outside the VM");
 }
 
 TEST(logical_flat_through_tracked_ldrs)
@@ -77,15 +77,15 @@ TEST(logical_flat_through_tracked_ldrs)
 	/* Linux's flat model: CPU n has bit n. The other pCPUs keep LDR 0. */
 	for (uint32_t i = 0; i < 3; i++)
 		irq_route_set_logical_id(i, (1u << i) << 24, 0xFFFFFFFFu);
-	EXPECT_NULL(check(0x01, true, IRQ_MODE_FIXED, 0x31, 0));
-	EXPECT_NULL(check(0x07, true, IRQ_MODE_LOWEST, 0x31, 0));
-	EXPECT_STREQ(check(0x08, true, IRQ_MODE_FIXED, 0x31, 0),
+	EXPECT_NULL(check(0x01, true, APIC_DM_FIXED, 0x31, 0));
+	EXPECT_NULL(check(0x07, true, APIC_DM_LOWEST, 0x31, 0));
+	EXPECT_STREQ(check(0x08, true, APIC_DM_FIXED, 0x31, 0),
 		     "destination reaches no CPU of the VM");
 	/* Should a foreign pCPU ever hold a logical ID, a destination reaching it is refused. */
 	irq_route_set_logical_id(3, 0x08u << 24, 0xFFFFFFFFu);
-	EXPECT_STREQ(check(0x0F, true, IRQ_MODE_FIXED, 0x31, 0), "destination outside the VM");
-	EXPECT_NULL(check(0x03, true, IRQ_MODE_FIXED, 0x31, 0));
-	EXPECT_STREQ(check(0xFF, true, IRQ_MODE_FIXED, 0x31, 0), "broadcast destination");
+	EXPECT_STREQ(check(0x0F, true, APIC_DM_FIXED, 0x31, 0), "destination outside the VM");
+	EXPECT_NULL(check(0x03, true, APIC_DM_FIXED, 0x31, 0));
+	EXPECT_STREQ(check(0xFF, true, APIC_DM_FIXED, 0x31, 0), "broadcast destination");
 }
 
 TEST(logical_cluster_model)
@@ -95,9 +95,9 @@ TEST(logical_cluster_model)
 	irq_route_set_logical_id(0, 0x11u << 24, 0x0FFFFFFFu);
 	irq_route_set_logical_id(1, 0x12u << 24, 0x0FFFFFFFu);
 	irq_route_set_logical_id(3, 0x21u << 24, 0x0FFFFFFFu);
-	EXPECT_NULL(check(0x13, true, IRQ_MODE_FIXED, 0x31, 0));
-	EXPECT_STREQ(check(0x21, true, IRQ_MODE_FIXED, 0x31, 0), "destination outside the VM");
-	EXPECT_STREQ(check(0x31, true, IRQ_MODE_FIXED, 0x31, 0),
+	EXPECT_NULL(check(0x13, true, APIC_DM_FIXED, 0x31, 0));
+	EXPECT_STREQ(check(0x21, true, APIC_DM_FIXED, 0x31, 0), "destination outside the VM");
+	EXPECT_STREQ(check(0x31, true, APIC_DM_FIXED, 0x31, 0),
 		     "destination reaches no CPU of the VM");
 }
 

@@ -3,30 +3,7 @@
 #define CAIRN_X86_LAPIC_H
 
 #include "lib/compiler.h"
-
-#define LAPIC_REG_ID	 0x020
-#define LAPIC_REG_VER	 0x030
-#define LAPIC_REG_TPR	 0x080
-#define LAPIC_REG_EOI	 0x0B0
-#define LAPIC_REG_SVR	 0x0F0
-#define LAPIC_REG_ESR	 0x280
-#define LAPIC_REG_ISR0	 0x100 /* 8 registers, 16 bytes apart: vectors 0-255 */
-#define LAPIC_REG_IRR0	 0x200
-#define LAPIC_REG_ICR_LO 0x300
-#define LAPIC_REG_ICR_HI 0x310
-
-#define LAPIC_REG_LVT_CMCI    0x2F0
-#define LAPIC_REG_LVT_THERMAL 0x330
-#define LAPIC_REG_LVT_PERF    0x340
-#define LAPIC_REG_LVT_LINT0   0x350
-#define LAPIC_REG_LVT_LINT1   0x360
-#define LAPIC_REG_LVT_ERROR   0x370
-#define LAPIC_LVT_MASKED      (1u << 16)
-
-#define LAPIC_REG_LVT_TIMER  0x320
-#define LAPIC_REG_TIMER_INIT 0x380
-#define LAPIC_REG_TIMER_CUR  0x390
-#define LAPIC_REG_TIMER_DIV  0x3E0
+#include "x86/apic.h"
 
 #define LAPIC_BASE_ENABLE     (1ull << 11) /* IA32_APIC_BASE */
 #define LAPIC_BASE_ADDR_MASK  0x000FFFFFFFFFF000ull
@@ -39,14 +16,6 @@
  * would take for exceptions (with a missing error code); the timer and anything from 32 up pass.
  */
 #define LAPIC_HYPERVISOR_TPR 0x10
-
-#define ICR_DM_FIXED	     0x000
-#define ICR_DM_NMI	     0x400
-#define ICR_DM_INIT	     0x500
-#define ICR_DM_STARTUP	     0x600
-#define ICR_DELIVERY_PENDING (1u << 12)
-#define ICR_LEVEL_ASSERT     (1u << 14)
-#define ICR_TRIGGER_LEVEL    (1u << 15)
 
 /* Physical base of the xAPIC page, read from IA32_APIC_BASE on the boot pCPU. */
 extern uint64_t lapic_base;

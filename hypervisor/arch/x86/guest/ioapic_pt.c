@@ -150,7 +150,7 @@ void ioapic_pt_pulse(struct vm *vm, uint32_t pin)
 	if (!io->base || pin >= MAX_PINS)
 		return;
 	uint64_t rte = io->hw[pin]; /* only a route that passed the checks */
-	if ((rte & RTE_MASKED) || (rte & RTE_LOGICAL) || RTE_MODE(rte) > IRQ_MODE_LOWEST)
+	if ((rte & RTE_MASKED) || (rte & RTE_LOGICAL) || RTE_MODE(rte) > APIC_DM_LOWEST)
 		return;
 	/* Routed with physical destination (the FADT forces it): fixed or lowest-priority. */
 	lapic_pt_send_ipi(&vm->vcpus[0], RTE_DEST(rte), (uint32_t)(rte & RTE_VECTOR));

@@ -82,20 +82,20 @@ static const char *destination_refusal(const struct vm *vm, const struct irq_rou
 const char *irq_route_refusal(const struct vm *vm, const struct irq_route *route, uint32_t allow)
 {
 	switch (route->mode) {
-	case IRQ_MODE_FIXED:
-	case IRQ_MODE_LOWEST:
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST:
 		if (route->vector < FIRST_ROUTABLE)
 			return "vector below 32";
 		break;
-	case IRQ_MODE_NMI:
+	case APIC_DM_NMI:
 		if (!(allow & IRQ_ALLOW_NMI))
 			return "NMI delivery";
 		break;
-	case IRQ_MODE_SMI:
+	case APIC_DM_SMI:
 		return "SMI delivery";
-	case IRQ_MODE_INIT:
+	case APIC_DM_INIT:
 		return "INIT delivery";
-	case IRQ_MODE_EXTINT:
+	case APIC_DM_EXTINT:
 		return "ExtINT delivery";
 	default:
 		return "reserved delivery mode";

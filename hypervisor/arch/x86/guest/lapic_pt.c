@@ -7,31 +7,9 @@
 #include "x86/lapic.h"
 #include "x86/guest/lapic_pt.h"
 
-#define APIC_PAGE_SIZE	 0x1000
-#define REG_ID		 0x020
-#define REG_LDR		 0x0D0
-#define REG_DFR		 0x0E0
-#define REG_ICR_LO	 0x300
-#define REG_ICR_HI	 0x310
-#define REG_LVT_FIRST	 0x320
-#define REG_LVT_LAST	 0x370
-#define ICR_VECTOR	 0xFFu
-#define ICR_MODE(icr)	 (((icr) >> 8) & 7)
-#define ICR_LOGICAL	 (1u << 11)
-#define ICR_ASSERT	 (1u << 14)
-#define ICR_SHORTHAND(i) (((i) >> 18) & 3)
-#define MODE_FIXED	 0
-#define MODE_LOWEST	 1
-#define MODE_SMI	 2
-#define MODE_NMI	 4
-#define MODE_INIT	 5
-#define MODE_STARTUP	 6
-#define MODE_EXTINT	 7
-#define SHORTHAND_NONE	 0
-#define SHORTHAND_SELF	 1
-#define SHORTHAND_ALL	 2
-#define SHORTHAND_OTHERS 3
-#define BROADCAST_ID	 0xFF
+#define APIC_PAGE_SIZE 0x1000
+#define LVT_FIRST      LAPIC_REG_LVT_TIMER
+#define LVT_LAST       LAPIC_REG_LVT_ERROR
 
 static struct vcpu *vcpu_by_apic_id(struct vm *vm, uint32_t apic_id)
 {
@@ -55,22 +33,23 @@ bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low)
 		note_dropped(vcpu->vm, apic_id, icr_low);
 		return false;
 	}
-	switch (ICR_MODE(icr_low)) {
-	case MODE_FIXED:
-	case MODE_LOWEST: /* one chosen target: deliver it as fixed */
-		lapic_send_ipi(apic_id, (icr_low & (ICR_VECTOR | ICR_ASSERT | ICR_TRIGGER_LEVEL)) |
-						ICR_DM_FIXED);
+	switch (ICR_DM(icr_low)) {
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST: /* one chosen target: deliver it as fixed */
+		lapic_send_ipi(apic_id,
+			       (icr_low & (ICR_VECTOR | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL)) |
+				       ICR_DM_FIXED);
 		return true;
-	case MODE_NMI:
+	case APIC_DM_NMI:
 		/* A real NMI would be the hypervisor's own signal: the guest's goes by mailbox. */
 		pcpu_post(target->pcpu, PCPU_REQ_NMI);
 		return true;
-	case MODE_INIT:
+	case APIC_DM_INIT:
 		/* Never a real INIT (QEMU resets a CPU on INIT even with GIF clear). De-assert: no-op. */
-		if (icr_low & ICR_ASSERT)
+		if (icr_low & ICR_LEVEL_ASSERT)
 			pcpu_post(target->pcpu, PCPU_REQ_INIT);
 		return true;
-	case MODE_STARTUP:
+	case APIC_DM_STARTUP:
 		target->arch.sipi_vector = icr_low & ICR_VECTOR;
 		pcpu_post(target->pcpu, PCPU_REQ_SIPI);
 		return true;
@@ -85,30 +64,31 @@ static void icr_write(struct vcpu *vcpu, uint32_t icr_low)
 	struct vm *vm = vcpu->vm;
 	uint32_t shorthand = ICR_SHORTHAND(icr_low), dest = vcpu->arch.icr_high >> 24;
 
-	if (shorthand == SHORTHAND_SELF) {
-		if (ICR_MODE(icr_low) == MODE_FIXED)
+	if (shorthand == ICR_SH_SELF) {
+		if (ICR_DM(icr_low) == APIC_DM_FIXED)
 			lapic_write(LAPIC_REG_ICR_LO, icr_low);
 		return;
 	}
-	if (shorthand == SHORTHAND_NONE && !(icr_low & ICR_LOGICAL) && dest != BROADCAST_ID) {
+	if (shorthand == ICR_SH_NONE && !(icr_low & ICR_DEST_LOGICAL) &&
+	    dest != APIC_BROADCAST_ID) {
 		lapic_pt_send_ipi(vcpu, dest, icr_low);
 		return;
 	}
-	if (shorthand == SHORTHAND_NONE && (icr_low & ICR_LOGICAL)) {
+	if (shorthand == ICR_SH_NONE && (icr_low & ICR_DEST_LOGICAL)) {
 		/* Logical destinations are not unique across partitions (the FADT asks for physical). */
 		note_dropped(vm, dest, icr_low);
 		return;
 	}
 	/* All, all-but-self, or the physical broadcast ID: each of the VM's own CPUs, one by one. */
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
-		if (shorthand != SHORTHAND_OTHERS || &vm->vcpus[i] != vcpu)
+		if (shorthand != ICR_SH_OTHERS || &vm->vcpus[i] != vcpu)
 			lapic_pt_send_ipi(vcpu, vm->vcpus[i].pcpu->apic_id, icr_low & ~(3u << 18));
 }
 
 static bool lvt_mode_allowed(uint32_t value)
 {
-	uint32_t mode = ICR_MODE(value);
-	return mode != MODE_SMI && mode != MODE_INIT && mode != MODE_STARTUP;
+	uint32_t mode = ICR_DM(value);
+	return mode != APIC_DM_SMI && mode != APIC_DM_INIT && mode != APIC_DM_STARTUP;
 }
 
 static int lapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size,
@@ -123,24 +103,25 @@ static int lapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uin
 		return 0;
 	}
 	switch (offset) {
-	case REG_ICR_HI:
+	case LAPIC_REG_ICR_HI:
 		vcpu->arch.icr_high = v;
 		return 0;
-	case REG_ICR_LO:
+	case LAPIC_REG_ICR_LO:
 		icr_write(vcpu, v);
 		return 0;
-	case REG_ID:
+	case LAPIC_REG_ID:
 		return 0; /* the APIC ID is the pCPU's */
-	case REG_LDR:
-	case REG_DFR:
+	case LAPIC_REG_LDR:
+	case LAPIC_REG_DFR:
 		/* Logical routes (IOAPIC, MSI) are checked against the IDs the VM's CPUs hold. */
 		lapic_write((uint32_t)offset, v);
-		irq_route_set_logical_id(vcpu->pcpu->id, lapic_read(REG_LDR), lapic_read(REG_DFR));
+		irq_route_set_logical_id(vcpu->pcpu->id, lapic_read(LAPIC_REG_LDR),
+					 lapic_read(LAPIC_REG_DFR));
 		return 0;
 	default:
-		if (offset >= REG_LVT_FIRST && offset <= REG_LVT_LAST && !lvt_mode_allowed(v))
+		if (offset >= LVT_FIRST && offset <= LVT_LAST && !lvt_mode_allowed(v))
 			return vcpu_fault(vcpu, "LVT 0x%lx write with delivery mode %u", offset,
-					  ICR_MODE(v));
+					  ICR_DM(v));
 		lapic_write((uint32_t)offset, v);
 		return 0;
 	}

@@ -3,22 +3,16 @@
 #ifndef CAIRN_X86_IRQ_ROUTE_H
 #define CAIRN_X86_IRQ_ROUTE_H
 
+#include "x86/apic.h"
 #include "core/vm.h"
 
 /* An interrupt message as the APIC bus sees it: where, how and which vector. */
 struct irq_route {
 	uint32_t dest;	/* physical APIC ID, or the 8-bit logical destination */
 	bool logical;	/* destination mode */
-	uint8_t mode;	/* delivery mode (IRQ_MODE_*) */
+	uint8_t mode;	/* delivery mode (APIC_DM_*, x86/apic.h) */
 	uint8_t vector; /* fixed / lowest priority only */
 };
-
-#define IRQ_MODE_FIXED	0
-#define IRQ_MODE_LOWEST 1
-#define IRQ_MODE_SMI	2
-#define IRQ_MODE_NMI	4
-#define IRQ_MODE_INIT	5
-#define IRQ_MODE_EXTINT 7
 
 /* What a route may carry besides fixed and lowest-priority interrupts to the VM's own CPUs. */
 #define IRQ_ALLOW_NMI (1u << 0)

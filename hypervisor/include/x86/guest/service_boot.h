@@ -27,7 +27,6 @@ struct service_boot {
 	size_t ne820;
 };
 
-
 /*
  * Copies the kernel and initrd named in sb into vm's RAM (placed by the bzImage's rules), writes
  * the command line and boot_params into the boot area (sb->area, with sb->e820 and sb->rsdp_pa
