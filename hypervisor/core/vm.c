@@ -1,4 +1,4 @@
-/* The VM table: vCPU creation, discarding a VM that could not be built, lookups, trapped I/O handlers. */
+/* The VM table: vCPU creation, discarding a VM that could not be built, lookups. */
 #include "core/console.h"
 #include "core/pcpu.h"
 #include "core/virt.h"
@@ -61,58 +61,4 @@ struct vm *vm_find_by_name(const char *name)
 struct vm *vm_find_by_id(uint32_t id)
 {
 	return id < MAX_VMS && vms[id].state != VM_FREE ? &vms[id] : NULL;
-}
-
-int vm_add_io_handler(struct vm *vm, const struct io_handler *handler)
-{
-	if (vm->nio_handlers == MAX_IO_HANDLERS)
-		return -ENOSPC;
-	vm->io_handlers[vm->nio_handlers++] = *handler;
-	virt_vm_trap_io(vm, handler->port, handler->count, true);
-	return 0;
-}
-
-const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_t size)
-{
-	for (size_t i = 0; i < vm->nio_handlers; i++) {
-		const struct io_handler *h = &vm->io_handlers[i];
-		if (port >= h->port && (uint32_t)port + size <= (uint32_t)h->port + h->count)
-			return h;
-	}
-	for (size_t i = 0; i < vm->nio_handlers; i++) {
-		const struct io_handler *h = &vm->io_handlers[i];
-		if (h->partial && (uint32_t)port + size > h->port &&
-		    port < (uint32_t)h->port + h->count)
-			return h;
-	}
-	return NULL;
-}
-
-int vm_add_mmio_handler(struct vm *vm, const struct mmio_handler *handler)
-{
-	if (vm->nmmio_handlers == MAX_MMIO_HANDLERS)
-		return -ENOSPC;
-	vm->mmio_handlers[vm->nmmio_handlers++] = *handler;
-	return 0;
-}
-
-int vm_trap_writes(struct vm *vm, const struct mmio_handler *h)
-{
-	int err = virt_vm_unmap(vm, h->gpa, h->size);
-
-	if (!err)
-		err = virt_vm_map(vm, h->gpa, h->gpa, h->size, VIRT_MEM_READ);
-	if (!err)
-		err = vm_add_mmio_handler(vm, h);
-	return err;
-}
-
-const struct mmio_handler *vm_find_mmio_handler(struct vm *vm, uint64_t gpa)
-{
-	for (size_t i = 0; i < vm->nmmio_handlers; i++) {
-		const struct mmio_handler *h = &vm->mmio_handlers[i];
-		if (gpa >= h->gpa && gpa - h->gpa < h->size)
-			return h;
-	}
-	return NULL;
 }

@@ -233,38 +233,35 @@ static void vuart_write_reg(struct vm *vm, struct vuart *u, uint16_t reg, uint8_
 	}
 }
 
-static void vuart_io_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t *value)
+/* The eight byte registers at the VM's COM port (a wider access reads or writes its low byte). */
+static int vuart_io_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
+	struct vm *vm = vcpu->vm;
 	struct vuart *u = opaque;
+	uint16_t reg = access->addr & 7;
 
 	spin_lock(&u->lock);
-	*value = vuart_read_reg(u, port & 7);
+	if (access->write)
+		vuart_write_reg(vm, u, reg, (uint8_t)access->value);
+	else
+		access->value = vuart_read_reg(u, reg);
 	update_irq(vm, u);
 	spin_unlock(&u->lock);
-}
-
-static void vuart_io_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t value)
-{
-	struct vuart *u = opaque;
-
-	spin_lock(&u->lock);
-	vuart_write_reg(vm, u, port & 7, (uint8_t)value);
-	update_irq(vm, u);
-	spin_unlock(&u->lock);
+	return 0;
 }
 
 int vuart_attach(struct vm *vm, uint16_t port, bool raw, uint8_t irq_pin)
 {
 	struct io_handler h = {
-		.port = port,
-		.count = 8,
-		.read = vuart_io_read,
-		.write = vuart_io_write,
+		.bus = IO_BUS_PORT,
+		.base = port,
+		.size = 8,
+		.access = vuart_io_access,
 		.opaque = &vm->vuart,
 	};
 
 	memset(&vm->vuart, 0, sizeof(vm->vuart));
 	vm->vuart.raw = raw;
 	vm->vuart.irq_pin = irq_pin;
-	return vm_add_io_handler(vm, &h);
+	return io_emul_add(vm, &h);
 }

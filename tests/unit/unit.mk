@@ -61,6 +61,9 @@ UNIT_SRCS_test_ivrs	  := hypervisor/acpi/ivrs.c hypervisor/acpi/acpi_tables.c $(
 UNIT_SRCS_test_iommu_pgtable := hypervisor/drivers/amd_iommu_pgtable.c
 UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
+UNIT_SRCS_test_io_emul	  := hypervisor/core/io_emul.c
+UNIT_SRCS_test_io_finish  := hypervisor/arch/x86/guest/io.c hypervisor/arch/x86/guest/mmio.c \
+			     hypervisor/arch/x86/guest/mmio_decode.c hypervisor/core/io_emul.c
 UNIT_SRCS_test_entry_state := hypervisor/arch/x86/guest/entry_state.c
 UNIT_SRCS_test_svm_state := hypervisor/arch/x86/svm/svm_state.c hypervisor/arch/x86/guest/entry_state.c \
 			    tests/unit/stub_set_state.c

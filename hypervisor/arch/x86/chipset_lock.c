@@ -32,12 +32,12 @@ struct chipset_info chipset;
 
 static uint8_t conf_read8(uint16_t bdf, uint16_t offset)
 {
-	return (uint8_t)(pci_host_read32(bdf, offset) >> (8 * (offset & 3)));
+	return (uint8_t)pci_host_read(bdf, offset, 1);
 }
 
 static bool is_device(uint16_t bdf, uint16_t device)
 {
-	uint32_t id = pci_host_read32(bdf, 0);
+	uint32_t id = pci_host_read(bdf, 0, 4);
 	return (id & 0xFFFF) == VENDOR_INTEL && (id >> 16) == device;
 }
 
@@ -46,11 +46,11 @@ static void lock_smram(void)
 {
 	if (!is_device(BDF_MCH, DEVICE_Q35_MCH)) {
 		printf("cairn: chipset: no q35 MCH at 00:00.0 (id 0x%x): SMRAM not locked\n",
-		       pci_host_read32(BDF_MCH, 0));
+		       pci_host_read(BDF_MCH, 0, 4));
 		return;
 	}
 	uint8_t before = conf_read8(BDF_MCH, MCH_SMRAM);
-	pci_host_write8(BDF_MCH, MCH_SMRAM, (uint8_t)((before & ~SMRAM_D_OPEN) | SMRAM_D_LCK));
+	pci_host_write(BDF_MCH, MCH_SMRAM, 1, (uint8_t)((before & ~SMRAM_D_OPEN) | SMRAM_D_LCK));
 	uint8_t after = conf_read8(BDF_MCH, MCH_SMRAM);
 	chipset.smram_locked = after & SMRAM_D_LCK;
 	printf("cairn: chipset: SMRAM %s (MCH SMRAM 0x%x -> 0x%x, ESMRAMC 0x%x)\n",
@@ -66,7 +66,7 @@ static void lock_watchdog_and_smis(void)
 		return;
 	}
 	chipset.ich9_lpc = true;
-	uint32_t rcba = pci_host_read32(BDF_LPC, LPC_RCBA);
+	uint32_t rcba = pci_host_read(BDF_LPC, LPC_RCBA, 4);
 	if ((rcba & RCBA_ENABLE) && (rcba & RCBA_BASE_MASK)) {
 		chipset.gcs_pa = (rcba & RCBA_BASE_MASK) + RCBA_GCS;
 		mmio_write32(chipset.gcs_pa, (uint32_t)mmio_read32(chipset.gcs_pa) | GCS_NO_REBOOT);
@@ -76,7 +76,7 @@ static void lock_watchdog_and_smis(void)
 	} else {
 		printf("cairn: chipset: RCBA disabled (0x%x): NO_REBOOT not set\n", rcba);
 	}
-	uint32_t pmbase = pci_host_read32(BDF_LPC, LPC_PMBASE) & PMBASE_MASK;
+	uint32_t pmbase = pci_host_read(BDF_LPC, LPC_PMBASE, 4) & PMBASE_MASK;
 	if (!(conf_read8(BDF_LPC, LPC_ACPI_CNTL) & ACPI_CNTL_EN) || !pmbase) {
 		printf("cairn: chipset: ACPI I/O disabled: SMI_EN untouched\n");
 		return;

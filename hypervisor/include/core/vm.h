@@ -3,6 +3,7 @@
 #define CAIRN_CORE_VM_H
 
 #include "core/boot_info.h"
+#include "core/io_emul.h"
 #include "core/scenario.h"
 #include "core/vcpu.h"
 #include "core/vm_log.h"
@@ -11,7 +12,6 @@
 
 #define MAX_VMS		 16
 #define MAX_VCPUS_PER_VM 16u
-#define MAX_IO_HANDLERS	 16
 
 enum vm_state {
 	VM_FREE = 0, /* slot unused */
@@ -24,32 +24,7 @@ enum vm_state {
 struct virt_vm;
 struct vm;
 
-/*
- * A port range the hypervisor emulates for this VM. `value` holds `size` bytes. With `partial`,
- * the handler also gets accesses that only overlap its range (a dword at 0xCF8 covers 0xCF9):
- * `port` and `size` are then the whole access's.
- */
-struct io_handler {
-	uint16_t port;
-	uint16_t count;
-	bool partial;
-	void (*read)(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t *value);
-	void (*write)(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t value);
-	void *opaque;
-};
-
-/* A guest-physical range the hypervisor emulates (writes, or reads and writes, trap there). */
-struct mmio_handler {
-	uint64_t gpa;
-	uint64_t size;
-	/* offset from gpa; *value holds `size` bytes. Returns 0, or vcpu_fault(). */
-	int (*access)(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size, bool write,
-		      uint64_t *value);
-	void *opaque;
-};
-
-#define MAX_MMIO_HANDLERS 16 /* LAPIC, IOAPICs, ECAM, MSI-X tables */
-#define MAX_RAM_RANGES	  32
+#define MAX_RAM_RANGES 32
 
 struct ram_range {
 	uint64_t base, size;
@@ -70,10 +45,8 @@ struct vm {
 	uint64_t mem_size;
 	const struct boot_module *image; /* the boot module the guest is loaded from */
 	bool loaded; /* the image has been loaded once (later loads are resets) */
-	size_t nio_handlers;
-	struct io_handler io_handlers[MAX_IO_HANDLERS];
-	size_t nmmio_handlers;
-	struct mmio_handler mmio_handlers[MAX_MMIO_HANDLERS];
+	/* Its emulated port and MMIO ranges (core/io_emul.c). */
+	struct io_registry io;
 	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
 	struct ram_range ram[MAX_RAM_RANGES];
 	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
@@ -100,16 +73,6 @@ void vm_discard(struct vm *vm);
 
 struct vm *vm_find_by_name(const char *name);
 struct vm *vm_find_by_id(uint32_t id);
-
-int vm_add_io_handler(struct vm *vm, const struct io_handler *handler);
-const struct io_handler *vm_find_io_handler(struct vm *vm, uint16_t port, uint8_t size);
-int vm_add_mmio_handler(struct vm *vm, const struct mmio_handler *handler);
-/*
- * Passes the device pages [h->gpa, h->gpa + h->size) through (identity, read-only) so that reads
- * reach the hardware and writes trap to the handler.
- */
-int vm_trap_writes(struct vm *vm, const struct mmio_handler *handler);
-const struct mmio_handler *vm_find_mmio_handler(struct vm *vm, uint64_t gpa);
 
 /* Counts one exit for `key` in a small table (keys beyond its size are not itemised). */
 void vm_count_detail(struct exit_detail *table, size_t size, uint64_t key);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The hypervisor's own PCI configuration access (type-1 ports, serialised) and bus-wide chores. */
+/* The hypervisor's one PCI configuration accessor (conf1 serialised, ECAM) and bus-wide chores. */
 #ifndef CAIRN_DRIVERS_PCI_HOST_H
 #define CAIRN_DRIVERS_PCI_HOST_H
 
@@ -7,10 +7,36 @@
 
 /* bus << 8 | device << 3 | function */
 #define PCI_BDF(bus, dev, fn) ((uint16_t)(((bus) << 8) | ((dev) << 3) | (fn)))
+#define PCI_BUS(bdf)	      ((bdf) >> 8)
+#define PCI_DEV(bdf)	      (((bdf) >> 3) & 0x1F)
+#define PCI_FN(bdf)	      ((bdf)&7)
 
-uint32_t pci_host_read32(uint16_t bdf, uint16_t offset);
-void pci_host_write8(uint16_t bdf, uint16_t offset, uint8_t value);
-void pci_host_write16(uint16_t bdf, uint16_t offset, uint16_t value);
+/* The MCFG's memory-mapped configuration window (segment 0); base 0: none, conf1 only. */
+struct pci_ecam {
+	uint64_t base;
+	uint32_t bus_start, bus_end;
+};
+
+/* Sets the window, once its MCFG entry has been checked (x86/guest/pci_cfg.c). */
+void pci_host_set_ecam(const struct pci_ecam *window);
+const struct pci_ecam *pci_host_ecam(void);
+bool pci_host_ecam_covers(uint16_t bdf);
+uint64_t pci_host_ecam_address(uint16_t bdf, uint16_t offset);
+
+/*
+ * `size` bytes (1, 2 or 4) at `offset` of function `bdf`. Offsets below 256 go through conf1
+ * (0xCF8 then 0xCFC-0xCFF, as one locked pair); higher ones through ECAM when it covers `bdf`,
+ * else reads return all ones and writes are dropped.
+ */
+uint32_t pci_host_read(uint16_t bdf, uint16_t offset, uint8_t size);
+void pci_host_write(uint16_t bdf, uint16_t offset, uint8_t size, uint32_t value);
+
+/*
+ * The lock of conf1's pairs, for a guest's own write to CONFIG_ADDRESS's ports (0xCF8-0xCFB,
+ * 0xCF9 being the reset register): it must never land between an address and its data.
+ */
+void pci_host_conf1_lock(void);
+void pci_host_conf1_unlock(void);
 
 /*
  * Turns bus mastering off on every PCI function of the machine but host bridges and the

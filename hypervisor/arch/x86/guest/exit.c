@@ -6,10 +6,8 @@
 
 static int handle_mem_fault(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	const struct mmio_handler *h = vm_find_mmio_handler(vcpu->vm, exit->mem.gpa);
-
-	if (h && !exit->mem.fetch)
-		return guest_mmio_exit(vcpu, exit, h);
+	if (!exit->mem.fetch && io_emul_find(vcpu->vm, IO_BUS_MMIO, exit->mem.gpa, 1))
+		return guest_mmio_exit(vcpu, exit);
 	return vcpu_fault(vcpu, "%s %s guest-physical 0x%lx, %s",
 			  exit->mem.fetch ? "instruction fetch from" : "access to",
 			  exit->mem.write ? "(write)" : "(read)", exit->mem.gpa,

@@ -31,28 +31,30 @@ static uint64_t checked_value(struct vm *vm, uint64_t offset, uint64_t value)
 	return value & ~(uint64_t)CONFIG_FSB_ENABLE;
 }
 
-static int hpet_guard_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size,
-			     bool write, uint64_t *value)
+static int hpet_guard_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
+	uint64_t offset = access->addr - hpet_base;
+	uint8_t size = access->size;
+
 	if ((size != 4 && size != 8) || (offset & (size - 1)))
 		return vcpu_fault(vcpu, "HPET access of %u bytes at offset 0x%lx", size, offset);
-	if (!write) {
-		*value = size == 8 ? mmio_read64(hpet_base + offset)
-				   : mmio_read32(hpet_base + offset);
+	if (!access->write) {
+		access->value = size == 8 ? mmio_read64(access->addr) : mmio_read32(access->addr);
 		return 0;
 	}
-	uint64_t v = checked_value(vcpu->vm, offset, *value);
+	uint64_t v = checked_value(vcpu->vm, offset, access->value);
 	if (size == 8)
-		mmio_write64(hpet_base + offset, v);
+		mmio_write64(access->addr, v);
 	else
-		mmio_write32(hpet_base + offset, (uint32_t)v);
+		mmio_write32(access->addr, (uint32_t)v);
 	return 0;
 }
 
 int hpet_guard_attach(struct vm *vm, uint64_t base)
 {
-	struct mmio_handler h = {
-		.gpa = base,
+	struct io_handler h = {
+		.bus = IO_BUS_MMIO,
+		.base = base,
 		.size = HPET_PAGE,
 		.access = hpet_guard_access,
 	};
@@ -60,5 +62,5 @@ int hpet_guard_attach(struct vm *vm, uint64_t base)
 	if (!base)
 		return 0;
 	hpet_base = base;
-	return vm_trap_writes(vm, &h);
+	return io_emul_trap_writes(vm, &h);
 }

@@ -1,10 +1,12 @@
-/* Trapped guest port I/O: handed to the VM's emulated device, or an empty bus (reads all ones). */
+/* Trapped guest port I/O: IN/OUT decoded into an access, served by io_emulate(), finished into RAX. */
 #include "x86/guest/exit_handlers.h"
+#include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/cpu.h"
+#include "x86/guest/io.h"
 
-static uint64_t merge_in_value(uint64_t rax, uint32_t value, uint8_t size)
+static uint64_t merge_in_value(uint64_t rax, uint64_t value, uint8_t size)
 {
 	switch (size) {
 	case 1:
@@ -12,38 +14,74 @@ static uint64_t merge_in_value(uint64_t rax, uint32_t value, uint8_t size)
 	case 2:
 		return (rax & ~0xFFFFull) | (value & 0xFFFF);
 	default:
-		return value; /* a 32-bit register write zero-extends */
+		return value & 0xFFFFFFFFull; /* a 32-bit register write zero-extends */
 	}
 }
 
-int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
+int guest_io_decode(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	struct vm *vm = vcpu->vm;
-	const struct io_handler *h;
+	struct io_pending *p = &vcpu->arch.pending_io;
 	uint8_t size = exit->io.size;
-	uint32_t mask = size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
 
 	if (exit->io.string || exit->io.rep)
 		return vcpu_fault(vcpu, "string port I/O (INS/OUTS) on port 0x%x is not emulated",
 				  exit->io.port);
-	vm_count_detail(vm->io_ports, ARRAY_SIZE(vm->io_ports), exit->io.port);
-	h = vm_find_io_handler(vm, exit->io.port, size);
-	if (!h && vm->arch.owns_ports) {
-		/* Its own port, trapped because the access covers a trapped neighbour (a dword at
-		 * 0xCF8 covers the reset register 0xCF9): done on the hardware, as if never trapped. */
-		if (exit->io.in)
-			vcpu->regs.rax = merge_in_value(
-				vcpu->regs.rax, port_read(exit->io.port, size) & mask, size);
-		else
-			port_write(exit->io.port, size, (uint32_t)vcpu->regs.rax & mask);
-	} else if (exit->io.in) {
-		uint32_t value = 0xFFFFFFFF;
-		if (h && h->read)
-			h->read(vm, h->opaque, exit->io.port, size, &value);
-		vcpu->regs.rax = merge_in_value(vcpu->regs.rax, value & mask, size);
-	} else if (h && h->write) {
-		h->write(vm, h->opaque, exit->io.port, size, (uint32_t)vcpu->regs.rax & mask);
-	}
-	virt_vcpu_set_rip(vcpu, exit->io.next_rip);
+	if (size != 1 && size != 2 && size != 4)
+		return vcpu_fault(vcpu, "port I/O of %u bytes on port 0x%x", size, exit->io.port);
+	*p = (struct io_pending){
+		.active = true,
+		.access = { .bus = IO_BUS_PORT,
+			    .addr = exit->io.port,
+			    .size = size,
+			    .write = !exit->io.in },
+		.next_rip = exit->io.next_rip,
+	};
+	if (p->access.write)
+		p->access.value = vcpu->regs.rax & io_access_mask(&p->access);
 	return 0;
+}
+
+int guest_io_finish(struct vcpu *vcpu, const struct io_access *access)
+{
+	struct io_pending *p = &vcpu->arch.pending_io;
+
+	if (!io_pending_matches(p, IO_BUS_PORT, access))
+		return vcpu_fault(vcpu, "port I/O finished that is not the one pending");
+	p->active = false;
+	if (!access->write)
+		vcpu->regs.rax = merge_in_value(vcpu->regs.rax, access->value, access->size);
+	virt_vcpu_set_rip(vcpu, p->next_rip);
+	return 0;
+}
+
+bool arch_io_forward(struct vcpu *vcpu, struct io_access *access)
+{
+	if (access->bus != IO_BUS_PORT || !vcpu->vm->arch.owns_ports)
+		return false;
+	/* Its own port, trapped because the access covers a trapped neighbour (a dword at 0xCF8
+	 * covers the reset register 0xCF9): done on the hardware, as if never trapped. */
+	if (access->write)
+		port_write((uint16_t)access->addr, access->size, (uint32_t)access->value);
+	else
+		access->value = port_read((uint16_t)access->addr, access->size);
+	return true;
+}
+
+int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	struct io_access *access = &vcpu->arch.pending_io.access;
+	int err = guest_io_decode(vcpu, exit);
+
+	if (err)
+		return err;
+	vm_count_detail(vcpu->vm->io_ports, ARRAY_SIZE(vcpu->vm->io_ports), exit->io.port);
+	switch (io_emulate(vcpu, access)) {
+	case IO_EMUL_POSTED:
+		return 0; /* finished when the Service VM answers */
+	case IO_EMUL_FAULT:
+		vcpu->arch.pending_io.active = false;
+		return -1; /* vcpu_fault()'s value: vcpu->fault says why */
+	default:
+		return guest_io_finish(vcpu, access);
+	}
 }

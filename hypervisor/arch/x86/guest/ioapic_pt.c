@@ -89,16 +89,17 @@ static void rte_write(struct vm *vm, struct ioapic_shadow *io, uint32_t pin, boo
 	hw_set_entry(io, pin, rte);
 }
 
-static int ioapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size,
-			    bool write, uint64_t *value)
+static int ioapic_pt_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
 	struct ioapic_shadow *io = opaque;
-	uint32_t v = (uint32_t)*value;
+	uint64_t offset = access->addr - io->base;
+	uint32_t v = (uint32_t)access->value;
 
-	if (size != 4)
-		return vcpu_fault(vcpu, "IOAPIC access of %u bytes at offset 0x%lx", size, offset);
-	if (!write) {
-		*value = mmio_read32(io->base + offset);
+	if (access->size != 4)
+		return vcpu_fault(vcpu, "IOAPIC access of %u bytes at offset 0x%lx", access->size,
+				  offset);
+	if (!access->write) {
+		access->value = mmio_read32(access->addr);
 		return 0;
 	}
 	spin_lock(&io->lock);
@@ -124,8 +125,9 @@ static int ioapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, ui
 int ioapic_pt_attach(struct vm *vm, uint64_t base)
 {
 	struct ioapic_shadow *io = &shadows[vm->id];
-	struct mmio_handler h = {
-		.gpa = base,
+	struct io_handler h = {
+		.bus = IO_BUS_MMIO,
+		.base = base,
 		.size = IOAPIC_PAGE,
 		.access = ioapic_pt_access,
 		.opaque = io,
@@ -140,7 +142,7 @@ int ioapic_pt_attach(struct vm *vm, uint64_t base)
 		if (pin < pins)
 			hw_set_entry(io, pin, RTE_MASKED);
 	}
-	return vm_trap_writes(vm, &h);
+	return io_emul_trap_writes(vm, &h);
 }
 
 void ioapic_pt_pulse(struct vm *vm, uint32_t pin)

@@ -91,15 +91,16 @@ static bool lvt_mode_allowed(uint32_t value)
 	return mode != APIC_DM_SMI && mode != APIC_DM_INIT && mode != APIC_DM_STARTUP;
 }
 
-static int lapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size,
-			   bool write, uint64_t *value)
+static int lapic_pt_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
-	uint32_t v = (uint32_t)*value;
+	uint64_t offset = access->addr - lapic_base;
+	uint32_t v = (uint32_t)access->value;
 
-	if (size != 4 || (offset & 0xF))
-		return vcpu_fault(vcpu, "LAPIC access of %u bytes at offset 0x%lx", size, offset);
-	if (!write) {
-		*value = lapic_read((uint32_t)offset);
+	if (access->size != 4 || (offset & 0xF))
+		return vcpu_fault(vcpu, "LAPIC access of %u bytes at offset 0x%lx", access->size,
+				  offset);
+	if (!access->write) {
+		access->value = lapic_read((uint32_t)offset);
 		return 0;
 	}
 	switch (offset) {
@@ -129,10 +130,11 @@ static int lapic_pt_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uin
 
 int lapic_pt_attach(struct vm *vm)
 {
-	struct mmio_handler h = {
-		.gpa = lapic_base,
+	struct io_handler h = {
+		.bus = IO_BUS_MMIO,
+		.base = lapic_base,
 		.size = APIC_PAGE_SIZE,
 		.access = lapic_pt_access,
 	};
-	return vm_trap_writes(vm, &h);
+	return io_emul_trap_writes(vm, &h);
 }

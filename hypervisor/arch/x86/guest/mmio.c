@@ -1,8 +1,10 @@
-/* Trapped guest MMIO: fetch and decode the MOV that faulted, hand the access to the VM's device. */
+/* Trapped guest MMIO: the MOV that faulted decoded into an access, served by io_emulate(), finished. */
 #include "x86/guest/exit_handlers.h"
 #include "core/guest_mem.h"
+#include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"
+#include "x86/guest/io.h"
 #include "x86/guest/mmio_decode.h"
 
 #define MAX_INSN_LEN MMIO_INSN_MAX_LEN
@@ -38,8 +40,15 @@ static int cpu_mode(const struct vcpu_mode *pg)
 	return pg->default_32bit ? 32 : 16;
 }
 
-int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct mmio_handler *h)
+/* AH, CH, DH, BH (numbers 4-7 without REX) are bits 15:8 of RAX, RCX, RDX, RBX. */
+static unsigned insn_gpr(const struct mmio_insn *insn)
 {
+	return insn->high_byte ? insn->reg - 4u : insn->reg;
+}
+
+int guest_mmio_decode(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	struct io_pending *p = &vcpu->arch.pending_io;
 	uint8_t bytes[MAX_INSN_LEN];
 	struct vcpu_mode pg;
 	struct mmio_insn insn;
@@ -54,25 +63,54 @@ int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct 
 		return vcpu_fault(vcpu,
 				  "access to 0x%lx: decoded direction disagrees with the fault",
 				  exit->mem.gpa);
-	/* AH, CH, DH, BH (numbers 4-7 without REX) are bits 15:8 of RAX, RCX, RDX, RBX. */
-	unsigned reg = insn.high_byte ? insn.reg - 4u : insn.reg;
-	if (!insn.has_imm && reg == REG_RSP)
+	if (!insn.has_imm && insn_gpr(&insn) == REG_RSP)
 		return vcpu_fault(vcpu, "access to 0x%lx through RSP is not emulated",
 				  exit->mem.gpa);
+	*p = (struct io_pending){
+		.active = true,
+		.access = { .bus = IO_BUS_MMIO,
+			    .addr = exit->mem.gpa,
+			    .size = insn.size,
+			    .write = insn.dir == MMIO_WRITE },
+		.next_rip = virt_vcpu_rip(vcpu) + insn.length,
+		.insn = insn,
+	};
+	if (p->access.write)
+		p->access.value =
+			mmio_write_value(&insn, insn.has_imm ? 0 : *gpr(vcpu, insn_gpr(&insn)));
+	return 0;
+}
 
-	vm_count_detail(vcpu->vm->mmio_pages, ARRAY_SIZE(vcpu->vm->mmio_pages), exit->mem.gpa);
-	uint64_t offset = exit->mem.gpa - h->gpa, value = 0;
-	int err;
-	if (insn.dir == MMIO_WRITE) {
-		value = mmio_write_value(&insn, insn.has_imm ? 0 : *gpr(vcpu, reg));
-		err = h->access(vcpu, h->opaque, offset, insn.size, true, &value);
-	} else {
-		err = h->access(vcpu, h->opaque, offset, insn.size, false, &value);
-		if (!err)
-			*gpr(vcpu, reg) = mmio_merge_read(&insn, *gpr(vcpu, reg), value);
+int guest_mmio_finish(struct vcpu *vcpu, const struct io_access *access)
+{
+	struct io_pending *p = &vcpu->arch.pending_io;
+
+	if (!io_pending_matches(p, IO_BUS_MMIO, access))
+		return vcpu_fault(vcpu, "MMIO access finished that is not the one pending");
+	p->active = false;
+	if (!access->write) {
+		uint64_t *reg = gpr(vcpu, insn_gpr(&p->insn));
+		*reg = mmio_merge_read(&p->insn, *reg, access->value);
 	}
+	virt_vcpu_set_rip(vcpu, p->next_rip);
+	return 0;
+}
+
+int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	struct io_access *access = &vcpu->arch.pending_io.access;
+	int err = guest_mmio_decode(vcpu, exit);
+
 	if (err)
 		return err;
-	virt_vcpu_set_rip(vcpu, virt_vcpu_rip(vcpu) + insn.length);
-	return 0;
+	vm_count_detail(vcpu->vm->mmio_pages, ARRAY_SIZE(vcpu->vm->mmio_pages), exit->mem.gpa);
+	switch (io_emulate(vcpu, access)) {
+	case IO_EMUL_POSTED:
+		return 0; /* finished when the Service VM answers */
+	case IO_EMUL_FAULT:
+		vcpu->arch.pending_io.active = false;
+		return -1; /* vcpu_fault()'s value: vcpu->fault says why */
+	default:
+		return guest_mmio_finish(vcpu, access);
+	}
 }

@@ -34,11 +34,6 @@
 #define CAP_MSI		   0x05
 #define CAP_MSIX	   0x11
 
-struct ecam_window {
-	uint64_t base; /* 0: no MCFG, conf1 only */
-	uint32_t bus_start, bus_end;
-};
-
 struct vm_cfg_state {
 	uint32_t conf1_address; /* this VM's CONFIG_ADDRESS */
 	uint32_t nhidden;
@@ -46,8 +41,8 @@ struct vm_cfg_state {
 	bool ecam_trapped;
 };
 
-static spinlock_t cfg_lock = SPINLOCK_INIT; /* hardware conf1 pairs, probe table, states */
-static struct ecam_window ecam;
+/* The probe table, the VMs' states and each checked write's read-modify-write sequence. */
+static spinlock_t cfg_lock = SPINLOCK_INIT;
 static struct pci_fn functions[MAX_FUNCTIONS];
 static uint32_t nfunctions;
 static struct vm_cfg_state states[MAX_VMS];
@@ -56,70 +51,23 @@ static struct vm_cfg_state states[MAX_VMS];
 
 bool pci_cfg_ecam_overlaps(uint64_t base, uint64_t end)
 {
-	uint64_t ecam_end = ecam.base + ((uint64_t)(ecam.bus_end - ecam.bus_start + 1) << 20);
+	const struct pci_ecam *ecam = pci_host_ecam();
+	uint64_t ecam_end = ecam->base + ((uint64_t)(ecam->bus_end - ecam->bus_start + 1) << 20);
 
-	return ecam.base && base < ecam_end && ecam.base < end;
-}
-
-static bool ecam_covers(uint16_t bdf)
-{
-	return ecam.base && PCI_BUS(bdf) >= ecam.bus_start && PCI_BUS(bdf) <= ecam.bus_end;
-}
-
-static uint64_t ecam_address(uint16_t bdf, uint16_t offset)
-{
-	return ecam.base + ((uint64_t)(PCI_BUS(bdf) - ecam.bus_start) << 20) +
-	       ((uint64_t)(bdf & 0xFF) << 12) + offset;
-}
-
-/*
- * Offsets below 256 go through conf1, as Linux does on a PC: under QEMU TCG a configuration
- * write through ECAM that remaps memory (a BAR, a PAM register) has crashed QEMU in
- * memory_region_dispatch_write(); the port path is the one QEMU's guests use every day.
- */
-uint32_t pci_cfg_hw_read(uint16_t bdf, uint16_t offset, uint8_t size)
-{
-	if (offset >= 0x100 && ecam_covers(bdf)) {
-		volatile void *p = (volatile void *)(uintptr_t)ecam_address(bdf, offset);
-		return size == 1   ? *(volatile uint8_t *)p
-		       : size == 2 ? *(volatile uint16_t *)p
-				   : *(volatile uint32_t *)p;
-	}
-	if (offset >= 0x100)
-		return 0xFFFFFFFFu;
-	outl(CONF1_ADDRESS, CONF1_ENABLE | ((uint32_t)bdf << 8) | (offset & 0xFC));
-	return port_read((uint16_t)(CONF1_DATA + (offset & 3)), size);
-}
-
-void pci_cfg_hw_write(uint16_t bdf, uint16_t offset, uint8_t size, uint32_t value)
-{
-	if (offset >= 0x100 && ecam_covers(bdf)) {
-		volatile void *p = (volatile void *)(uintptr_t)ecam_address(bdf, offset);
-		if (size == 1)
-			*(volatile uint8_t *)p = (uint8_t)value;
-		else if (size == 2)
-			*(volatile uint16_t *)p = (uint16_t)value;
-		else
-			*(volatile uint32_t *)p = value;
-		return;
-	}
-	if (offset >= 0x100)
-		return;
-	outl(CONF1_ADDRESS, CONF1_ENABLE | ((uint32_t)bdf << 8) | (offset & 0xFC));
-	port_write((uint16_t)(CONF1_DATA + (offset & 3)), size, value);
+	return ecam->base && base < ecam_end && ecam->base < end;
 }
 
 /* --- probing ----------------------------------------------------------------------------- */
 
 static uint8_t find_capability(uint16_t bdf, uint8_t id)
 {
-	if (!(pci_cfg_hw_read(bdf, REG_STATUS, 2) & STATUS_CAP_LIST))
+	if (!(pci_host_read(bdf, REG_STATUS, 2) & STATUS_CAP_LIST))
 		return 0;
-	uint8_t at = (uint8_t)pci_cfg_hw_read(bdf, REG_CAP_PTR, 1) & 0xFC;
+	uint8_t at = (uint8_t)pci_host_read(bdf, REG_CAP_PTR, 1) & 0xFC;
 	for (int hops = 0; at >= 0x40 && hops < 48; hops++) {
-		if (pci_cfg_hw_read(bdf, at, 1) == id)
+		if (pci_host_read(bdf, at, 1) == id)
 			return at;
-		at = (uint8_t)pci_cfg_hw_read(bdf, at + 1, 1) & 0xFC;
+		at = (uint8_t)pci_host_read(bdf, at + 1, 1) & 0xFC;
 	}
 	return 0;
 }
@@ -128,16 +76,16 @@ static uint8_t find_capability(uint16_t bdf, uint8_t id)
 static void probe_bars(struct pci_fn *fn)
 {
 	uint16_t bdf = fn->bdf;
-	uint32_t command = pci_cfg_hw_read(bdf, REG_COMMAND, 2);
+	uint32_t command = pci_host_read(bdf, REG_COMMAND, 2);
 
 	fn->nbars = fn->header_type == 0 ? 6 : fn->header_type == 1 ? 2 : 0;
-	pci_cfg_hw_write(bdf, REG_COMMAND, 2, command & ~CMD_DECODE);
+	pci_host_write(bdf, REG_COMMAND, 2, command & ~CMD_DECODE);
 	for (uint8_t i = 0; i < fn->nbars; i++) {
 		uint16_t reg = REG_BAR0 + 4 * i;
-		uint32_t old = pci_cfg_hw_read(bdf, reg, 4);
-		pci_cfg_hw_write(bdf, reg, 4, 0xFFFFFFFFu);
-		uint32_t mask = pci_cfg_hw_read(bdf, reg, 4);
-		pci_cfg_hw_write(bdf, reg, 4, old);
+		uint32_t old = pci_host_read(bdf, reg, 4);
+		pci_host_write(bdf, reg, 4, 0xFFFFFFFFu);
+		uint32_t mask = pci_host_read(bdf, reg, 4);
+		pci_host_write(bdf, reg, 4, old);
 		if (!mask || mask == 0xFFFFFFFFu) {
 			fn->bar_kind[i] = BAR_NONE;
 			continue;
@@ -149,10 +97,10 @@ static void probe_bars(struct pci_fn *fn)
 		}
 		uint64_t size_mask = mask & ~0xFull;
 		if (((old >> 1) & 3) == 2 && i + 1 < fn->nbars) {
-			uint32_t old_high = pci_cfg_hw_read(bdf, reg + 4, 4);
-			pci_cfg_hw_write(bdf, reg + 4, 4, 0xFFFFFFFFu);
-			size_mask |= (uint64_t)pci_cfg_hw_read(bdf, reg + 4, 4) << 32;
-			pci_cfg_hw_write(bdf, reg + 4, 4, old_high);
+			uint32_t old_high = pci_host_read(bdf, reg + 4, 4);
+			pci_host_write(bdf, reg + 4, 4, 0xFFFFFFFFu);
+			size_mask |= (uint64_t)pci_host_read(bdf, reg + 4, 4) << 32;
+			pci_host_write(bdf, reg + 4, 4, old_high);
 			fn->bar_kind[i] = BAR_MEM64_LOW;
 			fn->bar_size[i] = ~size_mask + 1;
 			fn->bar_kind[++i] = BAR_MEM64_HIGH;
@@ -161,25 +109,25 @@ static void probe_bars(struct pci_fn *fn)
 		fn->bar_kind[i] = BAR_MEM32;
 		fn->bar_size[i] = (uint32_t)(~(uint32_t)size_mask + 1);
 	}
-	pci_cfg_hw_write(bdf, REG_COMMAND, 2, command);
+	pci_host_write(bdf, REG_COMMAND, 2, command);
 }
 
 static struct pci_fn *probe(uint16_t bdf)
 {
-	if (nfunctions == MAX_FUNCTIONS || (pci_cfg_hw_read(bdf, REG_VENDOR, 2) & 0xFFFF) == 0xFFFF)
+	if (nfunctions == MAX_FUNCTIONS || (pci_host_read(bdf, REG_VENDOR, 2) & 0xFFFF) == 0xFFFF)
 		return NULL;
 	struct pci_fn *fn = &functions[nfunctions++];
 	*fn = (struct pci_fn){ .bdf = bdf };
-	fn->header_type = (uint8_t)pci_cfg_hw_read(bdf, REG_HEADER_TYPE, 1) & 0x7F;
+	fn->header_type = (uint8_t)pci_host_read(bdf, REG_HEADER_TYPE, 1) & 0x7F;
 	probe_bars(fn);
 	fn->msi_cap = find_capability(bdf, CAP_MSI);
 	fn->msix_cap = find_capability(bdf, CAP_MSIX);
 	if (fn->msix_cap) {
-		uint32_t table = pci_cfg_hw_read(bdf, fn->msix_cap + 4, 4);
+		uint32_t table = pci_host_read(bdf, fn->msix_cap + 4, 4);
 		fn->msix_bir = table & 7;
 		fn->msix_offset = table & ~7u;
 		fn->msix_entries =
-			(uint16_t)((pci_cfg_hw_read(bdf, fn->msix_cap + 2, 2) & 0x7FF) + 1);
+			(uint16_t)((pci_host_read(bdf, fn->msix_cap + 2, 2) & 0x7FF) + 1);
 	}
 	return fn;
 }
@@ -194,14 +142,15 @@ struct pci_fn *pci_cfg_function(uint16_t bdf)
 
 static void probe_all(void)
 {
-	uint32_t last_bus = ecam.base ? ecam.bus_end : 0;
+	const struct pci_ecam *ecam = pci_host_ecam();
+	uint32_t last_bus = ecam->base ? ecam->bus_end : 0;
 
-	for (uint32_t bus = ecam.base ? ecam.bus_start : 0; bus <= last_bus; bus++) {
+	for (uint32_t bus = ecam->base ? ecam->bus_start : 0; bus <= last_bus; bus++) {
 		for (uint32_t dev = 0; dev < 32; dev++) {
 			uint16_t bdf = PCI_BDF(bus, dev, 0);
 			if (!pci_cfg_function(bdf))
 				continue;
-			if (!(pci_cfg_hw_read(bdf, REG_HEADER_TYPE, 1) & 0x80))
+			if (!(pci_host_read(bdf, REG_HEADER_TYPE, 1) & 0x80))
 				continue; /* single-function device */
 			for (uint32_t f = 1; f < 8; f++)
 				pci_cfg_function(PCI_BDF(bus, dev, f));
@@ -224,9 +173,9 @@ bool pci_cfg_hidden(const struct vm *vm, uint16_t bdf)
 /* The ECAM page of a hidden function traps reads too (they read all ones). */
 static int unmap_hidden(struct vm *vm, uint16_t bdf)
 {
-	if (!states[vm->id].ecam_trapped || !ecam_covers(bdf))
+	if (!states[vm->id].ecam_trapped || !pci_host_ecam_covers(bdf))
 		return 0;
-	return virt_vm_unmap(vm, ecam_address(bdf, 0), ECAM_FN_SIZE);
+	return virt_vm_unmap(vm, pci_host_ecam_address(bdf, 0), ECAM_FN_SIZE);
 }
 
 int pci_cfg_hide(struct vm *vm, uint16_t bdf)
@@ -294,7 +243,7 @@ static uint32_t guest_read(struct vm *vm, uint16_t bdf, uint16_t offset, uint8_t
 {
 	if (pci_cfg_hidden(vm, bdf))
 		return 0xFFFFFFFFu;
-	return pci_cfg_hw_read(bdf, offset, size);
+	return pci_host_read(bdf, offset, size);
 }
 
 static void guest_write(struct vm *vm, const struct pci_cfg_write *w)
@@ -305,41 +254,42 @@ static void guest_write(struct vm *vm, const struct pci_cfg_write *w)
 	}
 	struct pci_fn *fn = pci_cfg_function(w->bdf);
 	if (!fn) {
-		pci_cfg_hw_write(w->bdf, w->offset, w->size, w->value); /* no function: no effect */
+		pci_host_write(w->bdf, w->offset, w->size, w->value); /* no function: no effect */
 		return;
 	}
 	pci_cfg_policy_write(vm, fn, w);
 }
 
-static void conf1_address_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
-			       uint32_t *value)
+/* A byte or word at CONFIG_ADDRESS's ports: on the hardware, never between an address and data. */
+static void conf1_address_byte_write(struct vm *vm, uint16_t port, uint8_t size, uint32_t value)
 {
-	uint32_t address = states[vm->id].conf1_address;
-
-	*value = size == 4 ? address : port_read(port, size);
+	pci_host_conf1_lock();
+	/*
+	 * One that reaches the reset control register 0xCF9 is the reset guard's to judge (a reset
+	 * request stops or restarts the VM, docs/reset-and-power.md).
+	 */
+	if (port <= PORT_RESET_CONTROL && port + size > PORT_RESET_CONTROL)
+		port_guard_write(vm, port, size, value);
+	else
+		port_write(port, size, value);
+	pci_host_conf1_unlock();
 }
 
-static void conf1_address_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
-				uint32_t value)
+/* 0xCF8-0xCFB: a dword is this VM's own CONFIG_ADDRESS; bytes and words are the hardware's. */
+static int conf1_address_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
-	if (size == 4) {
-		states[vm->id].conf1_address = value;
-		return;
-	}
-	/*
-	 * A byte or word over 0xCF8-0xCFB that reaches the reset control register 0xCF9 is the
-	 * reset guard's to judge (a reset request stops or restarts the VM, docs/reset-and-power.md).
-	 */
-	if (port <= PORT_RESET_CONTROL && port + size > PORT_RESET_CONTROL) {
-		spin_lock(&cfg_lock);
-		port_guard_write(vm, port, size, value);
-		spin_unlock(&cfg_lock);
-		return;
-	}
-	/* Under the lock: it must not land between the hypervisor's CONFIG_ADDRESS and data. */
-	spin_lock(&cfg_lock);
-	port_write(port, size, value);
-	spin_unlock(&cfg_lock);
+	struct vm_cfg_state *s = &states[vcpu->vm->id];
+	uint16_t port = (uint16_t)access->addr;
+
+	if (access->size == 4 && access->write)
+		s->conf1_address = (uint32_t)access->value;
+	else if (access->size == 4)
+		access->value = s->conf1_address;
+	else if (access->write)
+		conf1_address_byte_write(vcpu->vm, port, access->size, (uint32_t)access->value);
+	else
+		access->value = port_read(port, access->size);
+	return 0;
 }
 
 /* CONFIG_ADDRESS -> (bdf, offset) for data port `port`; false when disabled. */
@@ -354,37 +304,33 @@ static bool conf1_decode(struct vm *vm, uint16_t port, uint16_t *bdf, uint16_t *
 	return true;
 }
 
-static void conf1_data_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
-			    uint32_t *value)
-{
-	uint16_t bdf, offset;
-
-	*value = 0xFFFFFFFFu;
-	if (!conf1_decode(vm, port, &bdf, &offset))
-		return;
-	spin_lock(&cfg_lock);
-	*value = guest_read(vm, bdf, offset, size);
-	spin_unlock(&cfg_lock);
-}
-
-static void conf1_data_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size,
-			     uint32_t value)
-{
-	struct pci_cfg_write w = { .size = size, .value = value };
-
-	if (!conf1_decode(vm, port, &w.bdf, &w.offset) || (w.offset & (size - 1)))
-		return; /* no transaction (disabled, or a dword at 0xCFD) */
-	spin_lock(&cfg_lock);
-	guest_write(vm, &w);
-	spin_unlock(&cfg_lock);
-}
-
-static int ecam_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size, bool write,
-		       uint64_t *value)
+/* 0xCFC-0xCFF: the register CONFIG_ADDRESS selects, read, or written through the policy. */
+static int conf1_data_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
 	struct vm *vm = vcpu->vm;
-	uint16_t bdf = (uint16_t)(((offset >> 20) + ecam.bus_start) << 8 | ((offset >> 12) & 0xFF));
+	struct pci_cfg_write w = { .size = access->size, .value = (uint32_t)access->value };
+
+	if (!conf1_decode(vm, (uint16_t)access->addr, &w.bdf, &w.offset))
+		return 0; /* disabled: reads float high, writes are lost */
+	if (access->write && (w.offset & (w.size - 1)))
+		return 0; /* no transaction (a dword at 0xCFD) */
+	spin_lock(&cfg_lock);
+	if (access->write)
+		guest_write(vm, &w);
+	else
+		access->value = guest_read(vm, w.bdf, w.offset, w.size);
+	spin_unlock(&cfg_lock);
+	return 0;
+}
+
+static int ecam_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
+{
+	const struct pci_ecam *ecam = pci_host_ecam();
+	uint64_t offset = access->addr - ecam->base;
+	uint16_t bdf =
+		(uint16_t)(((offset >> 20) + ecam->bus_start) << 8 | ((offset >> 12) & 0xFF));
 	uint16_t reg = offset & 0xFFF;
+	uint8_t size = access->size;
 
 	if ((reg & (size - 1)) || size > 8)
 		return vcpu_fault(vcpu, "ECAM access of %u bytes at offset 0x%x of %02x:%02x.%x",
@@ -392,13 +338,13 @@ static int ecam_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t
 	spin_lock(&cfg_lock);
 	for (uint8_t done = 0; done < size; done += 4) { /* a qword is two dwords */
 		uint8_t part = size > 4 ? 4 : size;
-		if (write) {
+		if (access->write) {
 			struct pci_cfg_write w = { bdf, (uint16_t)(reg + done), part,
-						   (uint32_t)(*value >> (8 * done)) };
-			guest_write(vm, &w);
+						   (uint32_t)(access->value >> (8 * done)) };
+			guest_write(vcpu->vm, &w);
 		} else {
-			uint64_t v = guest_read(vm, bdf, (uint16_t)(reg + done), part);
-			*value = done ? *value | (v << 32) : v;
+			uint64_t v = guest_read(vcpu->vm, bdf, (uint16_t)(reg + done), part);
+			access->value = done ? access->value | (v << 32) : v;
 		}
 	}
 	spin_unlock(&cfg_lock);
@@ -423,12 +369,12 @@ static void find_ecam(void)
 		       segment, start, end);
 		return;
 	}
-	ecam = (struct ecam_window){ base, start, end };
+	pci_host_set_ecam(&(struct pci_ecam){ base, start, end });
 	/* The MCFG names the window the firmware meant; the host bridge must answer there too. */
 	uint32_t through_ecam =
-		(uint32_t)mmio_read32(ecam_address(PCI_BDF(start, 0, 0), REG_VENDOR));
-	if (through_ecam != pci_cfg_hw_read(PCI_BDF(start, 0, 0), REG_VENDOR, 4)) {
-		ecam.base = 0;
+		(uint32_t)mmio_read32(pci_host_ecam_address(PCI_BDF(start, 0, 0), REG_VENDOR));
+	if (through_ecam != pci_host_read(PCI_BDF(start, 0, 0), REG_VENDOR, 4)) {
+		pci_host_set_ecam(&(struct pci_ecam){ 0 });
 		printf("cairn: MCFG window at 0x%lx does not decode: ignored\n", base);
 	}
 }
@@ -437,9 +383,13 @@ int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
 {
 	static bool probed;
 	struct vm_cfg_state *s = &states[vm->id];
+	const struct pci_ecam *ecam = pci_host_ecam();
 	const struct io_handler ports[] = {
-		{ CONF1_ADDRESS, 4, false, conf1_address_read, conf1_address_write, NULL },
-		{ CONF1_DATA, 4, false, conf1_data_read, conf1_data_write, NULL },
+		{ .bus = IO_BUS_PORT,
+		  .base = CONF1_ADDRESS,
+		  .size = 4,
+		  .access = conf1_address_access },
+		{ .bus = IO_BUS_PORT, .base = CONF1_DATA, .size = 4, .access = conf1_data_access },
 	};
 	int err = 0;
 
@@ -449,17 +399,18 @@ int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
 		probe_all();
 		probed = true;
 		printf("cairn: PCI: %u functions, ECAM at 0x%lx (buses %u-%u)\n", nfunctions,
-		       ecam.base, ecam.bus_start, ecam.bus_end);
+		       ecam->base, ecam->bus_start, ecam->bus_end);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(ports) && !err; i++)
-		err = vm_add_io_handler(vm, &ports[i]);
-	if (!err && ecam.base) {
-		struct mmio_handler h = {
-			.gpa = ecam.base,
-			.size = (uint64_t)(ecam.bus_end - ecam.bus_start + 1) << 20,
+		err = io_emul_add(vm, &ports[i]);
+	if (!err && ecam->base) {
+		struct io_handler h = {
+			.bus = IO_BUS_MMIO,
+			.base = ecam->base,
+			.size = (uint64_t)(ecam->bus_end - ecam->bus_start + 1) << 20,
 			.access = ecam_access,
 		};
-		err = vm_trap_writes(vm, &h);
+		err = io_emul_trap_writes(vm, &h);
 		s->ecam_trapped = !err;
 	}
 	for (uint32_t i = 0; !err && i < s->nhidden; i++)

@@ -117,12 +117,12 @@ uint64_t pci_bar_address(const struct pci_fn *fn, uint8_t bar)
 {
 	if (bar >= fn->nbars)
 		return 0;
-	uint64_t low = pci_cfg_hw_read(fn->bdf, REG_BAR0 + 4 * bar, 4);
+	uint64_t low = pci_host_read(fn->bdf, REG_BAR0 + 4 * bar, 4);
 	if (fn->bar_kind[bar] == BAR_MEM32)
 		return low & ~0xFull;
 	if (fn->bar_kind[bar] == BAR_MEM64_LOW)
-		return (low & ~0xFull) |
-		       (uint64_t)pci_cfg_hw_read(fn->bdf, REG_BAR0 + 4 * bar + 4, 4) << 32;
+		return (low & ~0xFull) | (uint64_t)pci_host_read(fn->bdf, REG_BAR0 + 4 * bar + 4, 4)
+						 << 32;
 	return 0;
 }
 
@@ -134,7 +134,7 @@ static bool msix_bar(const struct pci_fn *fn, uint8_t bar)
 
 static bool memory_decode_on(const struct pci_fn *fn)
 {
-	return pci_cfg_hw_read(fn->bdf, REG_COMMAND, 2) & CMD_MEMORY;
+	return pci_host_read(fn->bdf, REG_COMMAND, 2) & CMD_MEMORY;
 }
 
 /* Where BAR `i` (a memory BAR, or the high half of one) would point after w, and its size. */
@@ -150,16 +150,16 @@ static uint64_t bar_after(const struct pci_fn *fn, const struct pci_cfg_write *w
 	if (fn->bar_kind[i] == BAR_MEM64_LOW) {
 		*size = fn->bar_size[i];
 		return (merged_dword(w, reg) & ~0xFull) |
-		       (uint64_t)pci_cfg_hw_read(fn->bdf, reg + 4, 4) << 32;
+		       (uint64_t)pci_host_read(fn->bdf, reg + 4, 4) << 32;
 	}
 	*size = fn->bar_size[i - 1];
-	return (pci_cfg_hw_read(fn->bdf, reg - 4, 4) & ~0xFull) | (uint64_t)merged_dword(w, reg)
-									  << 32;
+	return (pci_host_read(fn->bdf, reg - 4, 4) & ~0xFull) | (uint64_t)merged_dword(w, reg)
+									<< 32;
 }
 
 static uint32_t merged_dword(const struct pci_cfg_write *w, uint16_t dword_offset)
 {
-	uint32_t v = pci_cfg_hw_read(w->bdf, dword_offset, 4);
+	uint32_t v = pci_host_read(w->bdf, dword_offset, 4);
 
 	for (uint8_t b = 0; b < w->size; b++) {
 		uint16_t at = w->offset + b;
@@ -226,7 +226,7 @@ static const char *check_msix_control(const struct pci_fn *fn, const struct pci_
 
 static bool frozen_bytes_change(const struct cfg_rule *r, const struct pci_cfg_write *w)
 {
-	uint32_t now = pci_cfg_hw_read(w->bdf, w->offset, w->size);
+	uint32_t now = pci_host_read(w->bdf, w->offset, w->size);
 
 	for (uint8_t b = 0; b < w->size; b++) {
 		uint16_t at = w->offset + b;
@@ -239,7 +239,7 @@ static bool frozen_bytes_change(const struct cfg_rule *r, const struct pci_cfg_w
 /* MSI capability length: control, address (+ high), data, then mask and pending if per-vector. */
 static uint16_t msi_length(const struct pci_fn *fn)
 {
-	uint16_t control = (uint16_t)pci_cfg_hw_read(fn->bdf, fn->msi_cap + 2, 2);
+	uint16_t control = (uint16_t)pci_host_read(fn->bdf, fn->msi_cap + 2, 2);
 	uint16_t len = (control & (1u << 7)) ? 14 : 10;
 
 	return (control & (1u << 8)) ? len + 10 : len;
@@ -282,5 +282,5 @@ void pci_cfg_policy_write(struct vm *vm, struct pci_fn *fn, const struct pci_cfg
 			return;
 		}
 	}
-	pci_cfg_hw_write(w->bdf, w->offset, w->size, w->value);
+	pci_host_write(w->bdf, w->offset, w->size, w->value);
 }

@@ -88,7 +88,7 @@ static void msi_write_remapped(struct vm *vm, const struct pci_fn *fn,
 	uint32_t address, data;
 
 	for (uint32_t b = 0; b < MSI_CAP_MAX; b++)
-		now.bytes[b] = (uint8_t)pci_cfg_hw_read(fn->bdf, (uint16_t)(cap + b), 1);
+		now.bytes[b] = (uint8_t)pci_host_read(fn->bdf, (uint16_t)(cap + b), 1);
 	bool wide = image_get(&now, MSI_CONTROL, 2) & MSI_64BIT; /* read-only bit */
 	uint32_t data_at = wide ? 12 : 8, data_end = data_at + 2;
 	if (amd_iommu_remapped_msi(fn->bdf, 0, &address, &data)) {
@@ -128,18 +128,18 @@ static void msi_write_remapped(struct vm *vm, const struct pci_fn *fn,
 	}
 	/* Disabled before its message changes; its message set before it is enabled. */
 	if (!(control & MSI_ENABLE))
-		pci_cfg_hw_write(fn->bdf, cap + MSI_CONTROL, 2, control);
-	pci_cfg_hw_write(fn->bdf, cap + MSI_ADDRESS, 4, image_get(&device, MSI_ADDRESS, 4));
+		pci_host_write(fn->bdf, cap + MSI_CONTROL, 2, control);
+	pci_host_write(fn->bdf, cap + MSI_ADDRESS, 4, image_get(&device, MSI_ADDRESS, 4));
 	if (wide)
-		pci_cfg_hw_write(fn->bdf, cap + MSI_ADDRESS + 4, 4,
-				 image_get(&device, MSI_ADDRESS + 4, 4));
-	pci_cfg_hw_write(fn->bdf, (uint16_t)(cap + data_at), 2, image_get(&device, data_at, 2));
+		pci_host_write(fn->bdf, cap + MSI_ADDRESS + 4, 4,
+			       image_get(&device, MSI_ADDRESS + 4, 4));
+	pci_host_write(fn->bdf, (uint16_t)(cap + data_at), 2, image_get(&device, data_at, 2));
 	if (control & MSI_ENABLE)
-		pci_cfg_hw_write(fn->bdf, cap + MSI_CONTROL, 2, control);
+		pci_host_write(fn->bdf, cap + MSI_CONTROL, 2, control);
 	for (uint32_t b = 0; b < w->size; b++) { /* mask and pending bits, as written */
 		int32_t at = (int32_t)w->offset + (int32_t)b - cap;
 		if (at >= (int32_t)data_end && at < MSI_CAP_MAX)
-			pci_cfg_hw_write(fn->bdf, (uint16_t)(w->offset + b), 1, device.bytes[at]);
+			pci_host_write(fn->bdf, (uint16_t)(w->offset + b), 1, device.bytes[at]);
 	}
 }
 
@@ -155,7 +155,7 @@ void pci_msi_write(struct vm *vm, const struct pci_fn *fn, const struct pci_cfg_
 	}
 
 	for (uint32_t b = 0; b < MSI_CAP_MAX; b++)
-		now.bytes[b] = (uint8_t)pci_cfg_hw_read(fn->bdf, (uint16_t)(cap + b), 1);
+		now.bytes[b] = (uint8_t)pci_host_read(fn->bdf, (uint16_t)(cap + b), 1);
 	after = now;
 	for (uint32_t b = 0; b < w->size; b++) {
 		int32_t at = (int32_t)w->offset + (int32_t)b - cap;
@@ -164,21 +164,21 @@ void pci_msi_write(struct vm *vm, const struct pci_fn *fn, const struct pci_cfg_
 	}
 	control_now = image_get(&now, MSI_CONTROL, 2);
 	if (!(image_get(&after, MSI_CONTROL, 2) & MSI_ENABLE)) {
-		pci_cfg_hw_write(w->bdf, w->offset, w->size, w->value); /* disabled: any message */
+		pci_host_write(w->bdf, w->offset, w->size, w->value); /* disabled: any message */
 		return;
 	}
 	const char *why = message_refusal(vm, &after);
 	if (!why) {
-		pci_cfg_hw_write(w->bdf, w->offset, w->size, w->value);
+		pci_host_write(w->bdf, w->offset, w->size, w->value);
 		return;
 	}
 	/* Enabled with a bad message: disable first, then store the write with enable clear. */
 	note_refused(vm, fn, &after, why);
 	if (control_now & MSI_ENABLE)
-		pci_cfg_hw_write(fn->bdf, cap + MSI_CONTROL, 2, control_now & ~MSI_ENABLE);
+		pci_host_write(fn->bdf, cap + MSI_CONTROL, 2, control_now & ~MSI_ENABLE);
 	uint32_t value = w->value;
 	for (uint32_t b = 0; b < w->size; b++)
 		if (w->offset + b == (uint32_t)cap + MSI_CONTROL)
 			value &= ~(MSI_ENABLE << (8 * b));
-	pci_cfg_hw_write(w->bdf, w->offset, w->size, value);
+	pci_host_write(w->bdf, w->offset, w->size, value);
 }

@@ -121,27 +121,10 @@ static void entry_write_remapped(struct vcpu *vcpu, const struct pci_fn *fn, uin
 		mmio_write32(entry_pa + ENTRY_CONTROL, device[3]);
 }
 
-static int msix_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size, bool write,
-		       uint64_t *value)
+/* A write into the table without interrupt remapping: an entry that would be refused is masked. */
+static void entry_write_checked(struct vcpu *vcpu, const struct pci_fn *fn, uint64_t pa,
+				uint8_t size, uint64_t value)
 {
-	const struct pci_fn *fn = opaque;
-	uint64_t pa = table_page(fn) + offset;
-	uint64_t table_end = fn->msix_table + (uint64_t)fn->msix_entries * ENTRY_SIZE;
-
-	if ((pa & (size - 1)) || size > 8)
-		return vcpu_fault(vcpu, "MSI-X table page access of %u bytes at 0x%lx", size, pa);
-	if (!write) {
-		*value = hw_read(pa, size);
-		return 0;
-	}
-	if (pa < fn->msix_table || pa >= table_end) {
-		hw_write(pa, size, *value); /* PBA or other registers sharing the page */
-		return 0;
-	}
-	if (amd_iommu_interrupts_remapped(fn->bdf)) {
-		entry_write_remapped(vcpu, fn, pa, size, *value);
-		return 0;
-	}
 	uint64_t entry_pa = pa - (pa - fn->msix_table) % ENTRY_SIZE;
 	uint32_t index = (uint32_t)((entry_pa - fn->msix_table) / ENTRY_SIZE);
 	uint32_t now[4], after[4];
@@ -153,10 +136,10 @@ static int msix_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t
 			break;
 		uint32_t shift = 8 * (at % 4);
 		after[at / 4] = (after[at / 4] & ~(0xFFu << shift)) |
-				(uint32_t)((*value >> (8 * b)) & 0xFF) << shift;
+				(uint32_t)((value >> (8 * b)) & 0xFF) << shift;
 	}
 	const char *why = (after[3] & ENTRY_MASKED) ? NULL : entry_refusal(vcpu->vm, after);
-	uint64_t v = *value;
+	uint64_t v = value;
 	if (why) {
 		note(vcpu->vm, fn, index, after, why);
 		if (!(now[3] & ENTRY_MASKED))
@@ -165,6 +148,25 @@ static int msix_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t
 			v |= (uint64_t)ENTRY_MASKED << (8 * (entry_pa + ENTRY_CONTROL - pa));
 	}
 	hw_write(pa, size, v);
+}
+
+static int msix_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
+{
+	const struct pci_fn *fn = opaque;
+	uint64_t pa = access->addr;
+	uint8_t size = access->size;
+	uint64_t table_end = fn->msix_table + (uint64_t)fn->msix_entries * ENTRY_SIZE;
+
+	if ((pa & (size - 1)) || size > 8)
+		return vcpu_fault(vcpu, "MSI-X table page access of %u bytes at 0x%lx", size, pa);
+	if (!access->write)
+		access->value = hw_read(pa, size);
+	else if (pa < fn->msix_table || pa >= table_end)
+		hw_write(pa, size, access->value); /* PBA or other registers sharing the page */
+	else if (amd_iommu_interrupts_remapped(fn->bdf))
+		entry_write_remapped(vcpu, fn, pa, size, access->value);
+	else
+		entry_write_checked(vcpu, fn, pa, size, access->value);
 	return 0;
 }
 
@@ -186,13 +188,14 @@ int pci_msix_attach(struct vm *vm, struct pci_fn *fn)
 	}
 	fn->msix_bar_base = base;
 	fn->msix_table = table;
-	struct mmio_handler h = {
-		.gpa = table_page(fn),
+	struct io_handler h = {
+		.bus = IO_BUS_MMIO,
+		.base = table_page(fn),
 		.size = ALIGN_UP(end, PAGE_SIZE) - table_page(fn),
 		.access = msix_access,
 		.opaque = fn,
 	};
-	int err = vm_trap_writes(vm, &h);
+	int err = io_emul_trap_writes(vm, &h);
 	if (err)
 		fn->msix_table = 0;
 	return err;

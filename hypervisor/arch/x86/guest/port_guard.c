@@ -80,20 +80,26 @@ static bool act(struct vm *vm, struct port_guard *g, const struct reset_decision
 	return false;
 }
 
-static void guard_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t *value)
+static void guard_write(struct vm *vm, struct port_guard *g, uint16_t port, uint8_t size,
+			uint32_t value)
 {
-	*value = port_read(port, size);
-}
-
-static void guard_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t value)
-{
-	struct port_guard *g = opaque;
-
 	spin_lock(&g->lock);
 	struct reset_decision d = reset_policy_write(&g->ports, port, size, value);
 	if (act(vm, g, &d, port, value))
 		port_write(port, size, d.value);
 	spin_unlock(&g->lock);
+}
+
+/* Guarded ports: reads reach the hardware, writes are judged (a partial match: the whole access). */
+static int guard_port_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
+{
+	uint16_t port = (uint16_t)access->addr;
+
+	if (access->write)
+		guard_write(vcpu->vm, opaque, port, access->size, (uint32_t)access->value);
+	else
+		access->value = port_read(port, access->size);
+	return 0;
 }
 
 static uint64_t mmio_load(uint64_t pa, uint8_t size)
@@ -129,32 +135,32 @@ static void mmio_store(uint64_t pa, uint8_t size, uint64_t v)
 }
 
 /* Writes to a guarded page: judged in 4-byte halves at most, then done as one store. */
-static int guard_page_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size,
-			     bool write, uint64_t *value)
+static int guard_page_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
 	struct port_guard *g = &guards[vcpu->vm->id];
 	struct guard_page *page = opaque;
-	uint64_t out = 0;
+	uint64_t offset = access->addr - page->base, out = 0;
+	uint8_t size = access->size;
 	bool pass = true;
 
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return vcpu_fault(vcpu, "access of %u bytes to guarded page 0x%lx", size,
 				  page->base);
-	if (!write) { /* the page is mapped readable; a read-modify-write instruction lands here */
-		*value = mmio_load(page->base + offset, size);
+	if (!access->write) { /* the page is mapped readable; a read-modify-write lands here */
+		access->value = mmio_load(access->addr, size);
 		return 0;
 	}
 	spin_lock(&g->lock);
 	for (uint8_t done = 0; done < size && pass; done += 4) {
 		uint8_t part = size - done < 4 ? size - done : 4;
-		uint32_t v = (uint32_t)(*value >> (8 * done));
+		uint32_t v = (uint32_t)(access->value >> (8 * done));
 		struct reset_decision d =
 			reset_policy_write(&page->policy, (uint16_t)(offset + done), part, v);
-		pass = act(vcpu->vm, g, &d, page->base + offset + done, v);
+		pass = act(vcpu->vm, g, &d, access->addr + done, v);
 		out |= (uint64_t)d.value << (8 * done);
 	}
 	if (pass)
-		mmio_store(page->base + offset, size, out);
+		mmio_store(access->addr, size, out);
 	spin_unlock(&g->lock);
 	return 0;
 }
@@ -168,14 +174,14 @@ static int add_port_reg(struct vm *vm, struct port_guard *g, enum guarded_kind k
 	if (err || trapped)
 		return err;
 	struct io_handler h = {
-		.port = port,
-		.count = len,
+		.bus = IO_BUS_PORT,
+		.base = port,
+		.size = len,
 		.partial = true,
-		.read = guard_read,
-		.write = guard_write,
+		.access = guard_port_access,
 		.opaque = g,
 	};
-	return vm_add_io_handler(vm, &h);
+	return io_emul_add(vm, &h);
 }
 
 static int add_mmio_reg(struct vm *vm, struct port_guard *g, enum guarded_kind kind, uint64_t pa,
@@ -194,13 +200,14 @@ static int add_mmio_reg(struct vm *vm, struct port_guard *g, enum guarded_kind k
 			return -ENOSPC;
 		page = &g->pages[g->npages++];
 		page->base = base;
-		struct mmio_handler h = {
-			.gpa = base,
+		struct io_handler h = {
+			.bus = IO_BUS_MMIO,
+			.base = base,
 			.size = PAGE_SIZE,
 			.access = guard_page_access,
 			.opaque = page,
 		};
-		int err = vm_trap_writes(vm, &h);
+		int err = io_emul_trap_writes(vm, &h);
 		if (err)
 			return err;
 	}

@@ -13,8 +13,8 @@ int guest_exception_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_virt_insn_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_hlt_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 int guest_cache_flush_exit(struct vcpu *vcpu, const struct vm_exit *exit);
-struct mmio_handler;
-int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit, const struct mmio_handler *h);
+/* A nested page fault (no fetch) on a range io_emul_find() serves: decode, emulate, finish. */
+int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit);
 
 /*
  * hypercall.c: an ACRN hypercall (VMCALL or VMMCALL, 3 bytes) at the vCPU's RIP: rights and CPL

@@ -5,11 +5,7 @@
 
 #include "core/boot_info.h"
 #include "core/vm.h"
-#include "drivers/pci_host.h" /* PCI_BDF */
-
-#define PCI_BUS(bdf) ((bdf) >> 8)
-#define PCI_DEV(bdf) (((bdf) >> 3) & 0x1F)
-#define PCI_FN(bdf)  ((bdf)&7)
+#include "drivers/pci_host.h" /* PCI_BDF, pci_host_read/write: the hardware's registers */
 
 /*
  * Traps the VM's configuration writes: ports 0xCF8-0xCFF (CONFIG_ADDRESS kept per VM, data
@@ -29,9 +25,5 @@ bool pci_cfg_hidden(const struct vm *vm, uint16_t bdf);
 
 /* Hides each function of a comma-separated "BB:DD.F" list (the `pci_hide=` option); -EINVAL. */
 int pci_cfg_hide_list(struct vm *vm, const char *list);
-
-/* The hypervisor's own configuration accesses (ECAM when the MCFG has one, else conf1). */
-uint32_t pci_cfg_hw_read(uint16_t bdf, uint16_t offset, uint8_t size);
-void pci_cfg_hw_write(uint16_t bdf, uint16_t offset, uint8_t size, uint32_t value);
 
 #endif

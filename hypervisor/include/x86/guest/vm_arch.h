@@ -3,6 +3,7 @@
 #define CAIRN_X86_GUEST_VM_ARCH_H
 
 #include "core/vm_exit.h"
+#include "x86/guest/io_pending.h"
 
 /* Key flag in vm->arch.msrs_refused: the refused access was a write. */
 #define MSR_REFUSED_WRITE (1ull << 32)
@@ -20,6 +21,8 @@ struct vcpu_arch {
 	bool wait_for_sipi; /* after INIT (or an AP at boot): only a STARTUP IPI starts it */
 	volatile uint8_t sipi_vector;
 	uint32_t icr_high; /* the destination the guest last wrote to ICR[63:32] */
+	/* A trapped port or MMIO access between its decode and its finish (x86/guest/io.h). */
+	struct io_pending pending_io;
 };
 
 #endif
