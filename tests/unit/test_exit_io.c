@@ -4,6 +4,7 @@
 #include "fake_cpu.h"
 #include "fake_platform.h"
 #include "fake_virt.h"
+#include "core/io_emul.h"
 #include "harness.h"
 
 #define DEV_PORT  0x510
@@ -20,37 +21,33 @@ struct port_device {
 	uint32_t answer;
 };
 
-static void device_read(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t *value)
+static int device_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
 	struct port_device *d = opaque;
 
-	d->reads++;
-	d->port = port;
-	d->size = size;
-	*value = d->answer;
-}
-
-static void device_write(struct vm *vm, void *opaque, uint16_t port, uint8_t size, uint32_t value)
-{
-	struct port_device *d = opaque;
-
-	d->writes++;
-	d->port = port;
-	d->size = size;
-	d->written = value;
+	d->port = (uint16_t)access->addr;
+	d->size = access->size;
+	if (access->write) {
+		d->writes++;
+		d->written = (uint32_t)access->value;
+	} else {
+		d->reads++;
+		access->value = d->answer;
+	}
+	return 0;
 }
 
 /* The only place that knows how a port handler is registered. */
 static void add_port_device(struct vm *vm, uint16_t port, uint16_t count, bool partial,
 			    struct port_device *d)
 {
-	struct io_handler h = { .port = port,
-				.count = count,
+	struct io_handler h = { .bus = IO_BUS_PORT,
+				.base = port,
+				.size = count,
 				.partial = partial,
-				.read = device_read,
-				.write = device_write,
+				.access = device_access,
 				.opaque = d };
-	EXPECT_EQ(vm_add_io_handler(vm, &h), 0);
+	EXPECT_EQ(io_emul_add(vm, &h), 0);
 }
 
 static struct vm *vm;

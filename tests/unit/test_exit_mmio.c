@@ -4,6 +4,7 @@
 #include "fake_platform.h"
 #include "fake_virt.h"
 #include <string.h>
+#include "core/io_emul.h"
 #include "harness.h"
 
 #define DEV_GPA	 0xFED40000ull
@@ -21,21 +22,20 @@ struct mmio_device {
 	bool refuse;
 };
 
-static int device_access(struct vcpu *vcpu, void *opaque, uint64_t offset, uint8_t size, bool write,
-			 uint64_t *value)
+static int device_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
 	struct mmio_device *d = opaque;
 
 	d->accesses++;
-	d->offset = offset;
-	d->size = size;
-	d->write = write;
+	d->offset = access->addr - DEV_GPA;
+	d->size = access->size;
+	d->write = access->write;
 	if (d->refuse)
-		return vcpu_fault(vcpu, "device refused offset 0x%lx", (unsigned long)offset);
-	if (write)
-		d->value = *value;
+		return vcpu_fault(vcpu, "device refused offset 0x%lx", (unsigned long)d->offset);
+	if (access->write)
+		d->value = access->value;
 	else
-		*value = d->answer;
+		access->value = d->answer;
 	return 0;
 }
 
@@ -46,13 +46,15 @@ static struct mmio_device dev = { .answer = 0x8877665544332211ull };
 /* The only place that knows how an MMIO handler is registered. */
 static void setup(void)
 {
-	struct mmio_handler h = {
-		.gpa = DEV_GPA, .size = DEV_SIZE, .access = device_access, .opaque = &dev
-	};
+	struct io_handler h = { .bus = IO_BUS_MMIO,
+				.base = DEV_GPA,
+				.size = DEV_SIZE,
+				.access = device_access,
+				.opaque = &dev };
 
 	vm = fake_vm_create(&(struct fake_vm_spec){ .name = "p" });
 	vcpu = &vm->vcpus[0];
-	EXPECT_EQ(vm_add_mmio_handler(vm, &h), 0);
+	EXPECT_EQ(io_emul_add(vm, &h), 0);
 }
 
 /* The instruction at RIP faults on gpa (nothing is mapped there: not present). */

@@ -27,7 +27,7 @@ UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
 	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c \
 		mmio_decode.c exceptions.c virt_insn.c halt.c exit.c hypercall.c ap_start.c vm_arch.c \
 		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c) \
-	$(addprefix hypervisor/core/,vcpu_run.c hypercall.c guest_mem.c vm.c vm_stats.c vm_log.c) \
+	$(addprefix hypervisor/core/,vcpu_run.c io_emul.c hypercall.c guest_mem.c vm.c vm_stats.c vm_log.c) \
 	hypervisor/arch/x86/tsc.c \
 	hypervisor/lib/format.c hypervisor/lib/token_bucket.c
 UNIT_SRCS_test_exit_cpuid := $(UNIT_GUEST_X86)
@@ -63,7 +63,8 @@ UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
 UNIT_SRCS_test_io_emul	  := hypervisor/core/io_emul.c
 UNIT_SRCS_test_io_finish  := hypervisor/arch/x86/guest/io.c hypervisor/arch/x86/guest/mmio.c \
-			     hypervisor/arch/x86/guest/mmio_decode.c hypervisor/core/io_emul.c
+			     hypervisor/arch/x86/guest/mmio_decode.c hypervisor/core/io_emul.c \
+			     tests/unit/fake_cpu.c
 UNIT_SRCS_test_entry_state := hypervisor/arch/x86/guest/entry_state.c
 UNIT_SRCS_test_svm_state := hypervisor/arch/x86/svm/svm_state.c hypervisor/arch/x86/guest/entry_state.c \
 			    tests/unit/stub_set_state.c
