@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The per-VM registry of emulated port and MMIO ranges, and the dispatcher that serves an access. */
+#include "core/arch.h"
 #include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"

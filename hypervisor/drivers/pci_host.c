@@ -8,10 +8,6 @@
 #define CONFIG_ADDRESS	   0xCF8
 #define CONFIG_DATA	   0xCFC
 #define CONFIG_ENABLE	   (1u << 31)
-#define REG_VENDOR	   0x00
-#define REG_COMMAND	   0x04
-#define REG_CLASS	   0x08
-#define REG_HEADER	   0x0C
 #define COMMAND_BUS_MASTER (1u << 2)
 #define HEADER_MULTI_FN	   (1u << 23)
 #define CLASS_HOST_BRIDGE  0x0600
@@ -114,12 +110,12 @@ static bool quiesce_function(uint16_t bdf)
 {
 	if (hypervisor_owns(bdf))
 		return false;
-	uint32_t command = pci_host_read(bdf, REG_COMMAND, 2);
+	uint32_t command = pci_host_read(bdf, PCI_REG_COMMAND, 2);
 
-	if ((pci_host_read(bdf, REG_CLASS, 4) >> 16) == CLASS_HOST_BRIDGE ||
+	if ((pci_host_read(bdf, PCI_REG_CLASS, 4) >> 16) == CLASS_HOST_BRIDGE ||
 	    !(command & COMMAND_BUS_MASTER))
 		return false;
-	pci_host_write(bdf, REG_COMMAND, 2, command & ~COMMAND_BUS_MASTER);
+	pci_host_write(bdf, PCI_REG_COMMAND, 2, command & ~COMMAND_BUS_MASTER);
 	return true;
 }
 
@@ -130,12 +126,12 @@ unsigned pci_quiesce_bus_masters(void)
 	for (uint32_t bus = 0; bus < 256; bus++) {
 		for (uint32_t dev = 0; dev < 32; dev++) {
 			uint16_t f0 = PCI_BDF(bus, dev, 0);
-			if (pci_host_read(f0, REG_VENDOR, 2) == 0xFFFF)
+			if (pci_host_read(f0, PCI_REG_VENDOR, 2) == 0xFFFF)
 				continue;
-			bool multi = pci_host_read(f0, REG_HEADER, 4) & HEADER_MULTI_FN;
+			bool multi = pci_host_read(f0, PCI_REG_HEADER, 4) & HEADER_MULTI_FN;
 			for (uint32_t fn = 0; fn < (multi ? 8u : 1u); fn++) {
 				uint16_t bdf = PCI_BDF(bus, dev, fn);
-				if (fn && pci_host_read(bdf, REG_VENDOR, 2) == 0xFFFF)
+				if (fn && pci_host_read(bdf, PCI_REG_VENDOR, 2) == 0xFFFF)
 					continue;
 				n += quiesce_function(bdf);
 			}

@@ -9,6 +9,7 @@
 #include "core/boot_info.h"
 #include "core/vm_exit.h"
 
+struct io_access;
 struct pcpu;
 struct vcpu;
 struct vm;
@@ -58,6 +59,13 @@ void arch_pcpu_reclaim(const struct vcpu *from, bool report);
 
 /* Handles one exit of vcpu (decoded by the vendor). Returns 0 to resume, or VCPU_FAULT. */
 int arch_handle_exit(struct vcpu *vcpu, const struct vm_exit *exit);
+
+/*
+ * Implemented by the architecture: performs `access` on the hardware and returns true when the
+ * VM owns that resource although it traps (x86: a Service VM port trapped only because an
+ * access covers a trapped neighbour); false leaves it to the empty bus.
+ */
+bool arch_io_forward(struct vcpu *vcpu, struct io_access *access);
 
 /* Serves the architecture's mailbox requests for vcpu (x86: emulated INIT and STARTUP IPIs). */
 void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests);

@@ -95,11 +95,4 @@ enum io_emul_result {
  */
 enum io_emul_result io_emulate(struct vcpu *vcpu, struct io_access *access);
 
-/*
- * Implemented by the architecture: performs `access` on the hardware and returns true when the
- * VM owns that resource although it traps (x86: a Service VM port trapped only because an
- * access covers a trapped neighbour); false leaves it to the empty bus.
- */
-bool arch_io_forward(struct vcpu *vcpu, struct io_access *access);
-
 #endif

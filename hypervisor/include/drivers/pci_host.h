@@ -9,7 +9,17 @@
 #define PCI_BDF(bus, dev, fn) ((uint16_t)(((bus) << 8) | ((dev) << 3) | (fn)))
 #define PCI_BUS(bdf)	      ((bdf) >> 8)
 #define PCI_DEV(bdf)	      (((bdf) >> 3) & 0x1F)
-#define PCI_FN(bdf)	      ((bdf)&7)
+/* Configuration space registers of every function (type 0 and 1 headers). */
+#define PCI_REG_VENDOR	    0x00
+#define PCI_REG_COMMAND	    0x04
+#define PCI_REG_STATUS	    0x06
+#define PCI_REG_CLASS	    0x08 /* revision, then class code in bits 31:8 */
+#define PCI_REG_HEADER	    0x0C /* the dword holding the header type (bits 23:16) */
+#define PCI_REG_HEADER_TYPE 0x0E
+#define PCI_REG_BAR0	    0x10
+#define PCI_REG_CAP_PTR	    0x34
+
+#define PCI_FN(bdf) ((bdf)&7)
 
 /* The MCFG's memory-mapped configuration window (segment 0); base 0: none, conf1 only. */
 struct pci_ecam {

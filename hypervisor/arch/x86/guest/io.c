@@ -1,5 +1,6 @@
 /* Trapped guest port I/O: IN/OUT decoded into an access, served by io_emulate(), finished into RAX. */
 #include "x86/guest/exit_handlers.h"
+#include "core/arch.h"
 #include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"

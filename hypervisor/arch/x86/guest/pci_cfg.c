@@ -3,6 +3,7 @@
 #include "acpi/acpi.h"
 #include "core/console.h"
 #include "core/virt.h"
+#include "drivers/pci_host.h"
 #include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
@@ -23,12 +24,6 @@
 #define ECAM_FN_SIZE	   0x1000
 #define MAX_FUNCTIONS	   96
 #define MAX_HIDDEN	   8
-#define REG_VENDOR	   0x00
-#define REG_COMMAND	   0x04
-#define REG_HEADER_TYPE	   0x0E
-#define REG_STATUS	   0x06
-#define REG_BAR0	   0x10
-#define REG_CAP_PTR	   0x34
 #define STATUS_CAP_LIST	   (1u << 4)
 #define CMD_DECODE	   0x3 /* I/O and memory space */
 #define CAP_MSI		   0x05
@@ -61,9 +56,9 @@ bool pci_cfg_ecam_overlaps(uint64_t base, uint64_t end)
 
 static uint8_t find_capability(uint16_t bdf, uint8_t id)
 {
-	if (!(pci_host_read(bdf, REG_STATUS, 2) & STATUS_CAP_LIST))
+	if (!(pci_host_read(bdf, PCI_REG_STATUS, 2) & STATUS_CAP_LIST))
 		return 0;
-	uint8_t at = (uint8_t)pci_host_read(bdf, REG_CAP_PTR, 1) & 0xFC;
+	uint8_t at = (uint8_t)pci_host_read(bdf, PCI_REG_CAP_PTR, 1) & 0xFC;
 	for (int hops = 0; at >= 0x40 && hops < 48; hops++) {
 		if (pci_host_read(bdf, at, 1) == id)
 			return at;
@@ -76,12 +71,12 @@ static uint8_t find_capability(uint16_t bdf, uint8_t id)
 static void probe_bars(struct pci_fn *fn)
 {
 	uint16_t bdf = fn->bdf;
-	uint32_t command = pci_host_read(bdf, REG_COMMAND, 2);
+	uint32_t command = pci_host_read(bdf, PCI_REG_COMMAND, 2);
 
 	fn->nbars = fn->header_type == 0 ? 6 : fn->header_type == 1 ? 2 : 0;
-	pci_host_write(bdf, REG_COMMAND, 2, command & ~CMD_DECODE);
+	pci_host_write(bdf, PCI_REG_COMMAND, 2, command & ~CMD_DECODE);
 	for (uint8_t i = 0; i < fn->nbars; i++) {
-		uint16_t reg = REG_BAR0 + 4 * i;
+		uint16_t reg = PCI_REG_BAR0 + 4 * i;
 		uint32_t old = pci_host_read(bdf, reg, 4);
 		pci_host_write(bdf, reg, 4, 0xFFFFFFFFu);
 		uint32_t mask = pci_host_read(bdf, reg, 4);
@@ -109,16 +104,17 @@ static void probe_bars(struct pci_fn *fn)
 		fn->bar_kind[i] = BAR_MEM32;
 		fn->bar_size[i] = (uint32_t)(~(uint32_t)size_mask + 1);
 	}
-	pci_host_write(bdf, REG_COMMAND, 2, command);
+	pci_host_write(bdf, PCI_REG_COMMAND, 2, command);
 }
 
 static struct pci_fn *probe(uint16_t bdf)
 {
-	if (nfunctions == MAX_FUNCTIONS || (pci_host_read(bdf, REG_VENDOR, 2) & 0xFFFF) == 0xFFFF)
+	if (nfunctions == MAX_FUNCTIONS ||
+	    (pci_host_read(bdf, PCI_REG_VENDOR, 2) & 0xFFFF) == 0xFFFF)
 		return NULL;
 	struct pci_fn *fn = &functions[nfunctions++];
 	*fn = (struct pci_fn){ .bdf = bdf };
-	fn->header_type = (uint8_t)pci_host_read(bdf, REG_HEADER_TYPE, 1) & 0x7F;
+	fn->header_type = (uint8_t)pci_host_read(bdf, PCI_REG_HEADER_TYPE, 1) & 0x7F;
 	probe_bars(fn);
 	fn->msi_cap = find_capability(bdf, CAP_MSI);
 	fn->msix_cap = find_capability(bdf, CAP_MSIX);
@@ -150,7 +146,7 @@ static void probe_all(void)
 			uint16_t bdf = PCI_BDF(bus, dev, 0);
 			if (!pci_cfg_function(bdf))
 				continue;
-			if (!(pci_host_read(bdf, REG_HEADER_TYPE, 1) & 0x80))
+			if (!(pci_host_read(bdf, PCI_REG_HEADER_TYPE, 1) & 0x80))
 				continue; /* single-function device */
 			for (uint32_t f = 1; f < 8; f++)
 				pci_cfg_function(PCI_BDF(bus, dev, f));
@@ -372,8 +368,8 @@ static void find_ecam(void)
 	pci_host_set_ecam(&(struct pci_ecam){ base, start, end });
 	/* The MCFG names the window the firmware meant; the host bridge must answer there too. */
 	uint32_t through_ecam =
-		(uint32_t)mmio_read32(pci_host_ecam_address(PCI_BDF(start, 0, 0), REG_VENDOR));
-	if (through_ecam != pci_host_read(PCI_BDF(start, 0, 0), REG_VENDOR, 4)) {
+		(uint32_t)mmio_read32(pci_host_ecam_address(PCI_BDF(start, 0, 0), PCI_REG_VENDOR));
+	if (through_ecam != pci_host_read(PCI_BDF(start, 0, 0), PCI_REG_VENDOR, 4)) {
 		pci_host_set_ecam(&(struct pci_ecam){ 0 });
 		printf("cairn: MCFG window at 0x%lx does not decode: ignored\n", base);
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The policy table for the Service VM's PCI configuration writes: chipset guards, BARs, MSIs. */
 #include "core/console.h"
+#include "drivers/pci_host.h"
 #include "lib/string.h"
 #include "x86/lapic.h"
 #include "x86/guest/pci_cfg.h"
@@ -10,8 +11,6 @@
 #define ANY_FUNCTION	 0xFFFFFFFFu
 #define HOST_BRIDGE	 PCI_BDF(0, 0, 0)
 #define ICH9_LPC	 PCI_BDF(0, 0x1F, 0)
-#define REG_BAR0	 0x10
-#define REG_COMMAND	 0x04
 #define CMD_MEMORY	 (1u << 1)
 #define MSIX_ENABLE	 (1u << 15)
 #define REFUSALS_PRINTED 4
@@ -117,12 +116,12 @@ uint64_t pci_bar_address(const struct pci_fn *fn, uint8_t bar)
 {
 	if (bar >= fn->nbars)
 		return 0;
-	uint64_t low = pci_host_read(fn->bdf, REG_BAR0 + 4 * bar, 4);
+	uint64_t low = pci_host_read(fn->bdf, PCI_REG_BAR0 + 4 * bar, 4);
 	if (fn->bar_kind[bar] == BAR_MEM32)
 		return low & ~0xFull;
 	if (fn->bar_kind[bar] == BAR_MEM64_LOW)
-		return (low & ~0xFull) | (uint64_t)pci_host_read(fn->bdf, REG_BAR0 + 4 * bar + 4, 4)
-						 << 32;
+		return (low & ~0xFull) |
+		       (uint64_t)pci_host_read(fn->bdf, PCI_REG_BAR0 + 4 * bar + 4, 4) << 32;
 	return 0;
 }
 
@@ -134,14 +133,14 @@ static bool msix_bar(const struct pci_fn *fn, uint8_t bar)
 
 static bool memory_decode_on(const struct pci_fn *fn)
 {
-	return pci_host_read(fn->bdf, REG_COMMAND, 2) & CMD_MEMORY;
+	return pci_host_read(fn->bdf, PCI_REG_COMMAND, 2) & CMD_MEMORY;
 }
 
 /* Where BAR `i` (a memory BAR, or the high half of one) would point after w, and its size. */
 static uint64_t bar_after(const struct pci_fn *fn, const struct pci_cfg_write *w, uint8_t i,
 			  uint64_t *size)
 {
-	uint16_t reg = REG_BAR0 + 4 * i;
+	uint16_t reg = PCI_REG_BAR0 + 4 * i;
 
 	if (fn->bar_kind[i] == BAR_MEM32) {
 		*size = fn->bar_size[i];
@@ -181,7 +180,7 @@ static const char *check_bars(const struct vm *vm, const struct pci_fn *fn,
 			      const struct pci_cfg_write *w)
 {
 	for (uint8_t i = 0; i < fn->nbars; i++) {
-		uint16_t reg = REG_BAR0 + 4 * i;
+		uint16_t reg = PCI_REG_BAR0 + 4 * i;
 		enum pci_bar_kind kind = fn->bar_kind[i];
 		if (!touches(w, reg, reg + 3) || kind == BAR_NONE || kind == BAR_IO)
 			continue;
@@ -207,7 +206,7 @@ static const char *check_bars(const struct vm *vm, const struct pci_fn *fn,
 /* Memory decoding turned on while a BAR holding an MSI-X table is not where it is guarded. */
 static const char *check_command(const struct pci_fn *fn, const struct pci_cfg_write *w)
 {
-	if (!fn->msix_table || !(merged_dword(w, REG_COMMAND) & CMD_MEMORY))
+	if (!fn->msix_table || !(merged_dword(w, PCI_REG_COMMAND) & CMD_MEMORY))
 		return NULL;
 	return pci_bar_address(fn, fn->msix_bir) == fn->msix_bar_base
 		       ? NULL
@@ -258,7 +257,7 @@ void pci_cfg_policy_write(struct vm *vm, struct pci_fn *fn, const struct pci_cfg
 				why = r->what;
 			break;
 		case RULE_BARS:
-			if (touches(w, REG_BAR0, REG_BAR0 + 4 * fn->nbars - 1))
+			if (touches(w, PCI_REG_BAR0, PCI_REG_BAR0 + 4 * fn->nbars - 1))
 				why = check_bars(vm, fn, w);
 			break;
 		case RULE_MSIX:
@@ -266,7 +265,7 @@ void pci_cfg_policy_write(struct vm *vm, struct pci_fn *fn, const struct pci_cfg
 				why = check_msix_control(fn, w);
 			break;
 		case RULE_COMMAND:
-			if (touches(w, REG_COMMAND, REG_COMMAND + 1))
+			if (touches(w, PCI_REG_COMMAND, PCI_REG_COMMAND + 1))
 				why = check_command(fn, w);
 			break;
 		case RULE_MSI:
