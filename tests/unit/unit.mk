@@ -11,13 +11,36 @@ UNIT_OBJ := $(UNIT_DIR)/obj
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DCAIRN_HOST_TEST \
-	-Ihypervisor/include -Ihypervisor/arch/x86/svm -MMD -MP
+	-fno-builtin-printf -Ihypervisor/include -Ihypervisor/arch/x86/svm -Iabi -MMD -MP
 UNIT_LDFLAGS := -fsanitize=address,undefined
 
 # The sources each test links besides its own file and the harness: the hypervisor code it tests,
 # and the test fixtures it uses.
 UNIT_ARENA	   := tests/unit/arena.c
 UNIT_ACPI_FIXTURES := tests/unit/acpi_fixtures.c $(UNIT_ARENA)
+
+# The fake vendor backend (tests/unit/fake_virt.h) with the host stand-ins around it, and the
+# guest-facing x86 code the exit-handler tests drive through it, with the core code it calls.
+UNIT_FAKE_VIRT := tests/unit/fake_virt.c tests/unit/fake_cpu.c tests/unit/fake_console.c \
+	tests/unit/fake_platform.c
+UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
+	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c \
+		mmio_decode.c exceptions.c virt_insn.c halt.c exit.c hypercall.c ap_start.c vm_arch.c \
+		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c) \
+	$(addprefix hypervisor/core/,vcpu_run.c io_emul.c hypercall.c guest_mem.c vm.c vm_stats.c vm_log.c) \
+	hypervisor/arch/x86/tsc.c \
+	hypervisor/lib/format.c hypervisor/lib/token_bucket.c
+UNIT_SRCS_test_exit_cpuid := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_events := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_io := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_mmio := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_exit_msr := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_fake_virt := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_hypercall := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_icr_filter := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_kvm_pv := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_run_loop := $(UNIT_GUEST_X86)
+
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
 UNIT_SRCS_test_token_bucket := hypervisor/lib/token_bucket.c
@@ -28,7 +51,7 @@ UNIT_SRCS_test_pcpu_map	  := hypervisor/core/pcpu_map.c
 UNIT_SRCS_test_elf64	  := hypervisor/lib/elf64.c
 UNIT_SRCS_test_multiboot  := hypervisor/arch/x86/multiboot.c hypervisor/core/boot_info.c
 UNIT_SRCS_test_cmdline	  := hypervisor/lib/cmdline.c
-UNIT_SRCS_test_rtc	   := hypervisor/arch/x86/rtc.c
+UNIT_SRCS_test_rtc	   := hypervisor/arch/x86/rtc.c tests/unit/fake_cpu.c
 UNIT_SRCS_test_msrpm	   := hypervisor/arch/x86/svm/msrpm.c hypervisor/arch/x86/guest/msr_policy.c
 UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/guest/mmio_decode.c
 UNIT_SRCS_test_mmio_decode_fuzz := hypervisor/arch/x86/guest/mmio_decode.c
@@ -40,7 +63,8 @@ UNIT_SRCS_test_acpi_power := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
 UNIT_SRCS_test_reset_policy := hypervisor/arch/x86/guest/reset_policy.c
 UNIT_SRCS_test_io_emul	  := hypervisor/core/io_emul.c
 UNIT_SRCS_test_io_finish  := hypervisor/arch/x86/guest/io.c hypervisor/arch/x86/guest/mmio.c \
-			     hypervisor/arch/x86/guest/mmio_decode.c hypervisor/core/io_emul.c
+			     hypervisor/arch/x86/guest/mmio_decode.c hypervisor/core/io_emul.c \
+			     tests/unit/fake_cpu.c
 UNIT_SRCS_test_entry_state := hypervisor/arch/x86/guest/entry_state.c
 UNIT_SRCS_test_svm_state := hypervisor/arch/x86/svm/svm_state.c hypervisor/arch/x86/guest/entry_state.c \
 			    tests/unit/stub_set_state.c

@@ -9,6 +9,21 @@ struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
 };
 
+#ifdef CAIRN_HOST_TEST
+/*
+ * Host unit tests cannot execute these (privileged, or host answers that vary): a test provides
+ * them (tests/unit/fake_cpu.c), so guest-facing code runs unchanged against scripted answers.
+ */
+struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf);
+uint64_t rdmsr(uint32_t msr);
+void wrmsr(uint32_t msr, uint64_t value);
+void outb(uint16_t port, uint8_t v);
+uint8_t inb(uint16_t port);
+uint16_t inw(uint16_t port);
+void outw(uint16_t port, uint16_t v);
+void outl(uint16_t port, uint32_t v);
+uint32_t inl(uint16_t port);
+#else
 static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r;
@@ -69,6 +84,8 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+#endif
+
 /* An access of 1, 2 or 4 bytes, for code that forwards a guest's port access. */
 static inline uint32_t port_read(uint16_t port, uint8_t size)
 {
@@ -85,12 +102,16 @@ static inline void port_write(uint16_t port, uint8_t size, uint32_t v)
 		outl(port, v);
 }
 
+#ifdef CAIRN_HOST_TEST
+uint64_t rdtsc(void); /* tests/unit/fake_cpu.c: a TSC the test sets */
+#else
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
+#endif
 
 #define DEFINE_READ_CR(n)                                         \
 	static inline uint64_t read_cr##n(void)                   \
