@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Cairn: build the hypervisor image, boot it in QEMU, run the tests.
 # `make` builds build/cairn.elf; `make run` boots it; `make test` runs every test.
 
@@ -104,9 +105,9 @@ test: setup images
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
-# SPDX_CHECK=1 adds tools/spdx.sh --check (every source file's licence line; docs/style.md). Off
-# until the whole tree has been through tools/spdx.sh --fix.
-SPDX_CHECK ?= 0
+# format-check also runs tools/spdx.sh --check (every source file's licence line; docs/style.md);
+# SPDX_CHECK=0 skips it.
+SPDX_CHECK ?= 1
 format-check: setup
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') && echo "format-check: clean"
 	@if [ "$(SPDX_CHECK)" = 1 ]; then tools/spdx.sh --check; fi

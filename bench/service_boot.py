@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Benchmark: the Service VM's boot to init under Cairn vs the same kernel booted directly by QEMU TCG.
 
 Prints both times, their ratio (one run of each, back to back) and the Service VM's VM exits

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds the test/demo guests: $(BUILD)/guests/<name>.elf for every guests/<name>/ except guests/lib/.
 # Included by the top Makefile; `make guests` builds them all. See docs/guests.md.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Boots the Service VM kernel and initramfs straight in QEMU TCG, without Cairn, to check the images alone.
 # Usage: tools/boot-linux-direct.sh BUILD_DIR [extra kernel args...]   (quit: Ctrl-A x)
 set -euo pipefail

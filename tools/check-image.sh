@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Checks build/cairn.elf is bootable: one load segment laid out linearly, multiboot headers where loaders look.
 set -euo pipefail
 elf=$1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Fetches Debian's current kernel, its headers and busybox-static and builds the Service VM images under BUILD_DIR/images/.
 # Outputs: vmlinuz, kernel-version, kbuild-dir, initramfs.cpio.gz, test-disk.img. Does nothing when all are up to date.
 # `fetch-images.sh BUILD fetch` stops after the downloads (the Makefile then builds the Service VM's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds a GRUB rescue ISO that boots a scenario's image with its modules through multiboot 2.
 set -euo pipefail
 build=$1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Prints the file a scenario image name stands for: a guest (build/guests/NAME.elf) or a fetched image (build/images/NAME*).
 set -euo pipefail
 build=$1

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Boots a scenario in QEMU TCG on this terminal: its image, its guests as multiboot modules, its board.
 set -euo pipefail
 build=$1

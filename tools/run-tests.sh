@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs every test (host unit tests, header checks, then QEMU integration tests) and ends with "N passed, N failed".
 set -uo pipefail
 build=${1:-build}

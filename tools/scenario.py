@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Validates a Cairn scenario file (the VMs created at boot) and turns it into C tables."""
 
 import argparse

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs the Debian packages Cairn's build, run and tests need; does nothing when all are present.
 set -euo pipefail
 

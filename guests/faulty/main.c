@@ -1,13 +1,14 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, cache instructions, endless loop) per mode=. */
 #include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
+#include "lib/string.h"
 #include "args.h"
 #include "console.h"
 #include "cpu.h"
 #include "exception.h"
 #include "guest.h"
 #include "hc.h"
-#include "lib/string.h"
 #include "tsc.h"
 
 #define MODE_SIZE	 64

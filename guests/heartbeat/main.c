@@ -1,12 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* heartbeat: prints a numbered beat every period, optionally kicks the watchdog and echoes vUART input. */
 #include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
+#include "lib/string.h"
 #include "args.h"
 #include "console.h"
 #include "cpu.h"
 #include "guest.h"
 #include "hc.h"
-#include "lib/string.h"
 #include "tsc.h"
 
 #define HEARTBEAT_PERIOD_MS 200

@@ -1,14 +1,15 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* hello: says who it is and what CPUID shows; optionally probes the hypercall and SVM-instruction paths. */
 #include "cairn/cpuid.h"
 #include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
+#include "lib/string.h"
 #include "args.h"
 #include "console.h"
 #include "cpu.h"
 #include "exception.h"
 #include "guest.h"
 #include "hc.h"
-#include "lib/string.h"
 
 #define HC_UNKNOWN_ID 0x800000EEu /* an index no Cairn or ACRN hypercall uses */
 

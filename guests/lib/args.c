@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A test guest's options: hypervisor/lib/cmdline.c over the command line, plus number parsing. */
+#include "lib/cmdline.h"
 #include "args.h"
 #include "console.h"
 #include "guest.h"
-#include "lib/cmdline.h"
 
 #define ARG_VALUE_MAX 64
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Reading a test guest's options (`key=value` or bare `key` words) from its command line. */
 #ifndef GUEST_ARGS_H
 #define GUEST_ARGS_H

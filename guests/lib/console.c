@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A test guest's console: polled output to and input from the vUART, and guest_printf. */
 #include <stdarg.h>
+
 #include "cairn/guest_boot.h"
+#include "lib/format.h"
 #include "console.h"
 #include "cpu.h"
-#include "lib/format.h"
 
 #define UART_DATA	  0 /* THR on write, RBR on read */
 #define UART_LSR	  5

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A test guest's console: the vUART (a 16550 at CAIRN_VUART_PORT), polled, no interrupts. */
 #ifndef GUEST_CONSOLE_H
 #define GUEST_CONSOLE_H

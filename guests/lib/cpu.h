@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* x86 instructions only the guests use (descriptor tables, TLB), on top of the hypervisor's wrappers. */
 #ifndef GUEST_CPU_H
 #define GUEST_CPU_H

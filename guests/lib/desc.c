@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The guest's own GDT, TSS and IDT: ring-0 and ring-3 segments, a ring-0 stack, exception gates. */
 #include "cpu.h"
 #include "segments.h"

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Exception handling in a test guest: the common handler, catches (resume points) and CPL 3 runs. */
 #include <stddef.h>
+
 #include "console.h"
 #include "cpu.h"
 #include "exception.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Exceptions on purpose: run a function at CPL 0 or CPL 3 and learn which exception, if any, it raised. */
 #ifndef GUEST_EXCEPTION_H
 #define GUEST_EXCEPTION_H

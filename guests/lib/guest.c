@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The C side of a test guest's start: check and keep the start info, run guest_main, halt. */
-#include "console.h"
-#include "guest.h"
-#include "cpu.h"
 #include "lib/string.h"
+#include "console.h"
+#include "cpu.h"
+#include "guest.h"
 
 static const struct cairn_start_info *start_info;
 

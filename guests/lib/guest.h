@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What every test guest gets from the runtime: its start info, its name and command line, a halt. */
 #ifndef GUEST_GUEST_H
 #define GUEST_GUEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Hypercalls from a test guest: the ACRN convention (ID in R8, RDI, RSI, result in RAX). */
 #ifndef GUEST_HC_H
 #define GUEST_HC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Resume points (a minimal setjmp/longjmp) and the switch to CPL 3, for catching exceptions. */
 #include "segments.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Selectors and vectors of the CPU tables every test guest loads (shared by C and assembly). */
 #ifndef GUEST_SEGMENTS_H
 #define GUEST_SEGMENTS_H

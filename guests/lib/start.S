@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Entry point of every test guest: zero bss, switch to its own stack, load CPU tables, guest_entry. */
 #include "segments.h"
 

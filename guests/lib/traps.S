@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Exception entry stubs: push a uniform frame (vector, error code) and call exception_dispatch. */
 #include "segments.h"
 

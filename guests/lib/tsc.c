@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Time in a test guest: TSC frequency, conversions and busy-wait delays. */
 #include "cairn/cpuid.h"
 #include "console.h"

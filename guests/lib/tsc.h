@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Time in a test guest: the TSC, its frequency from the start info, busy-wait delays. */
 #ifndef GUEST_TSC_H
 #define GUEST_TSC_H

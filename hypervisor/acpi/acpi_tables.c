@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ACPI table discovery and parsing: RSDP scan, RSDT/XSDT lookup, MADT, FADT and HPET. */
-#include "acpi/acpi.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "acpi/acpi.h"
 
 #define ACPI_RSDP_V1_LEN     20 /* bytes covered by the ACPI 1.0 checksum */
 #define ACPI_RSDP_ALIGN	     16

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ACPI tables for a VM that owns part of the machine: its own MADT and FADT, the rest from firmware. */
-#include "acpi/acpi_vm_tables.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "acpi/acpi_vm_tables.h"
 
 #define MAX_TABLES		   256 /* more firmware tables than this: -ENOSPC */
 #define MADT_BODY_OFFSET	   44  /* header, LAPIC address, flags */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The AMD IOMMU's ACPI table (IVRS): which IOMMUs exist and which device IDs sit behind each. */
-#include "acpi/ivrs.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "acpi/ivrs.h"
 
 #define IVRS_BLOCKS_OFFSET 48 /* header, IVinfo, 8 reserved bytes */
 #define IVHD_HEADER_MIN	   24 /* type 0x10 */

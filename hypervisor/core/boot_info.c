@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Looking things up in the boot information: modules by name. */
 #include "core/boot_info.h"
 #include "lib/string.h"

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's console: printf on COM1, one lock so lines from different pCPUs never interleave. */
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/pcpu.h"
-#include "drivers/uart16550.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
+#include "drivers/uart16550.h"
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 

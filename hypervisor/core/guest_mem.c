@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Copying to and from a guest's memory through its nested mapping, every byte checked: the guest
  * must map it with the right, and it must be RAM (a guest pointer at a device, a hole, or memory

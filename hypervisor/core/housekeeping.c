@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Periodic hypervisor chores: console input (shell or a VM's vUART), partition watchdogs, IOMMU events. */
 #include "core/arch.h"
 #include "core/console.h"
@@ -7,10 +8,10 @@
 #include "core/time.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
-#include "drivers/amd_iommu.h"
-#include "drivers/uart16550.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
+#include "drivers/amd_iommu.h"
+#include "drivers/uart16550.h"
 
 #define POLL_PERIOD_US 10000
 

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypercall table: ACRN's IDs, who may call each one, and the handlers (arch-neutral half). */
 #include "cairn/hypercall.h"
-#include "core/hypercall.h"
 #include "core/guest_mem.h"
+#include "core/hypercall.h"
 #include "core/time.h"
 #include "core/virt.h"
 #include "core/vm.h"

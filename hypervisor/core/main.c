@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Start-up sequence on the boot pCPU: banner, memory, platform, virtualization, secondary pCPUs. */
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/housekeeping.h"
 #include "core/hypervisor.h"
 #include "core/partition.h"
-#include "core/service_vm.h"
 #include "core/pcpu.h"
+#include "core/service_vm.h"
 #include "core/virt.h"
 #include "mm/phys_mem.h"
 

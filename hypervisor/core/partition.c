@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Pre-launched partitions: built from the scenario at boot, loaded from boot modules, started. */
 #include "cairn/guest_boot.h"
 #include "core/arch.h"
@@ -8,12 +9,12 @@
 #include "core/time.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
-#include "devices/vuart.h"
 #include "lib/elf64.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+#include "devices/vuart.h"
 
 #define MAX_SEGMENTS	8
 #define GUEST_MEM_ALIGN (2 * MiB)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Per-pCPU data, the ownership map of static partitioning, mailboxes, and the idle loop. */
 #include "core/arch.h"
 #include "core/housekeeping.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The pCPU ownership map behind allocate_pcpu()/free_pcpu(): which pCPUs exist and which are taken. */
 #include "core/pcpu_map.h"
 #include "lib/errno.h"

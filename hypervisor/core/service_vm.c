@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The Service VM: a stock Linux on every pCPU no partition has, owning the platform's devices. */
 #include "core/arch.h"
 #include "core/console.h"

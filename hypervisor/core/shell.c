@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor shell on COM1: inspect and control VMs, or hand keyboard input to a VM's vUART. */
 #include "core/console.h"
 #include "core/shell.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
-#include "drivers/amd_iommu.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "drivers/amd_iommu.h"
 
 #define LINE_MAX 80
 

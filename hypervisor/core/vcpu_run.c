@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The loop a pCPU runs for its vCPU: enter the guest, count and handle exits, serve the mailbox. */
 #include "core/arch.h"
 #include "core/console.h"

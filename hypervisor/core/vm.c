@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The VM table: vCPU creation, discarding a VM that could not be built, lookups. */
 #include "core/console.h"
 #include "core/pcpu.h"

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* VM lifecycle: start, pause, resume, stop, reset, and what a fault does; carried to pCPUs by mailbox. */
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/housekeeping.h"
 #include "core/partition.h"
 #include "core/pcpu.h"
-#include "core/housekeeping.h"
 #include "core/service_vm.h"
 #include "core/shell.h"
 #include "core/time.h"

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Rate-limited log lines a VM causes: a token bucket per VM, so no guest can flood the console. */
 #include <stdarg.h>
+
 #include "core/console.h"
-#include "core/vm.h"
 #include "core/time.h"
+#include "core/vm.h"
 #include "core/vm_log.h"
 #include "lib/format.h"
 #include "lib/token_bucket.h"

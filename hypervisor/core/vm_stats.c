@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Per-VM exit statistics: counters by reason, itemised ports, MMIO addresses and refused MSRs. */
 #include "core/arch.h"
 #include "core/console.h"

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The virtual 16550 UART each pre-launched VM gets: output to the console tagged with the VM's name. */
 #include "core/console.h"
 #include "core/vm.h"
-#include "devices/vuart.h"
 #include "lib/string.h"
+#include "devices/vuart.h"
 #include "x86/guest/ioapic_pt.h"
 #include "x86/tsc.h"
 

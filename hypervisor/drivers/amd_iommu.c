@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The AMD IOMMU driver: confines DMA by the Service VM's devices to the Service VM's RAM. */
-#include "acpi/ivrs.h"
 #include "core/console.h"
-#include "drivers/amd_iommu.h"
-#include "drivers/amd_iommu_dte.h"
-#include "drivers/amd_iommu_irte.h"
-#include "drivers/amd_iommu_pgtable.h"
 #include "lib/bitmap.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+#include "acpi/ivrs.h"
+#include "drivers/amd_iommu.h"
+#include "drivers/amd_iommu_dte.h"
+#include "drivers/amd_iommu_irte.h"
+#include "drivers/amd_iommu_pgtable.h"
 #include "x86/cpu.h"
 
 /* Registers (AMD IOMMU specification, "MMIO registers"). */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* AMD IOMMU interrupt remapping tables: a device delivers only the MSIs the Service VM programmed. */
 #include "core/console.h"
-#include "drivers/amd_iommu.h"
-#include "drivers/amd_iommu_irte.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+#include "drivers/amd_iommu.h"
+#include "drivers/amd_iommu_irte.h"
 #include "x86/apic.h"
 
 #define REMAPPED_DEVICES \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* AMD IOMMU v1 I/O page tables (4 levels, 48-bit addresses): identity maps with 4K/2M pages. */
-#include "drivers/amd_iommu_pgtable.h"
 #include "lib/errno.h"
+#include "drivers/amd_iommu_pgtable.h"
 
 #define RW (IOPT_READ | IOPT_WRITE)
 

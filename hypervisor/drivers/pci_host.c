@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's PCI configuration accessor (conf1 under one lock, ECAM) and bus chores. */
+#include "lib/spinlock.h"
 #include "drivers/amd_iommu.h"
 #include "drivers/pci_host.h"
-#include "lib/spinlock.h"
 #include "x86/cpu.h"
 
 #define CONFIG_ADDRESS	   0xCF8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Polled 16550 UART driver for the hypervisor's own console (115200 8N1, no interrupts). */
 #include "drivers/uart16550.h"
 #include "x86/cpu.h"

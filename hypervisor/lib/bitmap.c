@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Bit arrays of 64-bit words: range updates, counts and searches for set, clear and free runs. */
 #include "lib/bitmap.h"
 

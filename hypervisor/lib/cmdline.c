@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Looking up key=value options in a space-separated command line. */
 #include "lib/cmdline.h"
 #include "lib/string.h"

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* printf-style formatting into a bounded buffer: integers, characters, strings and pointers. */
 #include <limits.h>
+
 #include "lib/format.h"
 #include "lib/string.h"
 

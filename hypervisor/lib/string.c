@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* C string and memory functions for the freestanding hypervisor and guests (x86 string instructions). */
 #include "lib/compiler.h"
 #include "lib/string.h"

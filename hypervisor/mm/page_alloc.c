@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Physical page allocator: a bitmap with one bit per 4 KiB page, set meaning not available. */
-#include "mm/page_alloc.h"
 #include "lib/bitmap.h"
 #include "lib/errno.h"
+#include "mm/page_alloc.h"
 
 #define PAGE_ALLOC_ADDR_MAX UINT64_MAX
 

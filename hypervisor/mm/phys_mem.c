@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's physical memory: one page allocator over usable RAM, minus what is already in use. */
 #include "lib/errno.h"
 #include "lib/string.h"

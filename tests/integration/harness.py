@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Integration test harness: boots QEMU TCG machines, watches their serial output, reports TAP lines.
 
 Each test is a function decorated with @test(name). The runner prints exactly one line per test,

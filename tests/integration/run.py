@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Runs Cairn's integration tests (tests/integration/test_*.py); optional args filter by name."""
 import importlib
 import os

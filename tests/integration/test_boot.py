@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Boot tests: the hypervisor image comes up in QEMU TCG with every pCPU online, by -kernel and GRUB."""
 import os
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Partition tests: pre-launched VMs side by side, CPUID and hypercalls, fault isolation, lifecycle."""
 import os
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Service VM tests: a stock Debian kernel boots under Cairn beside a heartbeat partition."""
 import datetime
 import re

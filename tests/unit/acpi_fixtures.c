@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Builders of synthetic ACPI tables (RSDP, RSDT/XSDT, MADT, HPET, MCFG) for host unit tests. */
 #include <string.h>
+
 #include "acpi_fixtures.h"
 #include "arena.h"
 #include "bytes.h"

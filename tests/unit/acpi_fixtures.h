@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Builders of synthetic ACPI tables (RSDP, RSDT/XSDT, MADT, HPET, MCFG) for host unit tests. */
 #ifndef CAIRN_TESTS_UNIT_ACPI_FIXTURES_H
 #define CAIRN_TESTS_UNIT_ACPI_FIXTURES_H
 
 #include <stddef.h>
 #include <stdint.h>
+
 #include "acpi/acpi.h"
 
 /*

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A test memory arena below 4 GiB in which only allocated bytes are addressable under ASan. */
+#include <sanitizer/asan_interface.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sanitizer/asan_interface.h>
+
 #include "arena.h"
 
 #define ARENA_SIZE  (8 * 1024 * 1024)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A test memory arena below 4 GiB in which only allocated bytes are addressable under ASan. */
 #ifndef CAIRN_TESTS_UNIT_ARENA_H
 #define CAIRN_TESTS_UNIT_ARENA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Little-endian stores and loads of 1 to 8 bytes, for tests that lay out binary data by hand. */
 #ifndef CAIRN_TESTS_UNIT_BYTES_H
 #define CAIRN_TESTS_UNIT_BYTES_H

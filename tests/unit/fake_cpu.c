@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include "fake_cpu.h"
 
 struct fake_cpuid_entry {

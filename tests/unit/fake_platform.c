@@ -2,14 +2,15 @@
 /* Host stand-ins for the hypervisor services guest code calls beyond virt.h, all recorded. */
 #include <stdio.h>
 #include <stdlib.h>
+
 #include "core/vcpu.h"
 #include "core/vm_lifecycle.h"
-#include "fake_platform.h"
 #include "lib/errno.h"
 #include "mm/phys_mem.h"
+#include "x86/guest/ioapic_pt.h"
 #include "x86/lapic.h"
 #include "x86/rtc.h"
-#include "x86/guest/ioapic_pt.h"
+#include "fake_platform.h"
 
 #define LAPIC_REGS 0x400
 

@@ -3,15 +3,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include "core/vcpu_run.h"
-#include "fake_console.h"
-#include "fake_platform.h"
-#include "fake_virt.h"
 #include "lib/errno.h"
 #include "mm/phys_mem.h"
 #include "x86/boot_defs.h"
 #include "x86/guest/entry_state.h"
 #include "x86/tsc.h"
+#include "fake_console.h"
+#include "fake_platform.h"
+#include "fake_virt.h"
 
 #define PTE_P_RW_US 0x7ull
 #define PTE_PS	    0x80ull

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The unit-test runner: runs each registered test in a child process and prints one TAP line each. */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
 #include "harness.h"
 
 #define HARNESS_MAX_TESTS   256

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A tiny host unit-test harness: TEST() registers a test, EXPECT_*() records failures with values. */
 #ifndef CAIRN_TESTS_UNIT_HARNESS_H
 #define CAIRN_TESTS_UNIT_HARNESS_H

@@ -1,12 +1,14 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for ACPI table discovery and parsing in hypervisor/acpi/acpi_tables.c. */
 #include <stdint.h>
 #include <string.h>
-#include "harness.h"
+
+#include "lib/errno.h"
+#include "acpi/acpi.h"
 #include "acpi_fixtures.h"
 #include "arena.h"
 #include "bytes.h"
-#include "acpi/acpi.h"
-#include "lib/errno.h"
+#include "harness.h"
 
 #define FADT_LEN 276 /* ACPI 6 */
 

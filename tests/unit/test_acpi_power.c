@@ -2,11 +2,12 @@
 /* Unit tests for the FADT's power and reset registers (hypervisor/acpi/acpi_tables.c). */
 #include <stdint.h>
 #include <string.h>
-#include "harness.h"
+
+#include "lib/errno.h"
+#include "acpi/acpi.h"
 #include "acpi_fixtures.h"
 #include "bytes.h"
-#include "acpi/acpi.h"
-#include "lib/errno.h"
+#include "harness.h"
 
 #define FADT_LEN	276 /* ACPI 6 */
 #define OFF_SMI_CMD	48

@@ -1,13 +1,15 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for a VM's ACPI tables (hypervisor/acpi/acpi_vm_tables.c) and table listing. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "harness.h"
+
+#include "lib/errno.h"
+#include "acpi/acpi_vm_tables.h"
 #include "acpi_fixtures.h"
 #include "arena.h"
 #include "bytes.h"
-#include "acpi/acpi_vm_tables.h"
-#include "lib/errno.h"
+#include "harness.h"
 
 #define FADT_LEN	  244 /* ACPI 2.0 to 5.0 */
 #define FADT_FLAGS	  112

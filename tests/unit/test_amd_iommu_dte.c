@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the AMD IOMMU device table entries (amd_iommu_dte.h) and remapping entries (amd_iommu_irte.h). */
 #include <stdint.h>
-#include "harness.h"
+
 #include "drivers/amd_iommu_dte.h"
 #include "drivers/amd_iommu_irte.h"
+#include "harness.h"
 
 /* Bit numbers from the AMD IOMMU specification, written out so the tests check the format. */
 #define BIT(n)	  (1ULL << (n))

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the bit arrays in hypervisor/lib/bitmap.c. */
 #include <stdint.h>
 #include <string.h>
-#include "harness.h"
+
 #include "lib/bitmap.h"
+#include "harness.h"
 
 TEST(words_needed)
 {

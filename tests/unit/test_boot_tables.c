@@ -3,8 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "harness.h"
+
 #include "x86/guest/boot_tables.h"
+#include "harness.h"
 
 #define MEM_SIZE   (64ull * 4096) /* guest RAM backing the tables; what they map is far larger */
 #define ENTRY(gpa) (*(uint64_t *)(ram + (gpa)))

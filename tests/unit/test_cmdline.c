@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for command-line option lookup in hypervisor/lib/cmdline.c. */
 #include <string.h>
-#include "harness.h"
+
 #include "lib/cmdline.h"
+#include "harness.h"
 
 #define FILL 0x5a
 

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the ELF64 loader's parser in hypervisor/lib/elf64.c. */
 #include <stdlib.h>
 #include <string.h>
-#include "harness.h"
+
 #include "lib/elf64.h"
 #include "lib/errno.h"
+#include "harness.h"
 
 struct test_ehdr {
 	uint8_t ident[16];

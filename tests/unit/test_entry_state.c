@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the architectural entry states (hypervisor/arch/x86/guest/entry_state.c). */
 #include <string.h>
+
 #include "core/virt.h"
-#include "harness.h"
 #include "x86/guest/entry_state.h"
+#include "harness.h"
 
 /* Raw architectural bits, written out here so the tests check the CPU's rules, not the names. */
 #define CR0_PE_BIT   (1ull << 0)

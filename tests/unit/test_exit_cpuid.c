@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* CPUID exits through the fake backend: Cairn's and KVM's leaves, SVM hidden, RIP advanced by 2. */
 #include "cairn/cpuid.h"
+#include "x86/tsc.h"
 #include "fake_cpu.h"
 #include "fake_virt.h"
 #include "harness.h"
-#include "x86/tsc.h"
 
 #define CPUID1_ECX_VMX	      (1u << 5)
 #define CPUID1_ECX_OSXSAVE    (1u << 27)

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Port I/O exits through the fake: handler calls, RAX merging, empty bus, string I/O, next RIP. */
+#include "core/io_emul.h"
 #include "fake_console.h"
 #include "fake_cpu.h"
 #include "fake_platform.h"
 #include "fake_virt.h"
-#include "core/io_emul.h"
 #include "harness.h"
 
 #define DEV_PORT  0x510

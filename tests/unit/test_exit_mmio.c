@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Trapped MMIO through the fake: the MOV is fetched from fake guest memory, decoded and emulated. */
+#include <string.h>
+
+#include "core/io_emul.h"
 #include "fake_console.h"
 #include "fake_platform.h"
 #include "fake_virt.h"
-#include <string.h>
-#include "core/io_emul.h"
 #include "harness.h"
 
 #define DEV_GPA	 0xFED40000ull

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The fake vendor backend itself: nested map splits, rights, port traps, memory through guest_mem.c. */
 #include <string.h>
+
 #include "core/guest_mem.h"
-#include "fake_virt.h"
-#include "harness.h"
 #include "lib/errno.h"
 #include "x86/boot_defs.h"
 #include "x86/guest/entry_state.h"
+#include "fake_virt.h"
+#include "harness.h"
 
 static struct vm *vm;
 

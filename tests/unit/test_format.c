@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the printf-style formatter in hypervisor/lib/format.c. */
 #include <limits.h>
 #include <stdarg.h>
@@ -5,9 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
-#include "harness.h"
+
 #include "lib/compiler.h"
 #include "lib/format.h"
+#include "harness.h"
 
 /* The formatter without gcc's format checks, for specifications gcc rightly warns about. */
 static int format_unchecked(char *buf, size_t size, const char *fmt, ...)

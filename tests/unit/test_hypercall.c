@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* ACRN's hypercall entry (guest/hypercall.c, core/hypercall.c) through the fake: rights, CPL, IDs. */
 #include <string.h>
+
 #include "cairn/hypercall.h"
+#include "x86/tsc.h"
 #include "fake_cpu.h"
 #include "fake_platform.h"
 #include "fake_virt.h"
 #include "harness.h"
-#include "x86/tsc.h"
 
 #define VECTOR_UD     6
 #define VECTOR_GP     13

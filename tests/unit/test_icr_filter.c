@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The passed-through LAPIC's ICR filter (guest/lapic_pt.c), driven by trapped MOVs to the xAPIC page. */
 #include "core/pcpu.h"
+#include "x86/guest/lapic_pt.h"
+#include "x86/lapic.h"
 #include "fake_console.h"
 #include "fake_platform.h"
 #include "fake_virt.h"
 #include "harness.h"
-#include "x86/guest/lapic_pt.h"
-#include "x86/lapic.h"
 
 #define ICR_LOGICAL	(1u << 11)
 #define ICR_ASSERT	(1u << 14)

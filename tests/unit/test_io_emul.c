@@ -7,8 +7,8 @@
 #include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"
-#include "harness.h"
 #include "lib/errno.h"
+#include "harness.h"
 
 /* --- host stand-ins for what io_emul.c calls (local to this test) ----------------------- */
 

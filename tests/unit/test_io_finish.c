@@ -8,10 +8,10 @@
 #include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"
-#include "harness.h"
 #include "lib/errno.h"
 #include "x86/guest/exit_handlers.h"
 #include "x86/guest/io.h"
+#include "harness.h"
 
 /* --- host stand-ins for what io.c, mmio.c and io_emul.c call (local to this test) -------- */
 

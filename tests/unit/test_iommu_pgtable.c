@@ -2,9 +2,10 @@
 /* Unit tests for the AMD IOMMU I/O page table builder in hypervisor/drivers/amd_iommu_pgtable.c. */
 #include <stdlib.h>
 #include <string.h>
-#include "harness.h"
-#include "drivers/amd_iommu_pgtable.h"
+
 #include "lib/errno.h"
+#include "drivers/amd_iommu_pgtable.h"
+#include "harness.h"
 
 #define POOL_PAGES 32
 #define POOL_BASE  0x100000000ULL /* fake physical addresses of the pool's pages */

@@ -4,8 +4,8 @@
 
 #include "core/pcpu.h"
 #include "core/vm.h"
-#include "harness.h"
 #include "x86/guest/irq_route.h"
+#include "harness.h"
 
 /* The machine: pCPUs 0-4 with APIC IDs 0-4; the VM owns pCPUs 0-2 (like configs/service.scn). */
 struct pcpu pcpus[MAX_PCPUS];

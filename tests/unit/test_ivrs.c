@@ -2,11 +2,12 @@
 /* Unit tests for the AMD IOMMU's ACPI table parser in hypervisor/acpi/ivrs.c. */
 #include <stdint.h>
 #include <string.h>
-#include "harness.h"
+
+#include "lib/errno.h"
+#include "acpi/ivrs.h"
 #include "acpi_fixtures.h"
 #include "bytes.h"
-#include "acpi/ivrs.h"
-#include "lib/errno.h"
+#include "harness.h"
 
 #define IVRS_BODY 48 /* header, IVinfo, reserved */
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* KVM's PV ABI for the Service VM (guest/kvm_pv.c): KVM_HC_SEND_IPI and kvmclock, through the fake. */
 #include <string.h>
+
+#include "x86/guest/kvm_pv.h"
 #include "fake_cpu.h"
 #include "fake_platform.h"
 #include "fake_virt.h"
 #include "harness.h"
-#include "x86/guest/kvm_pv.h"
 
 #define VECTOR_GP		13
 #define KVM_HC_SEND_IPI		10

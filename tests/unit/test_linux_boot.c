@@ -1,11 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the bzImage checks and boot_params page in hypervisor/arch/x86/guest/linux_boot.c. */
 #include <stdint.h>
 #include <string.h>
-#include "harness.h"
-#include "arena.h"
-#include "bytes.h"
+
 #include "lib/errno.h"
 #include "x86/guest/linux_boot.h"
+#include "arena.h"
+#include "bytes.h"
+#include "harness.h"
 
 /* Offsets in the bzImage and in boot_params (Documentation/arch/x86/boot.rst, zero-page.rst). */
 #define SETUP_SECTS	    0x1F1

@@ -1,11 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the MOV decoder in hypervisor/arch/x86/guest/mmio_decode.c, on encodings from GNU as. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "harness.h"
+
 #include "x86/guest/mmio_decode.h"
+#include "harness.h"
 
 #define BYTES(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
 #define INSN(...)  ((struct mmio_insn){ __VA_ARGS__ })

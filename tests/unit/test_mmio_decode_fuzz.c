@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Fuzz smoke test of the MOV decoder: random and mutated byte strings, exact-size heap buffers. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "harness.h"
+
 #include "x86/guest/mmio_decode.h"
+#include "harness.h"
 
 #define ROUNDS 200000
 

@@ -2,9 +2,9 @@
 /* Unit tests for the SVM MSR permission map (arch/x86/svm/msrpm.c) against the MSR policy lists. */
 #include <stdio.h>
 
+#include "x86/guest/msr_policy.h"
 #include "harness.h"
 #include "msrpm.h"
-#include "x86/guest/msr_policy.h"
 
 /* The APM's layout, written independently of msrpm.c: byte base + n/4, bit (n%4)*2 (+1 write). */
 static bool apm_bit(const uint8_t *map, uint32_t msr, bool write, bool *covered)

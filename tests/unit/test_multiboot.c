@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for multiboot 1/2 parsing (arch/x86/multiboot.c) and boot_module_find (core/boot_info.c). */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -5,10 +6,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
 #include "core/boot_info.h"
-#include "harness.h"
 #include "lib/errno.h"
 #include "x86/boot_defs.h"
+#include "harness.h"
 
 /* Multiboot 1 structures, as the specification lays them out. */
 struct mb1_info {

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the nested page table builder in hypervisor/arch/x86/svm/npt.c. */
 #include <stdlib.h>
 #include <string.h>
-#include "harness.h"
+
 #include "lib/errno.h"
+#include "harness.h"
 #include "npt.h"
 
 /* Table pages come from a pool of host pages behind fake physical addresses above 4 GiB. */

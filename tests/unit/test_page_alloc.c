@@ -1,10 +1,12 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the physical page allocator in hypervisor/mm/page_alloc.c. */
 #include <stdint.h>
 #include <string.h>
-#include "harness.h"
+
 #include "lib/bitmap.h"
 #include "lib/errno.h"
 #include "mm/page_alloc.h"
+#include "harness.h"
 
 #define TEST_BASE  0x100000ULL /* 1 MiB */
 #define TEST_PAGES 256

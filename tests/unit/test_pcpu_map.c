@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the pCPU ownership map in hypervisor/core/pcpu_map.c. */
 #include "core/pcpu_map.h"
-#include "harness.h"
 #include "lib/errno.h"
+#include "harness.h"
 
 /* pCPUs 0-3, 8 and 63 usable. */
 #define USABLE ((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 3) | (1ULL << 8) | (1ULL << 63))

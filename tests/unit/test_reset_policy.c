@@ -2,9 +2,10 @@
 /* Unit tests for the byte-by-byte reset/power/SMI write policy (hypervisor/arch/x86/guest/reset_policy.c). */
 #include <stdint.h>
 #include <string.h>
-#include "harness.h"
+
 #include "lib/errno.h"
 #include "x86/guest/reset_policy.h"
+#include "harness.h"
 
 #define PM1A 0x604
 

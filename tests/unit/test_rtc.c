@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the RTC date conversion in hypervisor/arch/x86/rtc.c. */
-#include "harness.h"
 #include "x86/rtc.h"
+#include "harness.h"
 
 uint64_t tsc_khz; /* rtc.c reads the TSC rate; the hypervisor defines it in tsc.c */
 

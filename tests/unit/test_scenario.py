@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Tests tools/scenario.py: good scenarios become C that builds, bad ones fail with exact errors."""
 
 import glob
@@ -100,15 +101,15 @@ PARTITIONS_VMS = [
     {"name": '"hello"', "kind": "VM_KIND_PRE_LAUNCHED", "pcpu_mask": "0x2",
      "memory_size": "0x1000000", "memory_base": "0x0", "image": '"hello"', "initrd": "NULL",
      "args": '"hypercall-tests"', "flags": "VM_FLAG_HYPERCALLS", "watchdog_ms": "0",
-     "source": '"configs/partitions.scn:8"'},
+     "source": '"configs/partitions.scn:9"'},
     {"name": '"heartbeat"', "kind": "VM_KIND_PRE_LAUNCHED", "pcpu_mask": "0x4",
      "memory_size": "0x1000000", "memory_base": "0x10000000", "image": '"heartbeat"',
      "initrd": "NULL", "args": '""', "flags": "0", "watchdog_ms": "0",
-     "source": '"configs/partitions.scn:16"'},
+     "source": '"configs/partitions.scn:17"'},
     {"name": '"compute"', "kind": "VM_KIND_PRE_LAUNCHED", "pcpu_mask": "0x8",
      "memory_size": "0x2000000", "memory_base": "0x0", "image": '"heartbeat"', "initrd": "NULL",
      "args": '"period_ms=500 name=compute"', "flags": "0", "watchdog_ms": "0",
-     "source": '"configs/partitions.scn:23"'},
+     "source": '"configs/partitions.scn:24"'},
 ]
 
 
@@ -168,9 +169,9 @@ def good_service_dump():
     src = "tests/scenarios/good-service.scn"
     return [
         "good-service 4 3",
-        f"sos|1|0|0|0|linux|initramfs|{SERVICE_ARGS.encode().hex()}|0x3|600000|{src}:6",
-        f"rt_0|0|0xa|0x800000|0x3f800000|faulty|NULL||0x2|0|{src}:14",
-        f"b-2|0|0x1|0x400000|0|hello|NULL||0|0|{src}:22",
+        f"sos|1|0|0|0|linux|initramfs|{SERVICE_ARGS.encode().hex()}|0x3|600000|{src}:7",
+        f"rt_0|0|0xa|0x800000|0x3f800000|faulty|NULL||0x2|0|{src}:15",
+        f"b-2|0|0x1|0x400000|0|hello|NULL||0|0|{src}:23",
     ]
 
 
@@ -315,7 +316,7 @@ def test_known_images_enforced():
         result = run_tool("gen", "configs/partitions.scn", "--known-images", "hello",
                           "-o", os.path.join(tmp, "x.c"))
     want = [f"configs/partitions.scn:{line}: error: 'image' names unknown image 'heartbeat' "
-            f"(known: hello)" for line in (21, 27)]
+            f"(known: hello)" for line in (22, 28)]
     check_equal((result.returncode, result.stderr.splitlines()), (1, want), "gen")
 
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the vcpu_arch_state → VMCB translation (hypervisor/arch/x86/svm/svm_state.c). */
 #include <string.h>
+
+#include "x86/guest/entry_state.h"
 #include "harness.h"
 #include "svm_state.h"
-#include "x86/guest/entry_state.h"
 
 #define EFER_SVME_BIT (1ull << 12)
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for the token bucket in hypervisor/lib/token_bucket.c (vm_log's rate limit). */
 #include <stdint.h>
-#include "harness.h"
+
 #include "lib/token_bucket.h"
+#include "harness.h"
 
 TEST(burst_then_refused)
 {

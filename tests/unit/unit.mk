@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Host unit tests: each tests/unit/test_*.c becomes $(BUILD)/tests/unit/test_*, linked with the
 # harness and the hypervisor sources it tests, all built for the host with sanitizers.
 # Included by the top-level Makefile; also works alone: make -f tests/unit/unit.mk unit-tests

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The scenario tool's library: reads a configs/*.scn file, checks it, and emits its C tables."""
 
 from .diagnostics import MESSAGES, Diagnostics

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Checks that need every VM at once: one service VM, pCPU owners, memory total, placements."""
 
 from .values import format_range, format_size

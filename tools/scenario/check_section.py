@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Checks one [board] or [vm NAME] section's values and turns it into a Board or a Vm."""
 
 import re

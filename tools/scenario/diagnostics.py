@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Every message the tool can print, and the list of errors found in one scenario file."""
 
 # Every message the tool can print; docs/scenarios.md lists them and the tests check both.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The C tables (core/scenario.h) for a checked scenario, with exact C string literals."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Turns one scenario file into a checked Scenario: parse, check each section, check across VMs."""
 
 from .check_across_vms import check_across_vms

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """What a checked scenario holds: its board, its VMs (kinds and flags with C names), its images."""
 
 from dataclasses import dataclass, field

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Reads a scenario file into its [board] and [vm NAME] sections of key = value entries."""
 
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Numbers, sizes and lists as a scenario spells them, and sizes as messages spell them."""
 
 import re

@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* x86 side of start-up: image extent, memory map, ACPI CPU discovery, LAPIC, TSC, AP start. */
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/pcpu.h"
-#include "drivers/amd_iommu.h"
 #include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "drivers/amd_iommu.h"
 #include "x86/chipset_lock.h"
 #include "x86/cpu.h"
 #include "x86/cpu_caches.h"

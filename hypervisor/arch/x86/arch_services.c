@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The run-time calls core makes into x86 (core/arch.h): halting, spinning, pCPU signals, the timer. */
 #include "core/arch.h"
 #include "core/console.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The boot pCPU's first C code: per-pCPU base, console, exception handling, then the loader's data. */
 #include "core/boot_info.h"
 #include "core/console.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* First instructions: multiboot headers, 32-bit entry, boot page tables, switch to long mode. */
 #include "x86/boot_defs.h"
 

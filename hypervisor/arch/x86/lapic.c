@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Local APIC (xAPIC mode) of the current pCPU: enable, identify, send IPIs. */
 #include "lib/errno.h"
 #include "x86/cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Reads multiboot 1 and 2 boot information into struct boot_info (memory map, modules, ACPI RSDP). */
 #include "core/boot_info.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's own page tables: the boot identity map of 0-4 GiB, extended over RAM above 4 GiB. */
 #include "lib/errno.h"
 #include "mm/phys_mem.h"

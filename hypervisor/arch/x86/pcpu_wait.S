@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pcpu_wait_signal(): halt until an NMI (or interrupt) or a non-empty mailbox, without lost wake-ups. */
 
 	.text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Finds the ACPI tables a PC firmware leaves behind and keeps what the hypervisor needs from them. */
 #include "core/console.h"
 #include "lib/errno.h"

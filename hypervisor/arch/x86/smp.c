@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Brings the application processors online: trampoline, INIT-SIPI-SIPI, per-pCPU setup, timeouts. */
 #include "core/console.h"
 #include "core/pcpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Real-mode start of the APs: copied to TRAMPOLINE_BASE, it climbs to long mode and jumps to smp_ap_entry. */
 #include "x86/boot_defs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* IDT entry stubs: push a uniform trap frame (vector, error code, GPRs) and call trap_dispatch(). */
 #include "x86/boot_defs.h"
 #include "x86/trap_abi.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Hypervisor IDT and exception reporting: every fault is printed with full state, then that pCPU stops. */
 #include "core/console.h"
 #include "core/pcpu.h"

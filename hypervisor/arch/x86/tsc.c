@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* TSC calibration against the ACPI PM timer (3.579545 MHz) or the HPET, and busy-wait delays. */
-#include "lib/errno.h"
 #include "core/time.h"
+#include "lib/errno.h"
 #include "x86/cpu.h"
 #include "x86/tsc.h"
 

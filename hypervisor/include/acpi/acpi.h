@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ACPI table discovery and parsing (RSDP, RSDT/XSDT, MADT, FADT, HPET), with checked lengths and checksums. */
 #ifndef CAIRN_ACPI_ACPI_H
 #define CAIRN_ACPI_ACPI_H

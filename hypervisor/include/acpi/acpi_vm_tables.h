@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* ACPI tables for a VM that owns part of the machine: its own MADT and FADT, the rest from firmware. */
 #ifndef CAIRN_ACPI_ACPI_VM_TABLES_H
 #define CAIRN_ACPI_ACPI_VM_TABLES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The seam between core and the architecture (arch/x86 today): every call core makes into
  * architecture code is declared here, by name, and nothing in core/ .c files includes an x86 header.

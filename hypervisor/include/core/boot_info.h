@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What the boot loader handed over, copied into hypervisor memory in one loader-neutral form. */
 #ifndef CAIRN_CORE_BOOT_INFO_H
 #define CAIRN_CORE_BOOT_INFO_H

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's console: formatted, line-atomic output shared by all pCPUs. */
 #ifndef CAIRN_CORE_CONSOLE_H
 #define CAIRN_CORE_CONSOLE_H
 
 #include <stdarg.h>
+
 #include "lib/compiler.h"
 
 void console_init(void);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Copying to and from a guest's memory through its nested mapping, every byte checked. */
 #ifndef CAIRN_CORE_GUEST_MEM_H
 #define CAIRN_CORE_GUEST_MEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Periodic hypervisor chores: console input (shell or a VM's vUART) and partition watchdogs. */
 #ifndef CAIRN_CORE_HOUSEKEEPING_H
 #define CAIRN_CORE_HOUSEKEEPING_H

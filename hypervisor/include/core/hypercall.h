@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Hypercalls as core serves them: ACRN's IDs and results; the architecture reads the registers. */
 #ifndef CAIRN_CORE_HYPERCALL_H
 #define CAIRN_CORE_HYPERCALL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's start-up sequence, entered once on the boot pCPU. */
 #ifndef CAIRN_CORE_HYPERVISOR_H
 #define CAIRN_CORE_HYPERVISOR_H

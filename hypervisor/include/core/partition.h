@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Pre-launched partitions: built from the scenario at boot, loaded from boot modules, started. */
 #ifndef CAIRN_CORE_PARTITION_H
 #define CAIRN_CORE_PARTITION_H

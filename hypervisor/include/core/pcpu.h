@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Per-physical-CPU data: identity, stack, state; reached through the GS base on each pCPU. */
 #ifndef CAIRN_CORE_PCPU_H
 #define CAIRN_CORE_PCPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The pCPU ownership map behind allocate_pcpu()/free_pcpu(): which pCPUs exist and which are taken. */
 #ifndef CAIRN_CORE_PCPU_MAP_H
 #define CAIRN_CORE_PCPU_MAP_H

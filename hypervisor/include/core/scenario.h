@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The scenario compiled into this image: which VMs the hypervisor creates at boot (generated C tables). */
 #ifndef CAIRN_CORE_SCENARIO_H
 #define CAIRN_CORE_SCENARIO_H

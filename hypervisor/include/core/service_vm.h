@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The Service VM: a stock Linux on every pCPU no partition has, owning the platform's devices. */
 #ifndef CAIRN_CORE_SERVICE_VM_H
 #define CAIRN_CORE_SERVICE_VM_H

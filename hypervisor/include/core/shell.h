@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor shell on COM1: inspect and control VMs, or hand keyboard input to a VM's vUART. */
 #ifndef CAIRN_CORE_SHELL_H
 #define CAIRN_CORE_SHELL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Time as core code sees it: a free-running per-machine counter, deadlines in microseconds. */
 #ifndef CAIRN_CORE_TIME_H
 #define CAIRN_CORE_TIME_H

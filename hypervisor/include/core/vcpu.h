@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A virtual CPU: bound for life to one pCPU, with its guest registers and exit counters. */
 #ifndef CAIRN_CORE_VCPU_H
 #define CAIRN_CORE_VCPU_H

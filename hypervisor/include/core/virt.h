@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The vendor interface for hardware virtualization (AMD SVM today, Intel VMX later). Core code
  * speaks of VMs, vCPUs, registers, events and exit reasons through these functions only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A VM: its configuration, memory, vCPUs, lifecycle state, trapped I/O and exit statistics. */
 #ifndef CAIRN_CORE_VM_H
 #define CAIRN_CORE_VM_H
@@ -7,8 +8,8 @@
 #include "core/scenario.h"
 #include "core/vcpu.h"
 #include "core/vm_log.h"
-#include "devices/vuart.h"
 #include "lib/spinlock.h"
+#include "devices/vuart.h"
 
 #define MAX_VMS		 16
 #define MAX_VCPUS_PER_VM 16u

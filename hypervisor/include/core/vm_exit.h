@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Why a vCPU stopped running guest code, in vendor-neutral terms (filled by the SVM/VMX backend). */
 #ifndef CAIRN_CORE_VM_EXIT_H
 #define CAIRN_CORE_VM_EXIT_H

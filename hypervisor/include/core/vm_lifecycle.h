@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* VM lifecycle: start, pause, resume, stop, reset, and what a fault does; carried to pCPUs by mailbox. */
 #ifndef CAIRN_CORE_VM_LIFECYCLE_H
 #define CAIRN_CORE_VM_LIFECYCLE_H

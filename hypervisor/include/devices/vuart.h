@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The virtual 16550 UART each pre-launched VM gets: output to the console tagged with the VM's name. */
 #ifndef CAIRN_DEVICES_VUART_H
 #define CAIRN_DEVICES_VUART_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Polled 16550 UART driver for the hypervisor's own console. */
 #ifndef CAIRN_DRIVERS_UART16550_H
 #define CAIRN_DRIVERS_UART16550_H

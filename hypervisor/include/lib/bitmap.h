@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Bit arrays of 64-bit words: set, clear, test and searches for free runs. */
 #ifndef CAIRN_LIB_BITMAP_H
 #define CAIRN_LIB_BITMAP_H

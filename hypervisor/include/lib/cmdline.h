@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Looking up key=value options in a space-separated command line. */
 #ifndef CAIRN_LIB_CMDLINE_H
 #define CAIRN_LIB_CMDLINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Compiler attributes and small helpers shared by all hypervisor code (and host unit tests). */
 #ifndef CAIRN_LIB_COMPILER_H
 #define CAIRN_LIB_COMPILER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Reading the loadable segments of an x86-64 ELF image, with every offset and size checked. */
 #ifndef CAIRN_LIB_ELF64_H
 #define CAIRN_LIB_ELF64_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Error numbers: functions return 0 or a negative errno value (Linux numbering, as ACRN's ABI uses). */
 #ifndef CAIRN_LIB_ERRNO_H
 #define CAIRN_LIB_ERRNO_H

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* printf-style formatting into a buffer: the one formatter behind every console line. */
 #ifndef CAIRN_LIB_FORMAT_H
 #define CAIRN_LIB_FORMAT_H
 
 #include <stdarg.h>
+
 #include "lib/compiler.h"
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Ticket-free test-and-set spinlock on GCC atomics; portable to host unit tests. */
 #ifndef CAIRN_LIB_SPINLOCK_H
 #define CAIRN_LIB_SPINLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The C string and memory functions the hypervisor needs, since it links no libc. */
 #ifndef CAIRN_LIB_STRING_H
 #define CAIRN_LIB_STRING_H

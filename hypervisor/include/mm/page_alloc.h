@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Physical page allocator: one bit per 4 KiB page between a base and a limit; set = not available. */
 #ifndef CAIRN_MM_PAGE_ALLOC_H
 #define CAIRN_MM_PAGE_ALLOC_H

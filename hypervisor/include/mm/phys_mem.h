@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's physical memory: usable RAM from the boot map minus everything already in use. */
 #ifndef CAIRN_MM_PHYS_MEM_H
 #define CAIRN_MM_PHYS_MEM_H

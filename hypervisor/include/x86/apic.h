@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The x86 APIC vocabulary: xAPIC register offsets, ICR fields and delivery modes (one set for all). */
 #ifndef CAIRN_X86_APIC_H
 #define CAIRN_X86_APIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Constants shared by the assembly boot path and C: segment selectors, CR/EFER bits, stack sizes. */
 #ifndef CAIRN_X86_BOOT_DEFS_H
 #define CAIRN_X86_BOOT_DEFS_H

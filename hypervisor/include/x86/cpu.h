@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Thin wrappers around x86 instructions: CPUID, MSRs, port I/O, control registers, TSC. */
 #ifndef CAIRN_X86_CPU_H
 #define CAIRN_X86_CPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Local APIC (xAPIC mode) of the current pCPU: enable, identify, send IPIs. */
 #ifndef CAIRN_X86_LAPIC_H
 #define CAIRN_X86_LAPIC_H

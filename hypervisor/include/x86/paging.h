@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The hypervisor's own page tables: an identity map of low 4 GiB (from boot) plus all RAM above. */
 #ifndef CAIRN_X86_PAGING_H
 #define CAIRN_X86_PAGING_H

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What the firmware says about this PC: CPUs and IOAPICs (MADT), PM timer (FADT), HPET. */
 #ifndef CAIRN_X86_PLATFORM_H
 #define CAIRN_X86_PLATFORM_H
 
-#include "acpi/acpi.h"
 #include "core/boot_info.h"
+#include "acpi/acpi.h"
 
 struct platform_info {
 	const struct acpi_rsdp *rsdp;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The CMOS real-time clock, read once at boot so that guests can be told the date. */
 #ifndef CAIRN_X86_RTC_H
 #define CAIRN_X86_RTC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Starting the application processors (INIT-SIPI-SIPI through a real-mode trampoline). */
 #ifndef CAIRN_X86_SMP_H
 #define CAIRN_X86_SMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Descriptor tables and CPU exceptions in the hypervisor: GDT/IDT setup and the trap frame. */
 #ifndef CAIRN_X86_TRAPS_H
 #define CAIRN_X86_TRAPS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* TSC frequency, calibrated once at boot against the ACPI PM timer or the HPET, and TSC delays. */
 #ifndef CAIRN_X86_TSC_H
 #define CAIRN_X86_TSC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* x86 exception vector numbers (architectural), for the hypervisor's IDT and for injection. */
 #ifndef CAIRN_X86_VECTORS_H
 #define CAIRN_X86_VECTORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* INIT and STARTUP IPIs as a vCPU receives them (emulated, by mailbox): wait, then real mode. */
 #include "core/arch.h"
 #include "core/pcpu.h"

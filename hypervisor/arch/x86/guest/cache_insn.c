@@ -6,10 +6,10 @@
  * done for the Service VM, whose devices may need it, and a no-op for partitions, which own no
  * device and whose memory is coherent. See docs/isolation.md.
  */
-#include "x86/guest/exit_handlers.h"
 #include "core/guest_mem.h"
 #include "core/virt.h"
 #include "core/vm.h"
+#include "x86/guest/exit_handlers.h"
 
 #define MAX_INSN_LEN 15
 

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What guests see from CPUID: the host's answers, minus SVM, plus the hypervisor bit and Cairn's leaves. */
 #include "cairn/cpuid.h"
-#include "x86/guest/exit_handlers.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/cpu.h"
+#include "x86/guest/exit_handlers.h"
 #include "x86/guest/kvm_pv.h"
 #include "x86/tsc.h"
 

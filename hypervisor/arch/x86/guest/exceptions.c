@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Intercepted guest exceptions: a #UD at Intel's VMCALL is a hypercall, the rest go back to the guest. */
 #include "core/virt.h"
 #include "core/vm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The x86 exit switch: each vendor-decoded exit goes to the guest code that handles it. */
 #include "core/arch.h"
 #include "core/virt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Walking a guest's own page tables (long mode, PAE, 32-bit, or paging off) to read its memory. */
 #include "core/guest_mem.h"
 #include "core/virt.h"

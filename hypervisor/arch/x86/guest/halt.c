@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* HLT in a small guest: step over it; with interrupts off nothing can wake it, so it is parked. */
 #include "core/virt.h"
 #include "core/vm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The x86 hypercall entry: VMCALL and VMMCALL, ACRN's registers (ID R8, RDI, RSI, result RAX). */
 #include "core/guest_mem.h"
 #include "core/hypercall.h"

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Trapped guest port I/O: IN/OUT decoded into an access, served by io_emulate(), finished into RAX. */
-#include "x86/guest/exit_handlers.h"
 #include "core/arch.h"
 #include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/cpu.h"
+#include "x86/guest/exit_handlers.h"
 #include "x86/guest/io.h"
 
 static uint64_t merge_in_value(uint64_t rax, uint64_t value, uint8_t size)

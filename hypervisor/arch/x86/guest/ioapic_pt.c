@@ -1,13 +1,14 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The IOAPIC passed through to the Service VM: writes trap, every route is checked before use. */
 #include "core/virt.h"
-#include "drivers/amd_iommu.h"
 #include "lib/format.h"
 #include "lib/spinlock.h"
+#include "drivers/amd_iommu.h"
 #include "x86/cpu.h"
 #include "x86/guest/ioapic_pt.h"
 #include "x86/guest/irq_route.h"
-#include "x86/lapic.h"
 #include "x86/guest/lapic_pt.h"
+#include "x86/lapic.h"
 
 #define IOAPIC_PAGE   0x1000
 #define REG_SELECT    0x00

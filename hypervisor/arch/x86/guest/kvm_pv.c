@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* KVM's paravirtual ABI for stock Linux guests: CPUID leaves, kvmclock, KVM_HC_SEND_IPI. */
 #include "core/guest_mem.h"
 #include "core/virt.h"

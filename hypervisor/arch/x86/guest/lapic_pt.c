@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A partition's own LAPIC, passed through: writes trap and are checked, IPIs stay inside the VM. */
 #include "core/console.h"
 #include "core/pcpu.h"
 #include "core/virt.h"
 #include "core/vm_log.h"
 #include "x86/guest/irq_route.h"
-#include "x86/lapic.h"
 #include "x86/guest/lapic_pt.h"
+#include "x86/lapic.h"
 
 #define APIC_PAGE_SIZE 0x1000
 #define LVT_FIRST      LAPIC_REG_LVT_TIMER

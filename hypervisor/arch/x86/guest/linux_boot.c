@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Booting a Linux bzImage through its 64-bit entry: setup-header checks and the boot_params page. */
 #include "lib/errno.h"
 #include "lib/string.h"

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Trapped guest MMIO: the MOV that faulted decoded into an access, served by io_emulate(), finished. */
-#include "x86/guest/exit_handlers.h"
 #include "core/guest_mem.h"
 #include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"
+#include "x86/guest/exit_handlers.h"
 #include "x86/guest/io.h"
 #include "x86/guest/mmio_decode.h"
 

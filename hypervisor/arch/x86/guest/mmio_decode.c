@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A MOV-only x86 instruction decoder for emulating guest accesses to MMIO pages. */
-#include "x86/guest/mmio_decode.h"
 #include "lib/errno.h"
+#include "x86/guest/mmio_decode.h"
 
 #define REX_W 0x8
 #define REX_R 0x4

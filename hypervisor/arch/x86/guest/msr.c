@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Trapped guest MSR accesses: a few are emulated, host-only and unknown MSRs get #GP (default-deny). */
-#include "x86/vectors.h"
-#include "x86/guest/exit_handlers.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/cpu.h"
+#include "x86/guest/exit_handlers.h"
 #include "x86/guest/kvm_pv.h"
 #include "x86/guest/msr_policy.h"
+#include "x86/vectors.h"
 
 #define MSR_TSC		   0x10
 #define MSR_PATCH_LEVEL	   0x8B /* AMD PATCH_LEVEL; Intel BIOS_SIGN_ID */

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* PCI configuration interception: conf1 and ECAM decoded to (bdf, offset, size, value), then checked. */
-#include "acpi/acpi.h"
 #include "core/console.h"
 #include "core/virt.h"
-#include "drivers/pci_host.h"
 #include "lib/cmdline.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "acpi/acpi.h"
+#include "drivers/pci_host.h"
 #include "x86/cpu.h"
 #include "x86/guest/pci_cfg.h"
 #include "x86/guest/pci_cfg_policy.h"
-#include "x86/platform.h"
 #include "x86/guest/port_guard.h"
+#include "x86/platform.h"
 
 #define CONF1_ADDRESS	   0xCF8
 #define CONF1_DATA	   0xCFC

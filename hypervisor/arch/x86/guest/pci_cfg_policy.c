@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The policy table for the Service VM's PCI configuration writes: chipset guards, BARs, MSIs. */
 #include "core/console.h"
-#include "drivers/pci_host.h"
 #include "lib/string.h"
-#include "x86/lapic.h"
+#include "drivers/pci_host.h"
 #include "x86/guest/pci_cfg.h"
 #include "x86/guest/pci_cfg_policy.h"
+#include "x86/lapic.h"
 #include "x86/platform.h"
 
 #define ANY_FUNCTION	 0xFFFFFFFFu

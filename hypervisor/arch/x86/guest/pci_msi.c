@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* MSI capability writes: a function never has MSI enabled with a message aimed outside the VM. */
+#include "lib/format.h"
 #include "drivers/amd_iommu.h"
 #include "drivers/amd_iommu_irte.h"
-#include "lib/format.h"
 #include "x86/guest/irq_route.h"
 #include "x86/guest/pci_cfg.h"
 #include "x86/guest/pci_cfg_policy.h"

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* MSI-X tables: trapped where the firmware put them; an entry never unmasked with a bad message. */
 #include "core/virt.h"
+#include "lib/format.h"
+#include "lib/string.h"
 #include "drivers/amd_iommu.h"
 #include "drivers/amd_iommu_irte.h"
-#include "lib/string.h"
-#include "lib/format.h"
 #include "x86/cpu.h"
 #include "x86/guest/irq_route.h"
 #include "x86/guest/pci_cfg.h"

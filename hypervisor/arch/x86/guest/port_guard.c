@@ -1,5 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Registers through which a Service VM could reset, power off or SMI the machine: trapped, judged. */
-#include "acpi/acpi.h"
 #include "core/console.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
@@ -7,11 +7,12 @@
 #include "lib/format.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
+#include "acpi/acpi.h"
 #include "x86/chipset_lock.h"
 #include "x86/cpu.h"
-#include "x86/platform.h"
 #include "x86/guest/port_guard.h"
 #include "x86/guest/reset_policy.h"
+#include "x86/platform.h"
 
 #define PORT_APM_CONTROL 0xB2 /* ICH9 APM_CNT, the FADT's SMI_CMD on q35 */
 #define PM_SMI_EN	 0x30

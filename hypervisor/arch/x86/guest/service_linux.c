@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Loading the Service VM's Linux: kernel and initrd placed in its RAM, boot_params, the 64-bit entry. */
 #include "core/console.h"
 #include "core/guest_ram.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Virtualization instructions a guest executes (VMRUN, STGI, ...): never nested, always #UD. */
 #include "core/virt.h"
 #include "core/vm.h"

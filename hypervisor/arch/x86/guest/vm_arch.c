@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The x86 side of a VM's life that core asks for by name (core/arch.h): release, statistics. */
 #include "core/arch.h"
 #include "core/console.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Nested page tables (AMD NPT: x86-64 4-level format): map, unmap, translate with 4K/2M/1G pages. */
 #include "lib/errno.h"
 #include "npt.h"

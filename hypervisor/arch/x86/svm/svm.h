@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* SVM backend internals shared by the files of arch/x86/svm/ (never included outside it). */
 #ifndef CAIRN_SVM_SVM_H
 #define CAIRN_SVM_SVM_H

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* SVM on one pCPU: support checks (CPUID, VM_CR), EFER.SVME and the host save area. */
 #include "core/virt.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "mm/phys_mem.h"
-#include "svm.h"
 #include "x86/cpu.h"
+#include "svm.h"
 
 #define CPUID_EXT_FEATURES 0x80000001
 #define CPUID_EXT_SVM	   (1u << 2)

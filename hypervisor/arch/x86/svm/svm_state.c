@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* A vendor-neutral vcpu_arch_state translated into the VMCB's save area and segment attributes. */
 #include "lib/string.h"
-#include "svm_state.h"
 #include "x86/boot_defs.h"
+#include "svm_state.h"
 
 #define RFLAGS_VM (1u << 17)
 

@@ -3,8 +3,8 @@
 #ifndef CAIRN_SVM_SVM_STATE_H
 #define CAIRN_SVM_SVM_STATE_H
 
-#include "vmcb.h"
 #include "x86/vcpu_state.h"
+#include "vmcb.h"
 
 /* SEG_AR_* access rights → the VMCB's 12-bit attrib (G/D/L/AVL moved down to bits 11:8). */
 uint16_t svm_segment_attrib(uint32_t access);

@@ -1,13 +1,14 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* SVM per-vCPU state: the VMCB, loading a vcpu_arch_state into it, running it, events, registers. */
 #include "core/console.h"
 #include "core/virt.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
-#include "svm.h"
-#include "svm_state.h"
 #include "x86/cpu.h"
 #include "x86/vectors.h"
+#include "svm.h"
+#include "svm_state.h"
 
 #define GUEST_ASID 1 /* one guest per pCPU for life: one ASID is enough */
 #define EFER_RESERVED \

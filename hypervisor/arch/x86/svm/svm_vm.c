@@ -1,12 +1,13 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* SVM per-VM state: the nested page table and the I/O and MSR permission maps. */
 #include "core/virt.h"
 #include "lib/bitmap.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "mm/phys_mem.h"
+#include "x86/cpu.h"
 #include "msrpm.h"
 #include "svm.h"
-#include "x86/cpu.h"
 
 #define IOPM_PAGES  3
 #define MSRPM_PAGES (MSRPM_SIZE / PAGE_SIZE)

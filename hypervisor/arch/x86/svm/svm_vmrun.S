@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The world switch: guest GPRs in, VMLOAD/VMRUN/VMSAVE, guest GPRs out, host hidden state back. */
 
 /* Offsets in struct vcpu_regs (core/vcpu.h) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The VMCB layout (AMD APM vol. 2, appendix B) and SVM constants: private to arch/x86/svm/. */
 #ifndef CAIRN_SVM_VMCB_H
 #define CAIRN_SVM_VMCB_H

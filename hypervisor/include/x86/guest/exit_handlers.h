@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The x86 exit handlers (arch/x86/guest/): each returns 0 to resume the guest, or VCPU_FAULT. */
 #ifndef CAIRN_X86_GUEST_EXIT_HANDLERS_H
 #define CAIRN_X86_GUEST_EXIT_HANDLERS_H

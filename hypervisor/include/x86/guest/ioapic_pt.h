@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The IOAPIC passed through to the Service VM: writes trap so the hypervisor knows every route. */
 #ifndef CAIRN_X86_IOAPIC_PT_H
 #define CAIRN_X86_IOAPIC_PT_H

@@ -3,8 +3,8 @@
 #ifndef CAIRN_X86_IRQ_ROUTE_H
 #define CAIRN_X86_IRQ_ROUTE_H
 
-#include "x86/apic.h"
 #include "core/vm.h"
+#include "x86/apic.h"
 
 /* An interrupt message as the APIC bus sees it: where, how and which vector. */
 struct irq_route {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A partition's own LAPIC, passed through: writes trap and are checked, IPIs stay inside the VM. */
 #ifndef CAIRN_X86_LAPIC_PT_H
 #define CAIRN_X86_LAPIC_PT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Decoding the MOV behind a nested page fault on an emulated MMIO page (no decode assists). */
 #ifndef CAIRN_X86_MMIO_DECODE_H
 #define CAIRN_X86_MMIO_DECODE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Registers through which a Service VM could reset, power off or SMI the machine: trapped, judged. */
 #ifndef CAIRN_X86_PORT_GUARD_H
 #define CAIRN_X86_PORT_GUARD_H

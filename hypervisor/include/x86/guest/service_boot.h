@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* How the Service VM's Linux is booted: the boot area's layout and what its build keeps for restarts. */
 #ifndef CAIRN_X86_GUEST_SERVICE_BOOT_H
 #define CAIRN_X86_GUEST_SERVICE_BOOT_H
 
-#include "acpi/acpi_vm_tables.h"
 #include "core/boot_info.h"
 #include "core/vm.h"
+#include "acpi/acpi_vm_tables.h"
 #include "x86/guest/linux_boot.h"
 
 /* The boot area: pages the hypervisor writes for Linux, identity-mapped, reserved in e820. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The x86 parts of struct vm and struct vcpu (vm->arch, vcpu->arch): what only x86 guests have. */
 #ifndef CAIRN_X86_GUEST_VM_ARCH_H
 #define CAIRN_X86_GUEST_VM_ARCH_H
