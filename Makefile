@@ -112,7 +112,7 @@ format-check: setup
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') && echo "format-check: clean"
 	@if [ "$(SPDX_CHECK)" = 1 ]; then tools/spdx.sh --check; fi
 
-# cppcheck's warnings over the hypervisor and the guests (docs/style.md); not yet part of make test.
+# cppcheck's warnings over the hypervisor and the guests (docs/style.md); a stage of make test.
 .PHONY: static-check
 static-check: setup
 	@cppcheck -q --std=c11 --enable=warning,portability --inline-suppr --error-exitcode=1 \

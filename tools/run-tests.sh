@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Runs every test (host unit tests, header checks, then QEMU integration tests) and ends with "N passed, N failed".
+# Runs every test (host unit tests, header checks, scenario tool, cppcheck, then QEMU integration tests) and ends with "N passed, N failed".
 set -uo pipefail
 build=${1:-build}
 log="$build/test-results.txt"
@@ -27,6 +27,14 @@ done
 
 run_stage "header checks" make --no-print-directory -s BUILD="$build" header-tests
 run_stage "scenario tool tests" python3 tests/unit/test_scenario.py
+static_check() {
+	if make --no-print-directory -s BUILD="$build" static-check; then
+		echo "ok - static check: cppcheck finds nothing in hypervisor/ and guests/"
+	else
+		echo "not ok - static check: cppcheck's findings are above"
+	fi
+}
+run_stage "static check" static_check
 
 CAIRN_BUILD="$(cd "$build" && pwd)"
 export CAIRN_BUILD

@@ -57,7 +57,7 @@ static struct remap_table *find_or_make(uint16_t devid)
 			printf("cairn: iommu: more than %u devices with MSIs: the others' "
 			       "interrupts "
 			       "stay aborted\n",
-			       REMAPPED_DEVICES);
+			       (unsigned)REMAPPED_DEVICES);
 		out_of_tables_reported = true;
 		return NULL;
 	}
@@ -105,7 +105,7 @@ const char *amd_iommu_remap_msi(uint16_t devid, uint32_t index, uint32_t address
 	if (written <= REMAPS_PRINTED)
 		printf("cairn: iommu: interrupt %u of %02x:%02x.%u remapped: vector 0x%x to %s "
 		       "%u%s\n",
-		       index, devid >> 8, (devid >> 3) & 0x1F, devid & 7, data & 0xFF,
+		       index, devid >> 8, (devid >> 3) & 0x1F, (unsigned)(devid & 7), data & 0xFF,
 		       (address & MSI_LOGICAL) ? "logical destination" : "APIC ID",
 		       MSI_DEST(address), mode == APIC_DM_LOWEST ? " (lowest priority)" : "");
 	if (written == REMAPS_PRINTED)

@@ -350,10 +350,9 @@ static int ecam_access(struct vcpu *vcpu, void *opaque, struct io_access *access
 static void find_ecam(void)
 {
 	const struct acpi_sdt_header *mcfg = acpi_find_table(platform.rsdp, "MCFG");
-	const uint8_t *entry = (const uint8_t *)mcfg + MCFG_ENTRIES;
-
 	if (!mcfg || mcfg->length < MCFG_ENTRIES + MCFG_ENTRY_SIZE)
 		return;
+	const uint8_t *entry = (const uint8_t *)mcfg + MCFG_ENTRIES;
 	uint64_t base;
 	uint16_t segment;
 	memcpy(&base, entry, 8);
