@@ -203,8 +203,8 @@ static void vuart_write_reg(struct vm *vm, struct vuart *u, uint16_t reg, uint8_
 		} else {
 			if (!(u->mcr & MCR_LOOP))
 				vuart_transmit(vm, u, v);
-			u->thre_pending =
-				true; /* sent at once: the holding register is empty again */
+			/* Sent at once: the holding register is empty again. */
+			u->thre_pending = true;
 		}
 		break;
 	case REG_IER:
