@@ -20,12 +20,20 @@
 #define HC_ENODEV (-19) /* e.g. a watchdog kick from a VM without a watchdog */
 
 #define HC_GET_API_VERSION	  HC_ID(0x00) /* p1: GPA of struct hc_api_version (out) */
-#define HC_SERVICE_VM_OFFLINE_CPU HC_ID(0x01)
-#define HC_CREATE_VM		  HC_ID(0x10)
-#define HC_DESTROY_VM		  HC_ID(0x11) /* p1: vmid; stops the VM */
-#define HC_START_VM		  HC_ID(0x12) /* p1: vmid; starts a created VM, resumes a paused one */
-#define HC_PAUSE_VM		  HC_ID(0x13) /* p1: vmid */
-#define HC_RESET_VM		  HC_ID(0x15)
+#define HC_SERVICE_VM_OFFLINE_CPU HC_ID(0x01) /* p1: the Service VM vCPU's LAPIC ID */
+#define HC_SET_CALLBACK_VECTOR \
+	HC_ID(0x02) /* p1: the upcall vector (ACRN; see docs/hypercalls.md) */
+#define HC_CREATE_VM		 HC_ID(0x10) /* p1: GPA of struct acrn_vm_creation (in/out) */
+#define HC_DESTROY_VM		 HC_ID(0x11) /* p1: vmid; stops the VM */
+#define HC_START_VM		 HC_ID(0x12) /* p1: vmid; starts a created VM, resumes a paused one */
+#define HC_PAUSE_VM		 HC_ID(0x13) /* p1: vmid */
+#define HC_RESET_VM		 HC_ID(0x15)
+#define HC_SET_VCPU_REGS	 HC_ID(0x16) /* p1: vmid, p2: GPA of struct acrn_vcpu_regs */
+#define HC_INJECT_MSI		 HC_ID(0x23) /* p1: vmid, p2: GPA of struct acrn_msi_entry */
+#define HC_SET_IRQLINE		 HC_ID(0x25) /* p1: vmid, p2: (op << 32) | gsi, by value */
+#define HC_SET_IOREQ_BUFFER	 HC_ID(0x30) /* p1: vmid, p2: GPA of a u64 holding the page's GPA */
+#define HC_NOTIFY_REQUEST_FINISH HC_ID(0x31) /* p1: vmid, p2: vCPU id */
+#define HC_VM_SET_MEMORY_REGIONS HC_ID(0x42) /* p1: GPA of struct vm_memory_region_batch */
 
 /* Cairn extensions live at the top of ACRN's 8-bit index space, which ACRN does not use. */
 #define HC_CAIRN_WATCHDOG_KICK HC_ID(0xF0) /* no parameters; see docs/scenarios.md (watchdog) */

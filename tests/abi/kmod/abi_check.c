@@ -2,6 +2,8 @@
 /* A module that only compiles: every abi/cairn/ header together, under Kbuild and the kernel's headers. */
 #include <linux/module.h>
 
+#include "cairn/acrn.h"
+#include "cairn/acrn_hsm.h"
 #include "cairn/cpuid.h"
 #include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
