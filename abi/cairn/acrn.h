@@ -99,13 +99,13 @@ CAIRN_ABI_ASSERT(sizeof(struct acrn_io_request_buffer) == 4096, "the request pag
 /* --- HC_CREATE_VM / ACRN_IOCTL_CREATE_VM --- */
 
 /* vm_flag bits the device model may set (ACRN's DM_OWNED_GUEST_FLAG_MASK; others ignored). */
-#define GUEST_FLAG_SECURE_WORLD_ENABLED (1ull << 0)
-#define GUEST_FLAG_LAPIC_PASSTHROUGH	(1ull << 1)
+#define GUEST_FLAG_SECURE_WORLD_ENABLED	 (1ull << 0)
+#define GUEST_FLAG_LAPIC_PASSTHROUGH	 (1ull << 1)
 #define GUEST_FLAG_IO_COMPLETION_POLLING (1ull << 2)
-#define GUEST_FLAG_RT			(1ull << 4)
+#define GUEST_FLAG_RT			 (1ull << 4)
 
 struct acrn_vm_creation {
-	__u16 vmid;	/* out: the VM's id (0xFFFF on failure) */
+	__u16 vmid; /* out: the VM's id (0xFFFF on failure) */
 	__u16 reserved0;
 	__u16 vcpu_num; /* out: one vCPU per bit of cpu_affinity */
 	__u16 reserved1;
@@ -209,8 +209,7 @@ struct vm_memory_region_batch {
 CAIRN_ABI_ASSERT(sizeof(struct vm_memory_region_op) == 32, "vm_memory_region_op is 32 bytes");
 CAIRN_ABI_OFFSET_IS(struct vm_memory_region_op, user_vm_pa, 8);
 CAIRN_ABI_OFFSET_IS(struct vm_memory_region_op, size, 24);
-CAIRN_ABI_ASSERT(sizeof(struct vm_memory_region_batch) == 24,
-		 "vm_memory_region_batch is 24 bytes");
+CAIRN_ABI_ASSERT(sizeof(struct vm_memory_region_batch) == 24, "vm_memory_region_batch is 24 bytes");
 CAIRN_ABI_OFFSET_IS(struct vm_memory_region_batch, regions_num, 8);
 CAIRN_ABI_OFFSET_IS(struct vm_memory_region_batch, regions_gpa, 16);
 

@@ -21,9 +21,9 @@
 /* Linux's _IOC layout on x86: nr 7:0, type 15:8, size 29:16, direction 31:30 (1 write, 2 read). */
 #define CAIRN_IOC(dir, nr, size) \
 	((((__u32)(dir)) << 30) | ((__u32)(size) << 16) | ((__u32)ACRN_IOCTL_TYPE << 8) | (nr))
-#define CAIRN_IO(nr)		CAIRN_IOC(0u, nr, 0)
-#define CAIRN_IOW(nr, type)	CAIRN_IOC(1u, nr, sizeof(type))
-#define CAIRN_IOWR(nr, type)	CAIRN_IOC(3u, nr, sizeof(type))
+#define CAIRN_IO(nr)	     CAIRN_IOC(0u, nr, 0)
+#define CAIRN_IOW(nr, type)  CAIRN_IOC(1u, nr, sizeof(type))
+#define CAIRN_IOWR(nr, type) CAIRN_IOC(3u, nr, sizeof(type))
 
 #define ACRN_IOCTL_TYPE 0xA2
 

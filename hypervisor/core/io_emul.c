@@ -8,11 +8,6 @@
 
 #define PORT_SPACE 0x10000ull
 
-uint64_t io_access_mask(const struct io_access *access)
-{
-	return access->size >= 8 ? ~0ull : (1ull << (8 * access->size)) - 1;
-}
-
 /* 0 when `h` fits in vm's registry and describes a sane range of its bus. */
 static int check_handler(const struct vm *vm, const struct io_handler *h)
 {

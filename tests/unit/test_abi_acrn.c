@@ -2,6 +2,7 @@
 /* Cairn's ACRN ABI headers against Linux's <linux/acrn.h>: every size, offset and ioctl number. */
 #include <stdio.h>
 #include <string.h>
+
 #include "abi_acrn_facts.h"
 #include "harness.h"
 

@@ -29,7 +29,10 @@ struct io_access {
 };
 
 /* All ones in the access's `size` bytes. */
-uint64_t io_access_mask(const struct io_access *access);
+static inline uint64_t io_access_mask(const struct io_access *access)
+{
+	return access->size >= 8 ? ~0ull : (1ull << (8 * access->size)) - 1;
+}
 
 /*
  * A device on a range of one bus. access() serves the whole access (access->addr is absolute;
