@@ -30,17 +30,25 @@ static void fill_request(struct acrn_io_request *slot, const struct io_access *a
 	memset(&slot->reqs, 0, sizeof(slot->reqs));
 	if (pci) {
 		struct acrn_pci_request *r = &slot->reqs.pci_request;
-		*r = (struct acrn_pci_request){ .direction = dir, .size = access->size,
-						.value = (uint32_t)value, .bus = pci->bus,
-						.dev = pci->dev, .func = pci->func, .reg = pci->reg };
+		*r = (struct acrn_pci_request){ .direction = dir,
+						.size = access->size,
+						.value = (uint32_t)value,
+						.bus = pci->bus,
+						.dev = pci->dev,
+						.func = pci->func,
+						.reg = pci->reg };
 	} else if (access->bus == IO_BUS_PORT) {
 		struct acrn_pio_request *r = &slot->reqs.pio_request;
-		*r = (struct acrn_pio_request){ .direction = dir, .address = access->addr,
-						.size = access->size, .value = (uint32_t)value };
+		*r = (struct acrn_pio_request){ .direction = dir,
+						.address = access->addr,
+						.size = access->size,
+						.value = (uint32_t)value };
 	} else {
 		struct acrn_mmio_request *r = &slot->reqs.mmio_request;
-		*r = (struct acrn_mmio_request){ .direction = dir, .address = access->addr,
-						 .size = access->size, .value = value };
+		*r = (struct acrn_mmio_request){ .direction = dir,
+						 .address = access->addr,
+						 .size = access->size,
+						 .value = value };
 	}
 }
 

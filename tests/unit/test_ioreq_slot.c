@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for core/ioreq_slot.c: every state a slot can be in, legal and not, and hostile values. */
 #include <string.h>
+
 #include "core/ioreq_slot.h"
 #include "lib/errno.h"
 #include "harness.h"

@@ -29,9 +29,9 @@ int ioreq_slot_post(struct acrn_io_request *slot, const struct io_access *access
 		    const struct ioreq_pci_target *pci, bool polling);
 
 enum ioreq_slot_status {
-	IOREQ_SLOT_WAITING,  /* PENDING or PROCESSING: the Service VM has it */
-	IOREQ_SLOT_DONE,     /* was COMPLETE: a read's value is in access->value; the slot is FREE */
-	IOREQ_SLOT_BROKEN,   /* FREE or an unknown state while a request is in flight */
+	IOREQ_SLOT_WAITING, /* PENDING or PROCESSING: the Service VM has it */
+	IOREQ_SLOT_DONE,    /* was COMPLETE: a read's value is in access->value; the slot is FREE */
+	IOREQ_SLOT_BROKEN,  /* FREE or an unknown state while a request is in flight */
 };
 
 /*
