@@ -77,13 +77,18 @@ int guest_io_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	if (err)
 		return err;
 	vm_count_detail(vcpu->vm->io_ports, ARRAY_SIZE(vcpu->vm->io_ports), exit->io.port);
+	return guest_io_serve(vcpu, access, guest_io_finish);
+}
+
+int guest_io_serve(struct vcpu *vcpu, struct io_access *access, guest_io_finish_fn finish)
+{
 	switch (io_emulate(vcpu, access)) {
 	case IO_EMUL_POSTED:
 		return 0; /* finished when the Service VM answers */
 	case IO_EMUL_FAULT:
 		vcpu->arch.pending_io.active = false;
-		return -1; /* vcpu_fault()'s value: vcpu->fault says why */
+		return VCPU_FAULT; /* vcpu->fault says why */
 	default:
-		return guest_io_finish(vcpu, access);
+		return finish(vcpu, access);
 	}
 }

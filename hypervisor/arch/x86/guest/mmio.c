@@ -105,13 +105,5 @@ int guest_mmio_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	if (err)
 		return err;
 	vm_count_detail(vcpu->vm->mmio_pages, ARRAY_SIZE(vcpu->vm->mmio_pages), exit->mem.gpa);
-	switch (io_emulate(vcpu, access)) {
-	case IO_EMUL_POSTED:
-		return 0; /* finished when the Service VM answers */
-	case IO_EMUL_FAULT:
-		vcpu->arch.pending_io.active = false;
-		return -1; /* vcpu_fault()'s value: vcpu->fault says why */
-	default:
-		return guest_mmio_finish(vcpu, access);
-	}
+	return guest_io_serve(vcpu, access, guest_mmio_finish);
 }

@@ -33,4 +33,13 @@ int guest_mmio_decode(struct vcpu *vcpu, const struct vm_exit *exit);
  */
 int guest_mmio_finish(struct vcpu *vcpu, const struct io_access *access);
 
+typedef int (*guest_io_finish_fn)(struct vcpu *vcpu, const struct io_access *access);
+
+/*
+ * The step between the halves, for ports and MMIO alike: io_emulate() the pending access, then
+ * `finish` it now (handled, forwarded), leave it pending (posted: finished when the Service VM
+ * answers), or drop it (fault). Returns 0, or VCPU_FAULT.
+ */
+int guest_io_serve(struct vcpu *vcpu, struct io_access *access, guest_io_finish_fn finish);
+
 #endif
