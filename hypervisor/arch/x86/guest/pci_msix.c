@@ -70,6 +70,16 @@ static void note(struct vm *vm, const struct pci_fn *fn, uint32_t index, const u
 	irq_route_note_refused(vm, what, why, "entry left masked");
 }
 
+/* The entry's four dwords after a write of `size` bytes at byte `at` of it (bytes past it dropped). */
+static void merge_write(uint32_t entry[4], uint32_t at, uint8_t size, uint64_t value)
+{
+	for (uint8_t b = 0; b < size && at + b < ENTRY_SIZE; b++) {
+		uint32_t byte = at + b, shift = 8 * (byte % 4);
+		entry[byte / 4] = (entry[byte / 4] & ~(0xFFu << shift)) |
+				  (uint32_t)((value >> (8 * b)) & 0xFF) << shift;
+	}
+}
+
 /*
  * With interrupt remapping (docs/interrupt-remapping.md): an unmasked entry holds address
  * 0xFEE00000, data = its index (its remapping entry), and the IOMMU driver keeps the message
@@ -86,14 +96,7 @@ static void entry_write_remapped(struct vcpu *vcpu, const struct pci_fn *fn, uin
 		after[i] = mmio_read32(entry_pa + 4 * (uint64_t)i);
 	if (amd_iommu_remapped_msi(fn->bdf, index, &after[0], &after[2]))
 		after[1] = 0;
-	for (uint8_t b = 0; b < size; b++) {
-		uint32_t at = (uint32_t)(pa - entry_pa) + b;
-		if (at >= ENTRY_SIZE)
-			break;
-		uint32_t shift = 8 * (at % 4);
-		after[at / 4] = (after[at / 4] & ~(0xFFu << shift)) |
-				(uint32_t)((value >> (8 * b)) & 0xFF) << shift;
-	}
+	merge_write(after, (uint32_t)(pa - entry_pa), size, value);
 	bool deliver = !(after[3] & ENTRY_MASKED);
 	const char *why = NULL;
 	if (deliver) {
@@ -130,14 +133,7 @@ static void entry_write_checked(struct vcpu *vcpu, const struct pci_fn *fn, uint
 	uint32_t now[4], after[4];
 	for (int i = 0; i < 4; i++)
 		now[i] = after[i] = mmio_read32(entry_pa + 4 * (uint64_t)i);
-	for (uint8_t b = 0; b < size; b++) {
-		uint32_t at = (uint32_t)(pa - entry_pa) + b;
-		if (at >= ENTRY_SIZE)
-			break;
-		uint32_t shift = 8 * (at % 4);
-		after[at / 4] = (after[at / 4] & ~(0xFFu << shift)) |
-				(uint32_t)((value >> (8 * b)) & 0xFF) << shift;
-	}
+	merge_write(after, (uint32_t)(pa - entry_pa), size, value);
 	const char *why = (after[3] & ENTRY_MASKED) ? NULL : entry_refusal(vcpu->vm, after);
 	uint64_t v = value;
 	if (why) {
