@@ -4,9 +4,11 @@
 
 #include "cairn/acrn.h"
 #include "cairn/acrn_hsm.h"
+#include "cairn/cairn_hsm.h"
 #include "cairn/cpuid.h"
 #include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
+#include "cairn/service_dev.h"
 #include "cairn/types.h"
 
 MODULE_DESCRIPTION("Cairn ABI headers compile check (never loaded)");
