@@ -2,6 +2,7 @@
 /* The hypervisor shell on COM1: inspect and control VMs, or hand keyboard input to a VM's vUART. */
 #include "core/console.h"
 #include "core/shell.h"
+#include "core/virt.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
 #include "lib/errno.h"
@@ -16,7 +17,8 @@ static struct vm *input_vm; /* non-NULL: typed bytes go to this VM's vUART */
 
 static void cmd_help(struct vm *vm)
 {
-	printf("cairn: commands: vms | stats [vm] | pause <vm> | resume <vm> | stop <vm> | "
+	printf("cairn: commands: vms | stats [vm] | vcpus [vm] | pause <vm> | resume <vm> | stop "
+	       "<vm> | "
 	       "reset <vm> | console <vm> (Ctrl-] comes back)\n");
 }
 
@@ -47,6 +49,41 @@ static void cmd_stats(struct vm *vm)
 		printf("cairn: iommu: MSI remapping entries in use %lu, written %lu\n", in_use,
 		       written);
 	}
+}
+
+static const char *vcpu_state_name(const struct vcpu *vcpu)
+{
+	static const char *const names[] = { "offline", "running", "halted", "stopped" };
+
+	return vcpu->state < ARRAY_SIZE(names) ? names[vcpu->state] : "?";
+}
+
+/* Where each vCPU was at its last exit (a running vCPU's figures are as old as that exit). */
+static void describe_vcpus(struct vm *vm)
+{
+	for (uint32_t i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+		uint64_t total = 0;
+		for (size_t r = 0; r < EXIT_REASON_COUNT; r++)
+			total += vcpu->exits[r];
+		printf("cairn: vm %s vcpu %u: pCPU %u %s%s, rip 0x%lx rflags 0x%lx, %lu exits, "
+		       "last %s\n",
+		       vm->name, i, vcpu->pcpu ? vcpu->pcpu->id : 0, vcpu_state_name(vcpu),
+		       vcpu->paused ? " paused" : "", virt_vcpu_rip(vcpu), virt_vcpu_rflags(vcpu),
+		       total, exit_reason_name(vcpu->last_exit));
+	}
+	vuart_describe(vm);
+}
+
+static void cmd_vcpus(struct vm *vm)
+{
+	if (vm) {
+		describe_vcpus(vm);
+		return;
+	}
+	for (size_t i = 0; i < MAX_VMS; i++)
+		if (vms[i].state != VM_FREE)
+			describe_vcpus(&vms[i]);
 }
 
 static void report(struct vm *vm, const char *what, int err)
@@ -102,9 +139,9 @@ static const struct shell_command {
 	void (*run)(struct vm *vm);
 	int vm_arg; /* 0 none, 1 optional, 2 required */
 } commands[] = {
-	{ "help", cmd_help, 0 },   { "vms", cmd_vms, 0 },	  { "stats", cmd_stats, 1 },
-	{ "pause", cmd_pause, 2 }, { "resume", cmd_resume, 2 },	  { "stop", cmd_stop, 2 },
-	{ "reset", cmd_reset, 2 }, { "console", cmd_console, 2 },
+	{ "help", cmd_help, 0 },   { "vms", cmd_vms, 0 },     { "stats", cmd_stats, 1 },
+	{ "vcpus", cmd_vcpus, 1 }, { "pause", cmd_pause, 2 }, { "resume", cmd_resume, 2 },
+	{ "stop", cmd_stop, 2 },   { "reset", cmd_reset, 2 }, { "console", cmd_console, 2 },
 };
 
 static void shell_execute(char *cmd)

@@ -57,6 +57,7 @@ void vcpu_run_loop(struct vcpu *vcpu)
 	while (serve_requests(vcpu)) {
 		virt_vcpu_run(vcpu, &exit);
 		vcpu->exits[exit.reason]++;
+		vcpu->last_exit = exit.reason;
 		if (arch_handle_exit(vcpu, &exit) == VCPU_FAULT)
 			vm_fault(vcpu, exit.reason);
 		housekeeping_poll();

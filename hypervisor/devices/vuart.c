@@ -80,6 +80,16 @@ void vuart_flush_pending(struct vm *vm)
 	spin_unlock(&u->lock);
 }
 
+void vuart_describe(struct vm *vm)
+{
+	const struct vuart *u = &vm->vuart;
+
+	printf("cairn: vm %s: vuart ier 0x%x lcr 0x%x mcr 0x%x thre-pending %d irq-line %d pin %u "
+	       "rx %u backlog %u\n",
+	       vm->name, u->ier, u->lcr, u->mcr, u->thre_pending, u->irq_line, u->irq_pin,
+	       u->rx_head - u->rx_tail, u->backlog_head - u->backlog_tail);
+}
+
 static bool rx_ready(const struct vuart *u)
 {
 	return u->rx_head != u->rx_tail;

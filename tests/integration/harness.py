@@ -193,6 +193,27 @@ def _qemu_crashed():
             if m.proc.poll() is not None and m.proc.returncode == QEMU_SIGSEGV]
 
 
+DIAGNOSTIC_LINE = re.compile(r"^cairn: (vm \S+ vcpu \d+:|vm \S+: vuart |exits of vm |io exits of vm )")
+
+
+def _dump_state(m):
+    """After a failure, asks a machine's hypervisor shell (when it has one and QEMU still runs)
+    where every vCPU was and what each VM's exits were: a hang then says where it hangs."""
+    if m.proc.poll() is not None or "cairn: ready" not in m.text():
+        return
+    start = len(m.text())
+    try:
+        m.send("\x1d")
+        time.sleep(1)
+        m.send("vcpus\r")
+        time.sleep(2)
+        m.send("stats\r")
+        time.sleep(2)
+    except OSError:
+        return
+    m.diagnostics = [line for line in m.text()[start:].splitlines() if DIAGNOSTIC_LINE.match(line)]
+
+
 def _run_one(fn):
     """Runs one test; returns (error or None, names of machines whose QEMU crashed)."""
     _machines.clear()
@@ -206,6 +227,8 @@ def _run_one(fn):
     finally:
         crashed = _qemu_crashed() if error else []
         for m in _machines:
+            if error and not crashed:
+                _dump_state(m)
             m.stop()
     return error, crashed
 
@@ -236,5 +259,9 @@ def run_all(selected=None):
             print(f"#   serial tail of {m.name} ({m.log_path}):")
             for line in m.tail():
                 print(f"#   | {line}")
+            if getattr(m, "diagnostics", None):
+                print(f"#   state of {m.name} after the failure (hypervisor shell: vcpus, stats):")
+                for line in m.diagnostics:
+                    print(f"#   | {line}")
         print("", end="", flush=True)
     return passed, failed

@@ -33,8 +33,9 @@ struct vcpu {
 	struct vcpu_regs regs;
 	struct virt_vcpu *virt; /* vendor private (SVM: the VMCB) */
 	uint64_t exits[EXIT_REASON_COUNT];
-	struct vcpu_arch arch; /* x86 only (x86/guest/vm_arch.h) */
-	char fault[160];       /* set by an exit handler that stops the VM */
+	enum exit_reason last_exit; /* for the shell's `vcpus` */
+	struct vcpu_arch arch;	    /* x86 only (x86/guest/vm_arch.h) */
+	char fault[160];	    /* set by an exit handler that stops the VM */
 };
 
 /* What an exit handler returns when the vCPU's VM must stop (or reset): not an errno. */

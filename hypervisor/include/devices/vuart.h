@@ -45,6 +45,8 @@ int vuart_attach(struct vm *vm, uint16_t port, bool raw, uint8_t irq_pin);
  * cut, so no other line can land inside it.
  */
 void vuart_flush_pending(struct vm *vm);
+/* Prints the vUART's registers and interrupt state (the shell's `vcpus`), naming the VM. */
+void vuart_describe(struct vm *vm);
 /*
  * Queues one input byte for the guest: in the receive FIFO, or behind it in the backlog, which
  * refills the FIFO as the guest reads. False (byte not taken) only when both are full.

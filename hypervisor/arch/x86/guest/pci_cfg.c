@@ -271,7 +271,14 @@ static void conf1_address_byte_write(struct vm *vm, uint16_t port, uint8_t size,
 	pci_host_conf1_unlock();
 }
 
-/* 0xCF8-0xCFB: a dword is this VM's own CONFIG_ADDRESS; bytes and words are the hardware's. */
+/*
+ * 0xCF8-0xCFB: a dword is this VM's own CONFIG_ADDRESS; bytes and words are the hardware's.
+ * With ECAM, the VM is shown no port mechanism to probe for (docs/interrupt-routing.md):
+ * CONFIG_ADDRESS reads back without its enable bit, which fails Linux's type-1 probe, and byte
+ * or word reads that miss the reset register 0xCF9 read all ones, which fails its type-2 probe
+ * (QEMU answers the type-2 registers). Linux then uses ECAM for everything, and ECAM reads do
+ * not exit. Software that uses conf1 blind still works, through the same checks.
+ */
 static int conf1_address_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
 	struct vm_cfg_state *s = &states[vcpu->vm->id];
@@ -280,9 +287,13 @@ static int conf1_address_access(struct vcpu *vcpu, void *opaque, struct io_acces
 	if (access->size == 4 && access->write)
 		s->conf1_address = (uint32_t)access->value;
 	else if (access->size == 4)
-		access->value = s->conf1_address;
+		access->value =
+			s->ecam_trapped ? s->conf1_address & ~CONF1_ENABLE : s->conf1_address;
 	else if (access->write)
 		conf1_address_byte_write(vcpu->vm, port, access->size, (uint32_t)access->value);
+	else if (s->ecam_trapped &&
+		 !(port <= PORT_RESET_CONTROL && port + access->size > PORT_RESET_CONTROL))
+		access->value = io_access_mask(access);
 	else
 		access->value = port_read(port, access->size);
 	return 0;
