@@ -90,11 +90,12 @@ static int mmio_exit(struct vcpu *v, const uint8_t *insn, size_t len, uint64_t g
 /* --- the simulated Service VM, run whenever the User VM's pCPU waits ---------------------- */
 
 enum play {
-	ANSWER_AND_NOTIFY, /* COMPLETE with `value`, then HC_NOTIFY_REQUEST_FINISH */
-	ANSWER_ONLY,	   /* COMPLETE with `value` (polling) */
-	NOTIFY_EARLY,	   /* first a notification with the slot still PENDING, then as the first */
-	WRITE_STATE,	   /* `state` into processed, then a notification */
-	POST_STOP,	   /* the VM is destroyed: STOP in the vCPU's mailbox */
+	ANSWER_AND_NOTIFY,  /* COMPLETE with `value`, then HC_NOTIFY_REQUEST_FINISH */
+	ANSWER_ONLY,	    /* COMPLETE with `value` (polling) */
+	ANSWER_LATE_NOTIFY, /* COMPLETE with `value`; the notification on the next turn */
+	NOTIFY_EARLY, /* first a notification with the slot still PENDING, then as the first */
+	WRITE_STATE,  /* `state` into processed, then a notification */
+	POST_STOP,    /* the VM is destroyed: STOP in the vCPU's mailbox */
 	POST_RESET,
 	REPLACE_PAGE, /* HC_SET_IOREQ_BUFFER while in flight (then as the first) */
 };
@@ -142,6 +143,13 @@ static bool play_service_vm(void *arg, bool spinning)
 		/* fall through */
 	case ANSWER_AND_NOTIFY:
 		answer(p, true);
+		break;
+	case ANSWER_LATE_NOTIFY:
+		if (p->turns == 1) {
+			answer(p, false);
+			return true;
+		}
+		p->notify_result = svc_call(HC_NOTIFY_REQUEST_FINISH, user->id, p->vcpu);
 		break;
 	case ANSWER_ONLY:
 		if (!spinning)
@@ -266,6 +274,23 @@ TEST(the_guest_is_not_entered_while_its_request_waits)
 	EXPECT_EQ(v->exits[EXIT_NMI], 1);
 }
 
+TEST(notification_mode_finishes_only_when_notified)
+{
+	struct service_vm_play p = { .play = ANSWER_LATE_NOTIFY, .value = 0x42 };
+	struct vcpu *v;
+
+	setup(false);
+	v = &user->vcpus[0];
+	ASSERT_EQ(set_page(PAGE_GPA), 0);
+	play(&p);
+	EXPECT_EQ(port_exit(v, DEV_PORT, 1, true), 0);
+	EXPECT_EQ(p.turns, 2); /* COMPLETE alone did not end the wait */
+	EXPECT_EQ(p.notify_result, 0);
+	EXPECT_EQ(v->regs.rax & 0xFF, 0x42);
+	EXPECT_EQ(user->ioreq.stats.notified, 1);
+	EXPECT_EQ(user->ioreq.stats.spurious, 0);
+}
+
 TEST(port_out_carries_the_value_masked_and_second_vcpu_uses_slot_1)
 {
 	struct service_vm_play p = { .play = ANSWER_AND_NOTIFY, .vcpu = 1 };
@@ -324,7 +349,9 @@ TEST(an_instruction_fetch_or_a_present_fault_is_not_posted)
 	EXPECT_EQ(fake_run_exit(&user->vcpus[0], &fetch), -1);
 	struct vm_exit present = { .reason = EXIT_MEM_FAULT,
 				   .mem = { .gpa = 0x5000, .write = true, .present = true } };
+	fake_vcpu_put_insn(&user->vcpus[0], (const uint8_t[]){ 0x89, 0x18 }, 2); /* a MOV */
 	EXPECT_EQ(fake_run_exit(&user->vcpus[0], &present), -1);
+	EXPECT_TRUE(strstr(fake_vm_fault_text(NULL), "which it may not access that way") != NULL);
 	EXPECT_EQ(user->ioreq.stats.mmio, 0);
 	EXPECT_EQ(slot(0)->processed, ACRN_IOREQ_STATE_FREE);
 }

@@ -44,6 +44,8 @@ UNIT_SRCS_test_icr_filter := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_kvm_pv := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_run_loop := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_ioreq_path := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_service_dev := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_user_irq := $(UNIT_GUEST_X86)
 
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
