@@ -3,6 +3,7 @@
 #include "cairn/hypercall.h"
 #include "core/guest_mem.h"
 #include "core/hypercall.h"
+#include "core/hypercall_io.h"
 #include "core/time.h"
 #include "core/virt.h"
 #include "core/vm.h"
@@ -33,6 +34,11 @@ static struct vm *target_vm(struct vcpu *caller, uint64_t vmid, int64_t *err)
 
 	*err = vm ? -EPERM : -EINVAL;
 	return vm && vm != caller->vm && vm->creator == caller->vm ? vm : NULL;
+}
+
+struct vm *hypercall_target_vm(struct vcpu *caller, uint64_t vmid, int64_t *err)
+{
+	return target_vm(caller, vmid, err);
 }
 
 static int64_t hc_pause_vm(struct vcpu *vcpu, uint64_t vmid, uint64_t unused)
@@ -76,6 +82,10 @@ static const struct hypercall hypercalls[] = {
 	{ HC_DESTROY_VM, true, hc_destroy_vm },
 	{ HC_START_VM, true, hc_start_vm },
 	{ HC_PAUSE_VM, true, hc_pause_vm },
+	{ HC_SET_IOREQ_BUFFER, true, hc_set_ioreq_buffer },
+	{ HC_NOTIFY_REQUEST_FINISH, true, hc_notify_request_finish },
+	{ HC_INJECT_MSI, true, hc_inject_msi },
+	{ HC_SET_IRQLINE, true, hc_set_irqline },
 	{ HC_CAIRN_WATCHDOG_KICK, false, hc_watchdog_kick },
 };
 

@@ -75,9 +75,16 @@ const struct io_handler *io_emul_find(const struct vm *vm, enum io_bus bus, uint
 	return NULL;
 }
 
-/* What nobody claims. Next issue: posted to the device model of a VM that has one. */
+/* What nobody claims: the VM's device model, if it has one (User VMs), else the empty bus. */
 static enum io_emul_result unclaimed(struct vcpu *vcpu, struct io_access *access)
 {
+	io_unclaimed_fn device_model = vcpu->vm->io.unclaimed;
+
+	if (device_model) {
+		enum io_emul_result r = device_model(vcpu, access);
+		access->value &= io_access_mask(access);
+		return r;
+	}
 	if (access->bus == IO_BUS_PORT) {
 		if (!access->write)
 			access->value = io_access_mask(access); /* an empty bus floats high */

@@ -74,9 +74,14 @@ static uint64_t answered_value(const struct acrn_io_request *slot, const struct 
 	return __atomic_load_n(&slot->reqs.pio_request.value, __ATOMIC_RELAXED);
 }
 
-enum ioreq_slot_status ioreq_slot_check(struct acrn_io_request *slot, struct io_access *access)
+enum ioreq_slot_status ioreq_slot_check(struct acrn_io_request *slot, struct io_access *access,
+					uint32_t *seen)
 {
-	switch (load_state(slot)) {
+	uint32_t state = load_state(slot);
+
+	if (seen)
+		*seen = state;
+	switch (state) {
 	case ACRN_IOREQ_STATE_PENDING:
 	case ACRN_IOREQ_STATE_PROCESSING:
 		return IOREQ_SLOT_WAITING;
@@ -88,6 +93,16 @@ enum ioreq_slot_status ioreq_slot_check(struct acrn_io_request *slot, struct io_
 	default:
 		return IOREQ_SLOT_BROKEN;
 	}
+}
+
+uint32_t ioreq_slot_state(const struct acrn_io_request *slot)
+{
+	return load_state(slot);
+}
+
+void ioreq_slot_reset(struct acrn_io_request *slot)
+{
+	store_state(slot, ACRN_IOREQ_STATE_FREE);
 }
 
 void ioreq_page_reset(struct acrn_io_request_buffer *page)

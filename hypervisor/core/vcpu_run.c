@@ -3,6 +3,7 @@
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/housekeeping.h"
+#include "core/ioreq.h"
 #include "core/pcpu.h"
 #include "core/vcpu_run.h"
 #include "core/virt.h"
@@ -28,11 +29,14 @@ static bool serve_requests(struct vcpu *vcpu)
 	for (;;) {
 		uint32_t req = pcpu_take_requests(cpu);
 		if (req & PCPU_REQ_STOP) {
+			ioreq_drop(vcpu, "its VM stopped");
 			vcpu_retire(vcpu);
 			return false;
 		}
-		if (req & PCPU_REQ_RESET)
+		if (req & PCPU_REQ_RESET) {
+			ioreq_drop(vcpu, "its VM was reset");
 			vcpu_reset(vcpu);
+		}
 		arch_vcpu_requests(vcpu, req);
 		if ((req & PCPU_REQ_NMI) && vcpu->state == VCPU_RUNNING)
 			virt_vcpu_inject_nmi(vcpu);
@@ -41,10 +45,15 @@ static bool serve_requests(struct vcpu *vcpu)
 			vcpu->paused = true;
 		if (req & PCPU_REQ_RESUME)
 			vcpu->paused = false;
-		if (vcpu->state == VCPU_RUNNING && !vcpu->paused)
+		/* An I/O request in flight: the guest waits until it is answered (docs/io-request.md). */
+		if (ioreq_in_flight(vcpu))
+			ioreq_check(vcpu, req & PCPU_REQ_IOREQ_DONE);
+		if (vcpu->state == VCPU_RUNNING && !vcpu->paused && !ioreq_in_flight(vcpu))
 			return true;
-		/* Paused, halted or waiting to be started: nothing to run until the next request. */
-		pcpu_wait_signal(&cpu->mailbox, false);
+		/* Paused, halted, waiting to be started or answered: nothing to run until a request
+		 * (or, polling, until the slot changes). */
+		if (!ioreq_wait_polled(vcpu))
+			pcpu_wait_signal(&cpu->mailbox, false);
 	}
 }
 

@@ -84,5 +84,6 @@ void vm_print_exit_stats(const struct vm *vm)
 	printf("%s\n", line);
 	print_details(vm, "io", vm->io_ports, ARRAY_SIZE(vm->io_ports));
 	print_details(vm, "mmio", vm->mmio_pages, ARRAY_SIZE(vm->mmio_pages));
+	ioreq_print_stats(vm);
 	arch_vm_stats_details(vm);
 }

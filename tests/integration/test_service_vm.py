@@ -102,3 +102,22 @@ def service_vm_cannot_reach_hypervisor_memory():
                r"which is not mapped in its memory", 30)
     m.wait_for(r"cairn: vm service stopped", 10)
     heartbeat_rises(m, "cairn: vm service stopped")
+
+
+@test("Service VM: the Cairn service device is on its PCI bus (ca12:5e01, class 0880, MSI cap)")
+def service_vm_sees_service_device():
+    m = boot_scenario("service", name="service-vm-service-dev")
+    dev = m.wait_for(r"cairn: service device at 00:([0-9a-f]{2})\.0$", 60).group(1)
+    m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
+    m.wait_for(r"/ # ", 30)
+    sysfs = f"/sys/bus/pci/devices/0000:00:{dev}.0"
+    m.send(f"echo ids-$(cat {sysfs}/vendor)-$(cat {sysfs}/device)-$(cat {sysfs}/class)\r")
+    m.wait_for(r"ids-0xca12-0x5e01-0x088000\s*$", 30)
+    # Its header as Linux reads it (ECAM or conf1): status has the capability list, the pointer
+    # at 0x34 is 0x40, and there: MSI (05), the last one (00), 64-bit, MSI off, no BARs.
+    m.send(f"echo cfg-$(od -An -tx1 -j4 -N4 {sysfs}/config | tr -d ' ')"
+           f"-$(od -An -tx1 -j16 -N24 {sysfs}/config | tr -d ' \\n')"
+           f"-$(od -An -tx1 -j52 -N1 {sysfs}/config | tr -d ' ')"
+           f"-$(od -An -tx1 -j64 -N4 {sysfs}/config | tr -d ' ')\r")
+    m.wait_for(r"cfg-[0-9a-f]{2}0[0-7]1000-0{48}-40-05008000\s*$", 30)
+    check("vm service fault" not in m.text(), "the Service VM faulted")

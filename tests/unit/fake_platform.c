@@ -255,8 +255,46 @@ void housekeeping_poll(void)
 {
 }
 
-/* The vCPU has nothing to run (halted, waiting for SIPI, paused): end the run instead of waiting. */
+static fake_wait_fn wait_hook;
+static void *wait_hook_arg;
+static unsigned waits, relaxes;
+
+void fake_set_wait_hook(fake_wait_fn hook, void *arg)
+{
+	wait_hook = hook;
+	wait_hook_arg = arg;
+}
+
+/*
+ * The vCPU has nothing to run (halted, waiting for SIPI, paused, waiting for an I/O answer): the
+ * test's hook plays the rest of the machine; without one (or when it is done) the run ends.
+ */
 void pcpu_wait_signal(volatile uint32_t *mailbox, bool allow_irq)
 {
+	waits++;
+	if (wait_hook && wait_hook(wait_hook_arg, false))
+		return;
 	__atomic_fetch_or(mailbox, PCPU_REQ_STOP, __ATOMIC_SEQ_CST);
+}
+
+/* A spin-wait: the hook runs once per turn; a spin nothing can end is a failed test. */
+void arch_cpu_relax(void)
+{
+	relaxes++;
+	if (wait_hook && wait_hook(wait_hook_arg, true))
+		return;
+	if (relaxes > 100000) {
+		fprintf(stderr, "fake_platform: spinning with nothing to end it\n");
+		abort();
+	}
+}
+
+unsigned fake_wait_count(void)
+{
+	return waits;
+}
+
+unsigned fake_relax_count(void)
+{
+	return relaxes;
 }

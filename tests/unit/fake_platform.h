@@ -54,4 +54,15 @@ unsigned fake_vcpu_retired_count(void);
 /* ioapic_pt_release() calls (arch_vm_release). */
 unsigned fake_ioapic_release_count(void);
 
+/*
+ * pcpu_wait_signal() and arch_cpu_relax() call the hook, if set, with `spinning` false or true:
+ * it plays the Service VM (answers a slot, makes a hypercall, posts a stop) while a vCPU waits.
+ * pcpu_wait_signal() then returns if the hook returned true, else it ends the run (STOP), as
+ * without a hook; arch_cpu_relax() aborts the test after 100000 turns that nothing ended.
+ */
+typedef bool (*fake_wait_fn)(void *arg, bool spinning);
+void fake_set_wait_hook(fake_wait_fn hook, void *arg);
+unsigned fake_wait_count(void);
+unsigned fake_relax_count(void);
+
 #endif

@@ -88,9 +88,9 @@ TEST(waiting_while_the_service_vm_has_it)
 
 	ioreq_page_reset(&page);
 	EXPECT_EQ(ioreq_slot_post(s, &a, NULL, false), 0);
-	EXPECT_EQ(ioreq_slot_check(s, &a), IOREQ_SLOT_WAITING);
+	EXPECT_EQ(ioreq_slot_check(s, &a, NULL), IOREQ_SLOT_WAITING);
 	s->processed = ACRN_IOREQ_STATE_PROCESSING;
-	EXPECT_EQ(ioreq_slot_check(s, &a), IOREQ_SLOT_WAITING);
+	EXPECT_EQ(ioreq_slot_check(s, &a, NULL), IOREQ_SLOT_WAITING);
 	EXPECT_EQ(s->processed, ACRN_IOREQ_STATE_PROCESSING);
 }
 
@@ -104,7 +104,7 @@ TEST(a_completed_read_takes_only_its_bytes_and_frees_the_slot)
 	s->reqs.pio_request.value = 0xCAFEBABE; /* the Service VM answers more than 2 bytes */
 	s->reqs.pio_request.address = 0x1234;	/* and scribbles on the request */
 	s->processed = ACRN_IOREQ_STATE_COMPLETE;
-	EXPECT_EQ(ioreq_slot_check(s, &a), IOREQ_SLOT_DONE);
+	EXPECT_EQ(ioreq_slot_check(s, &a, NULL), IOREQ_SLOT_DONE);
 	EXPECT_EQ(a.value, 0xBABE);
 	EXPECT_EQ(a.addr, 0x71); /* the access is the hypervisor's own copy */
 	EXPECT_EQ(s->processed, ACRN_IOREQ_STATE_FREE);
@@ -119,7 +119,7 @@ TEST(a_completed_mmio_read_of_eight_bytes)
 	EXPECT_EQ(ioreq_slot_post(s, &a, NULL, true), 0);
 	s->reqs.mmio_request.value = 0x0123456789ABCDEFull;
 	s->processed = ACRN_IOREQ_STATE_COMPLETE;
-	EXPECT_EQ(ioreq_slot_check(s, &a), IOREQ_SLOT_DONE);
+	EXPECT_EQ(ioreq_slot_check(s, &a, NULL), IOREQ_SLOT_DONE);
 	EXPECT_EQ(a.value, 0x0123456789ABCDEFull);
 }
 
@@ -132,7 +132,7 @@ TEST(a_completed_write_keeps_its_value)
 	EXPECT_EQ(ioreq_slot_post(s, &a, NULL, false), 0);
 	s->reqs.mmio_request.value = 0x99;
 	s->processed = ACRN_IOREQ_STATE_COMPLETE;
-	EXPECT_EQ(ioreq_slot_check(s, &a), IOREQ_SLOT_DONE);
+	EXPECT_EQ(ioreq_slot_check(s, &a, NULL), IOREQ_SLOT_DONE);
 	EXPECT_EQ(a.value, 0x11223344);
 }
 
@@ -147,7 +147,7 @@ TEST(a_state_that_cannot_happen_is_broken_and_left_alone)
 		EXPECT_EQ(ioreq_slot_post(s, &a, NULL, false), 0);
 		s->processed = bad[i];
 		a.value = 0x77;
-		EXPECT_EQ(ioreq_slot_check(s, &a), IOREQ_SLOT_BROKEN);
+		EXPECT_EQ(ioreq_slot_check(s, &a, NULL), IOREQ_SLOT_BROKEN);
 		EXPECT_EQ(a.value, 0x77);
 		EXPECT_EQ(s->processed, bad[i]);
 	}

@@ -27,8 +27,10 @@ UNIT_FAKE_VIRT := tests/unit/fake_virt.c tests/unit/fake_cpu.c tests/unit/fake_c
 UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
 	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c \
 		mmio_decode.c exceptions.c virt_insn.c halt.c exit.c hypercall.c ap_start.c vm_arch.c \
-		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c) \
-	$(addprefix hypervisor/core/,vcpu_run.c io_emul.c hypercall.c guest_mem.c vm.c vm_stats.c vm_log.c) \
+		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c \
+		service_dev.c user_irq.c vioapic.c) \
+	$(addprefix hypervisor/core/,vcpu_run.c io_emul.c hypercall.c hypercall_io.c guest_mem.c vm.c vm_stats.c \
+		vm_log.c ioreq.c ioreq_slot.c) \
 	hypervisor/arch/x86/tsc.c \
 	hypervisor/lib/format.c hypervisor/lib/token_bucket.c
 UNIT_SRCS_test_exit_cpuid := $(UNIT_GUEST_X86)
@@ -41,6 +43,9 @@ UNIT_SRCS_test_hypercall := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_icr_filter := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_kvm_pv := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_run_loop := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_ioreq_path := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_service_dev := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_user_irq := $(UNIT_GUEST_X86)
 
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c

@@ -68,6 +68,30 @@ int arch_handle_exit(struct vcpu *vcpu, const struct vm_exit *exit);
  */
 bool arch_io_forward(struct vcpu *vcpu, struct io_access *access);
 
+/*
+ * The I/O request path (core/ioreq.c). arch_io_finish finishes the vCPU's pending access with
+ * the served value (x86: guest_io_finish or guest_mmio_finish by bus: register, RIP); 0 or
+ * VCPU_FAULT. arch_io_abandon forgets it (a request dropped: the instruction runs again).
+ */
+int arch_io_finish(struct vcpu *vcpu, const struct io_access *access);
+void arch_io_abandon(struct vcpu *vcpu);
+
+/*
+ * Signals the Service VM that a request is pending (x86: the Cairn service device's MSI, sent
+ * as a fixed IPI). False when it cannot: MSI disabled, or its vector or destination refused.
+ */
+bool arch_ioreq_upcall(struct vm *service_vm);
+
+/* Attaches the devices the hypervisor emulates for a User VM (x86: its virtual IOAPIC). */
+int arch_user_vm_io_init(struct vm *vm);
+
+/*
+ * HC_INJECT_MSI and HC_SET_IRQLINE for User VM vm (x86: a fixed IPI to the vCPU the MSI or the
+ * IOAPIC entry names). 0, or -EINVAL for a message or a line the call cannot deliver.
+ */
+int arch_inject_msi(struct vm *vm, uint64_t address, uint64_t data);
+int arch_set_irqline(struct vm *vm, uint32_t gsi, uint32_t op);
+
 /* Serves the architecture's mailbox requests for vcpu (x86: emulated INIT and STARTUP IPIs). */
 void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests);
 

@@ -54,9 +54,23 @@ struct io_handler {
 	void *opaque;
 };
 
+enum io_emul_result {
+	IO_EMUL_HANDLED,   /* served in the hypervisor (a handler, or the empty port bus) */
+	IO_EMUL_FORWARDED, /* done on the hardware: the VM's own port, trapped for a neighbour */
+	IO_EMUL_POSTED,	   /* sent to the Service VM as an I/O request: finish when it answers */
+	IO_EMUL_FAULT,	   /* refused: vcpu->fault says why; the VM stops (or resets) */
+};
+
+/*
+ * What serves an access no handler claims, for a VM with a device model (a User VM: the I/O
+ * request path, core/ioreq.c). It returns IO_EMUL_POSTED, or HANDLED with a read's value set.
+ */
+typedef enum io_emul_result (*io_unclaimed_fn)(struct vcpu *vcpu, struct io_access *access);
+
 /* A VM's handlers, in registration order: when ranges overlap, the first registered serves. */
 struct io_registry {
 	size_t count;
+	io_unclaimed_fn unclaimed; /* NULL: the empty bus (ports) or a fault (MMIO) */
 	struct io_handler handlers[MAX_IO_HANDLERS];
 };
 
@@ -82,19 +96,12 @@ int io_emul_trap_writes(struct vm *vm, const struct io_handler *handler);
 const struct io_handler *io_emul_find(const struct vm *vm, enum io_bus bus, uint64_t addr,
 				      uint8_t size);
 
-enum io_emul_result {
-	IO_EMUL_HANDLED,   /* served in the hypervisor (a handler, or the empty port bus) */
-	IO_EMUL_FORWARDED, /* done on the hardware: the VM's own port, trapped for a neighbour */
-	IO_EMUL_POSTED,	   /* sent to the Service VM as an I/O request: finish when it answers */
-	IO_EMUL_FAULT,	   /* refused: vcpu->fault says why; the VM stops (or resets) */
-};
-
 /*
  * Serves `access` for vcpu: the first handler that claims it; else, on the hardware when the
- * architecture forwards it (arch_io_forward); else the empty bus — a port read returns all ones,
- * a port write is dropped — and an unclaimed MMIO access is a fault. Nothing is posted yet: the
- * I/O request path (docs/io-emulation.md) will post what no handler claims for VMs that have a
- * device model. On HANDLED and FORWARDED a read's value is in access->value, ready to finish.
+ * architecture forwards it (arch_io_forward); else the VM's `unclaimed` function when it has one
+ * (a User VM posts the access to the Service VM: IO_EMUL_POSTED, docs/io-request.md); else the
+ * empty bus — a port read returns all ones, a port write is dropped — and an unclaimed MMIO
+ * access is a fault. On HANDLED and FORWARDED a read's value is in access->value, ready to finish.
  */
 enum io_emul_result io_emulate(struct vcpu *vcpu, struct io_access *access);
 

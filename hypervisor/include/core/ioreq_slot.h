@@ -35,12 +35,23 @@ enum ioreq_slot_status {
 };
 
 /*
- * Looks at the slot of an access posted earlier (acquire ordering on `processed`). On DONE a
- * read's value is taken (masked to the access's size) and the slot made FREE. BROKEN means the
- * Service VM wrote a state that cannot happen: the caller stops the User VM, never trusts the
- * slot again, and leaves it as it is.
+ * Looks at the slot of an access posted earlier (acquire ordering on `processed`, loaded once;
+ * `seen`, when not NULL, receives that value for the caller's log line). On DONE a read's value
+ * is taken (masked to the access's size) and the slot made FREE. BROKEN means the Service VM
+ * wrote a state that cannot happen: the caller stops the User VM, never trusts the slot again,
+ * and leaves it as it is.
  */
-enum ioreq_slot_status ioreq_slot_check(struct acrn_io_request *slot, struct io_access *access);
+enum ioreq_slot_status ioreq_slot_check(struct acrn_io_request *slot, struct io_access *access,
+					uint32_t *seen);
+
+/*
+ * The slot's state now (one acquire load), for waiting loops and log lines only: what the
+ * hypervisor acts on comes from ioreq_slot_post() and ioreq_slot_check().
+ */
+uint32_t ioreq_slot_state(const struct acrn_io_request *slot);
+
+/* The slot FREE, whatever it held (a request dropped when its vCPU stops or resets). */
+void ioreq_slot_reset(struct acrn_io_request *slot);
 
 /* Every slot FREE (HC_SET_IOREQ_BUFFER, a VM reset). */
 void ioreq_page_reset(struct acrn_io_request_buffer *page);

@@ -17,15 +17,16 @@ enum pcpu_state {
 struct vcpu;
 
 /* Requests posted to a pCPU's mailbox; an NMI makes it look (see docs/architecture.md). */
-#define PCPU_REQ_RUN	(1u << 0) /* start running the vCPU it was given */
-#define PCPU_REQ_PAUSE	(1u << 1)
-#define PCPU_REQ_RESUME (1u << 2)
-#define PCPU_REQ_STOP	(1u << 3)
-#define PCPU_REQ_RESET	(1u << 4)
-#define PCPU_REQ_INIT	(1u << 5) /* emulated INIT: the vCPU waits for a STARTUP IPI */
-#define PCPU_REQ_SIPI	(1u << 6) /* emulated STARTUP IPI (vector in vcpu->arch.sipi_vector) */
-#define PCPU_REQ_NMI	(1u << 7) /* an NMI for the guest itself */
-#define PCPU_REQ_WAKE	(1u << 8) /* nothing but a wake-up: look at your flags again */
+#define PCPU_REQ_RUN	    (1u << 0) /* start running the vCPU it was given */
+#define PCPU_REQ_PAUSE	    (1u << 1)
+#define PCPU_REQ_RESUME	    (1u << 2)
+#define PCPU_REQ_STOP	    (1u << 3)
+#define PCPU_REQ_RESET	    (1u << 4)
+#define PCPU_REQ_INIT	    (1u << 5) /* emulated INIT: the vCPU waits for a STARTUP IPI */
+#define PCPU_REQ_SIPI	    (1u << 6) /* emulated STARTUP IPI (vector in vcpu->arch.sipi_vector) */
+#define PCPU_REQ_NMI	    (1u << 7) /* an NMI for the guest itself */
+#define PCPU_REQ_WAKE	    (1u << 8) /* nothing but a wake-up: look at your flags again */
+#define PCPU_REQ_IOREQ_DONE (1u << 9) /* HC_NOTIFY_REQUEST_FINISH: look at the vCPU's I/O slot */
 
 struct pcpu {
 	struct pcpu *self; /* must stay first: pcpu_current() reads %gs:0 */

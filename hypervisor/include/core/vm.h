@@ -5,6 +5,7 @@
 
 #include "core/boot_info.h"
 #include "core/io_emul.h"
+#include "core/ioreq.h"
 #include "core/scenario.h"
 #include "core/vcpu.h"
 #include "core/vm_log.h"
@@ -48,6 +49,7 @@ struct vm {
 	bool loaded; /* the image has been loaded once (later loads are resets) */
 	/* Its emulated port and MMIO ranges (core/io_emul.c). */
 	struct io_registry io;
+	struct vm_ioreq ioreq; /* User VMs: the I/O request path (core/ioreq.c) */
 	size_t nram; /* Service VM: identity-mapped RAM ranges (guest-physical = host-physical) */
 	struct ram_range ram[MAX_RAM_RANGES];
 	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
@@ -62,6 +64,12 @@ struct vm {
 };
 
 extern struct vm vms[MAX_VMS];
+
+/* A User VM: created by another VM (the Service VM) by hypercall, served by its device model. */
+static inline bool vm_is_user(const struct vm *vm)
+{
+	return vm->creator != NULL;
+}
 
 /*
  * Creates one vCPU per pCPU in pcpu_mask, in ascending pCPU order (vCPU 0 on the lowest), each

@@ -5,9 +5,21 @@
 #include "core/vm.h"
 #include "x86/guest/exit_handlers.h"
 
+/*
+ * An emulated device's range, or for a VM with a device model (a User VM) any guest-physical
+ * address it has nothing mapped at: the access is emulated (or posted as an I/O request).
+ */
+static bool mmio_emulated(struct vcpu *vcpu, const struct vm_exit *exit)
+{
+	if (exit->mem.fetch)
+		return false;
+	return io_emul_find(vcpu->vm, IO_BUS_MMIO, exit->mem.gpa, 1) ||
+	       (vcpu->vm->io.unclaimed && !exit->mem.present);
+}
+
 static int handle_mem_fault(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	if (!exit->mem.fetch && io_emul_find(vcpu->vm, IO_BUS_MMIO, exit->mem.gpa, 1))
+	if (mmio_emulated(vcpu, exit))
 		return guest_mmio_exit(vcpu, exit);
 	return vcpu_fault(vcpu, "%s %s guest-physical 0x%lx, %s",
 			  exit->mem.fetch ? "instruction fetch from" : "access to",

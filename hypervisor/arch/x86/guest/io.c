@@ -92,3 +92,14 @@ int guest_io_serve(struct vcpu *vcpu, struct io_access *access, guest_io_finish_
 		return finish(vcpu, access);
 	}
 }
+
+int arch_io_finish(struct vcpu *vcpu, const struct io_access *access)
+{
+	return access->bus == IO_BUS_PORT ? guest_io_finish(vcpu, access)
+					  : guest_mmio_finish(vcpu, access);
+}
+
+void arch_io_abandon(struct vcpu *vcpu)
+{
+	vcpu->arch.pending_io.active = false; /* RIP was not moved: the guest runs it again */
+}

@@ -12,7 +12,7 @@
 #define LVT_FIRST      LAPIC_REG_LVT_TIMER
 #define LVT_LAST       LAPIC_REG_LVT_ERROR
 
-static struct vcpu *vcpu_by_apic_id(struct vm *vm, uint32_t apic_id)
+struct vcpu *vm_vcpu_by_apic_id(struct vm *vm, uint32_t apic_id)
 {
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
 		if (vm->vcpus[i].pcpu->apic_id == apic_id)
@@ -28,7 +28,7 @@ static void note_dropped(struct vm *vm, uint32_t apic_id, uint32_t icr_low)
 
 bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low)
 {
-	struct vcpu *target = vcpu_by_apic_id(vcpu->vm, apic_id);
+	struct vcpu *target = vm_vcpu_by_apic_id(vcpu->vm, apic_id);
 
 	if (!target) {
 		note_dropped(vcpu->vm, apic_id, icr_low);

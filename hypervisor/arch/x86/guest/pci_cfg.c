@@ -12,6 +12,7 @@
 #include "x86/guest/pci_cfg.h"
 #include "x86/guest/pci_cfg_policy.h"
 #include "x86/guest/port_guard.h"
+#include "x86/guest/service_dev.h"
 #include "x86/platform.h"
 
 #define CONF1_ADDRESS	   0xCF8
@@ -237,6 +238,8 @@ int pci_cfg_hide_list(struct vm *vm, const char *list)
 
 static uint32_t guest_read(struct vm *vm, uint16_t bdf, uint16_t offset, uint8_t size)
 {
+	if (service_dev_at(vm, bdf))
+		return service_dev_cfg_read(offset, size);
 	if (pci_cfg_hidden(vm, bdf))
 		return 0xFFFFFFFFu;
 	return pci_host_read(bdf, offset, size);
@@ -244,6 +247,10 @@ static uint32_t guest_read(struct vm *vm, uint16_t bdf, uint16_t offset, uint8_t
 
 static void guest_write(struct vm *vm, const struct pci_cfg_write *w)
 {
+	if (service_dev_at(vm, w->bdf)) {
+		service_dev_cfg_write(w->offset, w->size, w->value);
+		return;
+	}
 	if (pci_cfg_hidden(vm, w->bdf)) {
 		vm->arch.cfg_writes_refused++; /* silently: the function does not exist for it */
 		return;
@@ -385,6 +392,24 @@ static void find_ecam(void)
 	}
 }
 
+/*
+ * The Cairn service device goes to bus 0's first device number where the host has nothing (and
+ * that is not hidden); its ECAM page traps reads too, like a hidden function's.
+ */
+static int place_service_dev(struct vm *vm)
+{
+	for (uint32_t dev = 0; dev < 32; dev++) {
+		uint16_t bdf = PCI_BDF(0, dev, 0);
+		if ((pci_host_read(bdf, PCI_REG_VENDOR, 2) & 0xFFFF) != 0xFFFF ||
+		    pci_cfg_hidden(vm, bdf))
+			continue;
+		service_dev_place(vm, bdf);
+		return unmap_hidden(vm, bdf);
+	}
+	printf("cairn: vm %s: no free device number on bus 0 for the service device\n", vm->name);
+	return -ENOSPC;
+}
+
 int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
 {
 	static bool probed;
@@ -424,5 +449,7 @@ int pci_cfg_attach(struct vm *vm, const struct boot_info *bi)
 	for (uint32_t i = 0; !err && i < nfunctions; i++)
 		if (functions[i].msix_cap && !pci_cfg_hidden(vm, functions[i].bdf))
 			err = pci_msix_attach(vm, &functions[i]);
+	if (!err)
+		err = place_service_dev(vm);
 	return err;
 }

@@ -19,6 +19,7 @@
 #include "x86/guest/pci_cfg.h"
 #include "x86/guest/port_guard.h"
 #include "x86/guest/service_boot.h"
+#include "x86/guest/service_dev.h"
 #include "x86/lapic.h"
 #include "x86/platform.h"
 
@@ -204,6 +205,7 @@ int arch_service_vm_reload(struct vm *vm)
 	aps_wait_for_startup(vm);
 	ioapic_pt_mask_all(vm);
 	port_guard_restart(vm);
+	service_dev_reset(); /* MSI off until the new kernel's HSM enables it */
 	printf("cairn: vm %s: restarting Linux; bus mastering turned off on %u PCI functions\n",
 	       vm->name, pci_quiesce_bus_masters());
 	int err = build_acpi(vm, &sb);

@@ -5,6 +5,7 @@
 #include "core/vm.h"
 #include "lib/format.h"
 #include "x86/guest/ioapic_pt.h"
+#include "x86/guest/service_dev.h"
 
 void arch_vm_release(struct vm *vm)
 {
@@ -14,6 +15,7 @@ void arch_vm_release(struct vm *vm)
 /* " (ipis-dropped N) (hpet-fsb-refused N) ...": the x86 refusals, nonzero ones only. */
 int arch_vm_stats_counters(const struct vm *vm, char *line, size_t size, int len)
 {
+	struct service_dev_counts upcalls = service_dev_counts(vm);
 	const struct {
 		const char *name;
 		uint64_t count;
@@ -22,6 +24,10 @@ int arch_vm_stats_counters(const struct vm *vm, char *line, size_t size, int len
 		{ "hpet-fsb-refused", vm->arch.hpet_fsb_refused },
 		{ "routes-refused", vm->arch.routes_refused },
 		{ "cfg-writes-refused", vm->arch.cfg_writes_refused },
+		{ "ioapic-delivered", vm->arch.vioapic.delivered },
+		{ "ioapic-dropped", vm->arch.vioapic.dropped },
+		{ "upcalls", upcalls.sent },
+		{ "upcalls-refused", upcalls.refused },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(counters); i++)

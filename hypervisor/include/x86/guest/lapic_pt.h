@@ -15,4 +15,7 @@ int lapic_pt_attach(struct vm *vm);
  */
 bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low);
 
+/* The vCPU of vm on the pCPU with physical APIC ID apic_id (VMs see their pCPUs' IDs), or NULL. */
+struct vcpu *vm_vcpu_by_apic_id(struct vm *vm, uint32_t apic_id);
+
 #endif

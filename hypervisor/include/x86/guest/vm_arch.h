@@ -5,6 +5,7 @@
 
 #include "core/vm_exit.h"
 #include "x86/guest/io_pending.h"
+#include "x86/guest/vioapic.h"
 
 /* Key flag in vm->arch.msrs_refused: the refused access was a write. */
 #define MSR_REFUSED_WRITE (1ull << 32)
@@ -16,6 +17,7 @@ struct vm_arch {
 	uint64_t routes_refused;     /* IOAPIC entries and MSIs written masked (irq_route.c) */
 	uint64_t cfg_writes_refused; /* PCI configuration writes dropped (pci_cfg.c) */
 	struct exit_detail msrs_refused[16]; /* MSR accesses answered with #GP, by MSR (| WRITE) */
+	struct vioapic vioapic;		     /* User VMs: the IOAPIC the hypervisor emulates */
 };
 
 struct vcpu_arch {
