@@ -224,7 +224,10 @@ void hsm_slot_take(struct acrn_io_request *slot, bool kernel_handled)
 	hsm_store_release(&slot->processed, ACRN_IOREQ_STATE_PROCESSING);
 }
 
-void hsm_slot_complete(struct acrn_io_request *slot)
+int hsm_slot_finish(struct acrn_io_request *slot)
 {
-	hsm_store_release(&slot->processed, ACRN_IOREQ_STATE_COMPLETE);
+	__u32 old = hsm_cmpxchg(&slot->processed, ACRN_IOREQ_STATE_PROCESSING,
+				ACRN_IOREQ_STATE_COMPLETE);
+
+	return old == ACRN_IOREQ_STATE_PROCESSING || old == ACRN_IOREQ_STATE_COMPLETE ? 0 : -EINVAL;
 }

@@ -85,7 +85,14 @@ void hsm_slot_answer(struct acrn_io_request *slot, const struct acrn_io_request 
 /* Hands the slot to a client: kernel_handled (an in-kernel client), then PROCESSING (release). */
 void hsm_slot_take(struct acrn_io_request *slot, bool kernel_handled);
 
-/* The answer is in place: processed = COMPLETE, with release ordering. */
-void hsm_slot_complete(struct acrn_io_request *slot);
+/*
+ * The answer is in place: PROCESSING -> COMPLETE (one atomic exchange, release ordering).
+ * 0 when the slot is COMPLETE now (also when the client had already written COMPLETE through
+ * its mapping, as ACRN's userspace does): the hypervisor may be told. -EINVAL when it was in
+ * another state (FREE, PENDING, garbage: the request is gone or the page was scribbled on):
+ * the slot is left alone, since writing COMPLETE into a slot the hypervisor owns would
+ * complete a request nobody answered.
+ */
+int hsm_slot_finish(struct acrn_io_request *slot);
 
 #endif

@@ -4,13 +4,15 @@
 #define CAIRN_HSM_DISPATCH_SHIM_H
 
 #ifdef __KERNEL__
+#include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
 
-#define hsm_load_acquire(p)	smp_load_acquire(p)
-#define hsm_store_release(p, v) smp_store_release(p, v)
+#define hsm_load_acquire(p)	 smp_load_acquire(p)
+#define hsm_store_release(p, v)	 smp_store_release(p, v)
+#define hsm_cmpxchg(p, old, new) cmpxchg(p, old, new)
 #else
 #include <errno.h>
 #include <stdbool.h>
@@ -19,6 +21,14 @@
 
 #define hsm_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define hsm_store_release(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
+/* Returns the value found; stores `new` only if it was `old` (full ordering, like the kernel's). */
+#define hsm_cmpxchg(p, old, new)                                                            \
+	({                                                                                  \
+		__typeof__(*(p)) hsm_expected = (old);                                      \
+		__atomic_compare_exchange_n(p, &hsm_expected, new, false, __ATOMIC_SEQ_CST, \
+					    __ATOMIC_SEQ_CST);                              \
+		hsm_expected;                                                               \
+	})
 #endif
 
 #endif

@@ -328,9 +328,11 @@ TEST(slot_states_move_pending_processing_complete)
 	EXPECT_EQ(slot.processed, ACRN_IOREQ_STATE_PROCESSING);
 	EXPECT_EQ(slot.kernel_handled, 1);
 	EXPECT_FALSE(hsm_slot_pending(&slot));
-	hsm_slot_complete(&slot);
+	EXPECT_EQ(hsm_slot_finish(&slot), 0);
 	EXPECT_EQ(slot.processed, ACRN_IOREQ_STATE_COMPLETE);
 	EXPECT_FALSE(hsm_slot_pending(&slot));
+	EXPECT_EQ(hsm_slot_finish(&slot), 0); /* already COMPLETE (the client wrote it): still 0 */
+	EXPECT_EQ(slot.processed, ACRN_IOREQ_STATE_COMPLETE);
 
 	post_port(0x60, 1, false, 0);
 	slot.kernel_handled = 1; /* left over, or scribbled */
@@ -381,4 +383,18 @@ TEST(size_masks)
 	EXPECT_EQ(hsm_size_mask(8), ~0ull);
 	EXPECT_EQ(hsm_size_mask(0), 0);
 	EXPECT_EQ(hsm_size_mask(9), 0);
+}
+
+TEST(finishing_a_slot_that_is_not_in_flight_leaves_it_alone)
+{
+	static const __u32 states[] = { ACRN_IOREQ_STATE_FREE, ACRN_IOREQ_STATE_PENDING, 7,
+					0xFFFFFFFFu };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		post_port(0x60, 1, false, 0);
+		slot.processed = states[i];
+		EXPECT_EQ(hsm_slot_finish(&slot), -EINVAL);
+		EXPECT_EQ(slot.processed, states[i]);
+	}
 }
