@@ -95,6 +95,7 @@ run: setup images
 
 include guests/guests.mk
 include tests/service-vm/service-vm.mk
+include hsm/hsm.mk
 include tests/abi/abi.mk
 -include tests/unit/unit.mk
 

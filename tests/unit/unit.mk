@@ -63,6 +63,7 @@ UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/guest/mmio_decode.c
 UNIT_SRCS_test_mmio_decode_fuzz := hypervisor/arch/x86/guest/mmio_decode.c
 UNIT_SRCS_test_abi_acrn := tests/unit/abi_facts_cairn.c tests/unit/abi_facts_linux.c
 UNIT_SRCS_test_ioreq_slot := hypervisor/core/ioreq_slot.c hypervisor/lib/string.c
+UNIT_SRCS_test_hsm_dispatch := hsm/dispatch.c
 UNIT_SRCS_test_irq_route  := hypervisor/arch/x86/guest/irq_route.c
 UNIT_SRCS_test_linux_boot := hypervisor/arch/x86/guest/linux_boot.c $(UNIT_ARENA)
 UNIT_SRCS_test_ivrs	  := hypervisor/acpi/ivrs.c hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
