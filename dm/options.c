@@ -135,7 +135,8 @@ int dm_parse_cpu_list(const char *text, uint64_t *mask, char *err, size_t err_si
 	uint64_t m = 0;
 	int count = 0;
 
-	if (strlen(text) >= sizeof(buf) || !*text || text[strlen(text) - 1] == ',') {
+	if (strlen(text) >= sizeof(buf) || !*text || text[0] == ',' ||
+	    text[strlen(text) - 1] == ',') {
 		say(err, err_size, "--cpu_affinity '%s': expected pCPU ids like 2 or 1,3", text);
 		return -1;
 	}
