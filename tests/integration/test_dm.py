@@ -39,6 +39,11 @@ def dm_in_the_service_vm():
     check(all(g in out for g in ("hello.elf", "heartbeat.elf", "iotest.elf")),
           "the test guests are not in /usr/lib/cairn/guests")
 
+    # cairn-dm's RAM comes from 2 MiB hugetlb pages it reserves itself: the kernel must have them.
+    huge = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+    m.shell(f"echo 8 > {huge}/nr_hugepages; echo cairn-dm-huge=$(cat {huge}/free_hugepages); "
+            f"echo 0 > {huge}/nr_hugepages", r"cairn-dm-huge=8\s*$", 30)
+
     rc, out = run(m, HELLO, timeout=120)
     if "hello: done" in out:  # the whole path is there: the guest ran and powered off
         check(rc == 0, f"hello1 ran but cairn-dm exited {rc}")
