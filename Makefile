@@ -96,6 +96,7 @@ run: setup images
 include guests/guests.mk
 include tests/service-vm/service-vm.mk
 include hsm/hsm.mk
+include dm/dm.mk
 include tests/abi/abi.mk
 -include tests/unit/unit.mk
 
@@ -113,12 +114,12 @@ format-check: setup
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h') && echo "format-check: clean"
 	@if [ "$(SPDX_CHECK)" = 1 ]; then tools/spdx.sh --check; fi
 
-# cppcheck's warnings over the hypervisor and the guests (docs/style.md); a stage of make test.
+# cppcheck's warnings over the hypervisor, the guests and cairn-dm (docs/style.md); a stage of make test.
 .PHONY: static-check
 static-check: setup
 	@cppcheck -q --std=c11 --enable=warning,portability --inline-suppr --error-exitcode=1 \
-		-Ihypervisor/include -Iabi -Iguests/lib -D__x86_64__ \
-		--template='{file}:{line}: {severity}: {id}: {message}' hypervisor guests \
+		-Ihypervisor/include -Iabi -Iguests/lib -Idm/include -D__x86_64__ \
+		--template='{file}:{line}: {severity}: {id}: {message}' hypervisor guests dm \
 		&& echo "static-check: clean"
 
 clean:

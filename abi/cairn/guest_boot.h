@@ -49,4 +49,14 @@ CAIRN_ABI_OFFSET_IS(struct cairn_start_info, cmdline, 64);
  */
 #define CAIRN_VUART_PORT 0x3F8
 
+/*
+ * How a guest powers itself off: ACPI S5 written to PM1a control at ACRN's fixed address for
+ * post-launched VMs (VIRTUAL_PM1A_CNT_ADDR): SLP_TYP 5 with SLP_EN, one 16-bit write. A User VM's
+ * device model (cairn-dm, acrn-dm) then destroys the VM; in a partition nothing serves the port
+ * and the write is dropped, so the guest halts as before (guests/lib guest_poweroff()).
+ */
+#define CAIRN_GUEST_PM1A_CNT_PORT 0x404
+#define CAIRN_GUEST_PM1A_SLP_EN	  0x2000
+#define CAIRN_GUEST_PM1A_S5	  (CAIRN_GUEST_PM1A_SLP_EN | (5 << 10))
+
 #endif

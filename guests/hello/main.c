@@ -115,5 +115,5 @@ void guest_main(const struct cairn_start_info *si)
 			     exception_name(catch_exception(hello_try_vmmcall, NULL)));
 	}
 	guest_printf("hello: done\n");
-	guest_halt();
+	guest_poweroff();
 }

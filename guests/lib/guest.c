@@ -47,3 +47,9 @@ __noreturn void guest_halt(void)
 {
 	cpu_halt_forever();
 }
+
+__noreturn void guest_poweroff(void)
+{
+	outw(CAIRN_GUEST_PM1A_CNT_PORT, CAIRN_GUEST_PM1A_S5);
+	cpu_halt_forever();
+}

@@ -18,4 +18,10 @@ const char *guest_cmdline(void);
 /* Stops this vCPU for good: interrupts off, HLT in a loop. */
 __noreturn void guest_halt(void);
 
+/*
+ * Asks to be powered off (ACPI S5 at CAIRN_GUEST_PM1A_CNT_PORT, abi/cairn/guest_boot.h), then
+ * halts: a User VM's device model destroys the VM; in a partition the write is dropped.
+ */
+__noreturn void guest_poweroff(void);
+
 #endif

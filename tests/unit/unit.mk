@@ -12,7 +12,7 @@ UNIT_OBJ := $(UNIT_DIR)/obj
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DCAIRN_HOST_TEST \
-	-fno-builtin-printf -Ihypervisor/include -Ihypervisor/arch/x86/svm -Iabi -MMD -MP
+	-fno-builtin-printf -Ihypervisor/include -Ihypervisor/arch/x86/svm -Iabi -Idm/include -MMD -MP
 UNIT_LDFLAGS := -fsanitize=address,undefined
 
 # The sources each test links besides its own file and the harness: the hypervisor code it tests,
@@ -80,6 +80,15 @@ UNIT_SRCS_test_svm_state := hypervisor/arch/x86/svm/svm_state.c hypervisor/arch/
 UNIT_SRCS_test_boot_tables := hypervisor/arch/x86/guest/boot_tables.c
 UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acpi/acpi_tables.c \
 				 $(UNIT_ACPI_FIXTURES)
+
+# cairn-dm (dm/): Linux userspace code, built with the same flags plus _GNU_SOURCE for its own files.
+UNIT_SRCS_test_dm_options := dm/options.c
+UNIT_SRCS_test_dm_bus	  := dm/bus.c
+UNIT_SRCS_test_dm_uart	  := dm/hw/uart.c dm/bus.c
+UNIT_SRCS_test_dm_elf	  := dm/boot/elf.c dm/boot/entry.c dm/mem.c dm/vm.c hypervisor/lib/elf64.c \
+			     hypervisor/arch/x86/guest/boot_tables.c
+UNIT_SRCS_test_dm_ioreq	  := dm/ioreq.c dm/bus.c dm/vm.c dm/hw/testdev.c dm/hw/power.c
+$(UNIT_OBJ)/dm/%.o: UNIT_CFLAGS += -D_GNU_SOURCE
 
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 UNIT_BINS  := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

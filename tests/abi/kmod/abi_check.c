@@ -9,6 +9,7 @@
 #include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
 #include "cairn/service_dev.h"
+#include "cairn/testdev.h"
 #include "cairn/types.h"
 
 MODULE_DESCRIPTION("Cairn ABI headers compile check (never loaded)");

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Builds cairn-dm (dm/), the Service VM's device model, as a static glibc binary installed in the
+# Service VM's initramfs overlay as /bin/cairn-dm, with the test guests it runs under
+# /usr/lib/cairn/guests/. Included by the top Makefile; see dm/README.md.
+
+DM_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+
+DM_OBJDIR := $(BUILD)/dm/obj
+DM_BIN	  := $(BUILD)/dm/cairn-dm
+DM_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE -pthread -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wmissing-prototypes -Iabi -Idm/include -MMD -MP
+# The hypervisor's portable pieces cairn-dm links (not copies), built for the host as the unit
+# tests build them; only the files that use them see the hypervisor's headers.
+DM_HV_CFLAGS := $(DM_CFLAGS) -DCAIRN_HOST_TEST -Ihypervisor/include
+DM_HV_SRCS   := hypervisor/lib/elf64.c hypervisor/arch/x86/guest/boot_tables.c
+DM_HV_USERS  := dm/boot/elf.c dm/boot/entry.c
+
+DM_SRCS := $(wildcard dm/*.c dm/hw/*.c dm/boot/*.c)
+DM_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_SRCS) $(DM_HV_SRCS))
+DM_HV_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_HV_SRCS) $(DM_HV_USERS))
+
+# The test guests the Service VM can start as User VMs.
+DM_GUESTS     := hello heartbeat iotest
+DM_SVM_GUESTS := $(patsubst %,$(SVM_ROOT)/usr/lib/cairn/guests/%.elf,$(DM_GUESTS))
+DM_SVM_BIN    := $(SVM_ROOT)/bin/cairn-dm
+
+.PHONY: dm
+dm: $(DM_BIN)
+all: $(DM_BIN)
+service-vm-root: $(DM_SVM_BIN) $(DM_SVM_GUESTS)
+
+$(filter-out $(DM_HV_OBJS),$(DM_OBJS)): $(DM_OBJDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  DMCC    $<"
+	$(Q)$(CC) $(DM_CFLAGS) -c $< -o $@
+
+$(DM_HV_OBJS): $(DM_OBJDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  DMCC    $<"
+	$(Q)$(CC) $(DM_HV_CFLAGS) -c $< -o $@
+
+$(DM_BIN): $(DM_OBJS)
+	@echo "  DMLD    $@"
+	$(Q)$(CC) -static -pthread -o $@ $^
+
+$(DM_SVM_BIN): $(DM_BIN)
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+$(SVM_ROOT)/usr/lib/cairn/guests/%.elf: $(BUILD)/guests/%.elf
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+-include $(DM_OBJS:.o=.d)
+
+.DEFAULT_GOAL := $(DM_SAVED_DEFAULT_GOAL)

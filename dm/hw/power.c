@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* How a User VM powers off: ACRN's virtual PM1a control register at 0x404, and acrn-dm's debug exit. */
+#include <string.h>
+
+#include "dm/power.h"
+
+void dm_power_init(struct dm_power *p)
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+}
+
+/* Bytes of PM1a control: 0x404 low, 0x405 high (SLP_EN is bit 13, SLP_TYP bits 12:10). */
+static enum dm_io_result pm1_access(void *opaque, struct dm_access *a)
+{
+	struct dm_power *p = opaque;
+	enum dm_io_result result = DM_IO_DONE;
+
+	pthread_mutex_lock(&p->lock);
+	if (!a->write) {
+		a->value = (uint64_t)p->pm1_cnt >> (8 * a->offset);
+	} else {
+		uint16_t v = p->pm1_cnt;
+
+		for (unsigned int i = 0; i < a->size; i++) {
+			unsigned int shift = 8 * ((unsigned int)a->offset + i);
+
+			v = (uint16_t)((v & ~(0xFFu << shift)) |
+				       (((a->value >> (8 * i)) & 0xFF) << shift));
+		}
+		if ((v & DM_PM1A_SLP_EN) && DM_PM1A_SLP_TYP(v) == DM_PM1A_SLP_TYP_S5) {
+			p->exit_value = v;
+			result = DM_IO_POWEROFF;
+		}
+		p->pm1_cnt = v & (uint16_t)~DM_PM1A_SLP_EN; /* SLP_EN reads as 0 */
+	}
+	pthread_mutex_unlock(&p->lock);
+	return result;
+}
+
+static enum dm_io_result debugexit_access(void *opaque, struct dm_access *a)
+{
+	struct dm_power *p = opaque;
+
+	if (!a->write)
+		return DM_IO_DONE; /* reads 0 */
+	pthread_mutex_lock(&p->lock);
+	p->exit_value = a->value;
+	pthread_mutex_unlock(&p->lock);
+	return DM_IO_POWEROFF;
+}
+
+struct dm_region dm_power_pm1_region(struct dm_power *p)
+{
+	return (struct dm_region){ .space = DM_SPACE_PIO,
+				   .start = DM_PM1A_CNT_PORT,
+				   .size = 2,
+				   .access = pm1_access,
+				   .opaque = p,
+				   .name = "pm1a-cnt" };
+}
+
+struct dm_region dm_power_debugexit_region(struct dm_power *p)
+{
+	return (struct dm_region){ .space = DM_SPACE_PIO,
+				   .start = DM_DEBUGEXIT_PORT,
+				   .size = 4,
+				   .access = debugexit_access,
+				   .opaque = p,
+				   .name = "debugexit" };
+}

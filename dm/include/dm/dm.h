@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* One User VM's life in cairn-dm: what its threads share, and the run from creation to teardown. */
+#ifndef CAIRN_DM_DM_H
+#define CAIRN_DM_DM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dm/bus.h"
+#include "dm/config.h"
+#include "dm/ioreq.h"
+#include "dm/ioreq_range.h"
+#include "dm/mem.h"
+#include "dm/power.h"
+#include "dm/testdev.h"
+#include "dm/uart.h"
+#include "dm/vm.h"
+
+/* Why the VM ends (the first reason wins). */
+enum dm_stop_reason {
+	DM_STOP_NONE,
+	DM_STOP_POWEROFF,    /* the guest powered off */
+	DM_STOP_SIGNAL,	     /* SIGINT or SIGTERM */
+	DM_STOP_CLIENT_GONE, /* the HSM ended the I/O client (the VM was destroyed under us) */
+	DM_STOP_ERROR,	     /* an I/O client failed */
+};
+
+struct dm_ctx {
+	const struct dm_config *cfg;
+	struct dm_vm vm;
+	struct dm_mem mem;
+	struct dm_bus bus;
+	struct dm_power power;
+	struct dm_uart com1;
+	struct dm_testdev testdev;
+	struct dm_range_client ranges[2]; /* --testdev_clients: ports, MMIO */
+	unsigned int nranges;
+	struct dm_ioreq_stats stats; /* the default client's */
+	int stop_fd;		     /* an eventfd the main thread polls */
+	int stop_reason;	     /* enum dm_stop_reason, set once */
+	bool vm_created;
+	bool ioreq_stop; /* tells the default client's thread to return */
+	bool irq_warned;
+};
+
+/* Asks the main thread to end the VM (any thread). */
+void dm_request_stop(struct dm_ctx *ctx, enum dm_stop_reason reason);
+
+/* Adds every device the configuration asks for to ctx->bus (dm/devices.c). 0 or -errno. */
+int dm_devices_create(struct dm_ctx *ctx);
+/* Starts the range clients of devices that have them (after the VM exists). 0 or -errno. */
+int dm_devices_start_clients(struct dm_ctx *ctx);
+/* Stops them and prints what the devices saw. */
+void dm_devices_stop(struct dm_ctx *ctx);
+
+/* Creates, runs and destroys the VM; returns the process's exit status. */
+int dm_run(const struct dm_config *cfg);
+
+#endif

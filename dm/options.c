@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* cairn-dm's command line: acrn-dm's option names where it has one, parsed into struct dm_config. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm/options.h"
+
+/* Long-only options get values above any character. */
+enum {
+	OPT_CPU_AFFINITY = 0x100,
+	OPT_IOREQ_POLLING,
+	OPT_TESTDEV,
+	OPT_TESTDEV_CLIENTS,
+	OPT_DEBUGEXIT,
+};
+
+static const struct option long_options[] = {
+	{ "memsize", required_argument, NULL, 'm' },
+	{ "cpu_affinity", required_argument, NULL, OPT_CPU_AFFINITY },
+	{ "elf_file", required_argument, NULL, 'E' },
+	{ "lpc", required_argument, NULL, 'l' },
+	{ "bootargs", required_argument, NULL, 'B' },
+	{ "pci_slot", required_argument, NULL, 's' },
+	{ "ioreq_polling", no_argument, NULL, OPT_IOREQ_POLLING },
+	{ "testdev", no_argument, NULL, OPT_TESTDEV },
+	{ "testdev_clients", no_argument, NULL, OPT_TESTDEV_CLIENTS },
+	{ "debugexit", no_argument, NULL, OPT_DEBUGEXIT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char short_options[] = ":m:E:l:B:s:h";
+
+void dm_options_usage(FILE *out)
+{
+	fputs("usage: cairn-dm [options] <vm name>\n"
+	      "Creates a User VM through /dev/acrn_hsm, runs it, and serves its I/O requests.\n"
+	      "  -m, --memsize <size>      guest RAM: <n>[K|M|G] (no suffix: MiB), a multiple of\n"
+	      "                            2 MiB, at most 3G (default 16M)\n"
+	      "      --cpu_affinity <list> pCPUs for the VM, e.g. 2 or 1,3: one vCPU each, at "
+	      "most\n"
+	      "                            16; the Service VM gives them up while the VM lives\n"
+	      "  -E, --elf_file <path>     the ELF64 guest to load (abi/cairn/guest_boot.h)\n"
+	      "  -l, --lpc com1,stdio      a 16550 at 0x3F8 (IRQ 4) on cairn-dm's stdin and "
+	      "stdout\n"
+	      "  -B, --bootargs <text>     the guest's command line (start info), at most 255 "
+	      "bytes\n"
+	      "      --ioreq_polling       complete I/O requests by polling (the User VM's pCPU\n"
+	      "                            spins on its slot) instead of notification (default)\n"
+	      "      --testdev             the iotest guest's test device (abi/cairn/testdev.h)\n"
+	      "      --testdev_clients     --testdev with its port and MMIO ranges served by two\n"
+	      "                            range clients (threads) instead of the default client\n"
+	      "      --debugexit           a write to port 0xF4 powers the VM off\n"
+	      "  -s, --pci_slot <slot>     not supported yet (PCI devices come later)\n"
+	      "  -h, --help                this text\n"
+	      "<vm name>: 1-15 of A-Z a-z 0-9 . _ -; it goes in acrn_vm_creation.uuid.\n"
+	      "The VM ends when the guest powers off (ACPI S5 written to port 0x404), the HSM\n"
+	      "ends its I/O client, or cairn-dm gets SIGINT or SIGTERM; its pCPUs then come "
+	      "back.\n",
+	      out);
+}
+
+static void say(char *err, size_t err_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+}
+
+/* A whole string as a decimal number below limit: no sign, no spaces, at least one digit. */
+static int parse_decimal(const char *text, uint64_t limit, uint64_t *value)
+{
+	uint64_t v = 0;
+
+	if (!*text)
+		return -1;
+	for (const char *p = text; *p; p++) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		if (v > (limit - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v >= limit)
+		return -1;
+	*value = v;
+	return 0;
+}
+
+int dm_parse_memsize(const char *text, uint64_t *bytes)
+{
+	size_t len = strlen(text);
+	uint64_t unit = 1ull << 20, n;
+	char digits[32];
+
+	if (len == 0 || len >= sizeof(digits))
+		return -1;
+	memcpy(digits, text, len + 1);
+	switch (tolower((unsigned char)digits[len - 1])) {
+	case 'b':
+		unit = 1;
+		break;
+	case 'k':
+		unit = 1ull << 10;
+		break;
+	case 'm':
+		unit = 1ull << 20;
+		break;
+	case 'g':
+		unit = 1ull << 30;
+		break;
+	default:
+		len++; /* no suffix: the last character is a digit */
+		break;
+	}
+	digits[len - 1] = '\0';
+	if (parse_decimal(digits, UINT64_MAX, &n) || n > UINT64_MAX / unit)
+		return -1;
+	*bytes = n * unit;
+	return 0;
+}
+
+int dm_parse_cpu_list(const char *text, uint64_t *mask, char *err, size_t err_size)
+{
+	char buf[256], *save = NULL;
+	uint64_t m = 0;
+	int count = 0;
+
+	if (strlen(text) >= sizeof(buf) || !*text || text[0] == ',' ||
+	    text[strlen(text) - 1] == ',') {
+		say(err, err_size, "--cpu_affinity '%s': expected pCPU ids like 2 or 1,3", text);
+		return -1;
+	}
+	strcpy(buf, text);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint64_t id;
+
+		if (parse_decimal(tok, DM_PCPU_ID_LIMIT, &id)) {
+			say(err, err_size, "--cpu_affinity '%s': '%s' is not a pCPU id (0-%d)",
+			    text, tok, DM_PCPU_ID_LIMIT - 1);
+			return -1;
+		}
+		if (id == 0) {
+			say(err, err_size,
+			    "--cpu_affinity '%s': pCPU 0 is the boot CPU and cannot be given up",
+			    text);
+			return -1;
+		}
+		if (m & (1ull << id)) {
+			say(err, err_size, "--cpu_affinity '%s': pCPU %" PRIu64 " named twice",
+			    text, id);
+			return -1;
+		}
+		m |= 1ull << id;
+		if (++count > DM_VCPUS_MAX) {
+			say(err, err_size, "--cpu_affinity '%s': at most %d pCPUs", text,
+			    DM_VCPUS_MAX);
+			return -1;
+		}
+	}
+	if (!m || strstr(text, ",,")) {
+		say(err, err_size, "--cpu_affinity '%s': expected pCPU ids like 2 or 1,3", text);
+		return -1;
+	}
+	*mask = m;
+	return 0;
+}
+
+static int check_vm_name(const char *name, char *err, size_t err_size)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > DM_VM_NAME_MAX) {
+		say(err, err_size, "VM name '%s': 1 to %d characters", name, DM_VM_NAME_MAX);
+		return -1;
+	}
+	for (const char *p = name; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' && *p != '-') {
+			say(err, err_size, "VM name '%s': only A-Z a-z 0-9 . _ - may be used",
+			    name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_memsize(const char *text, uint64_t *bytes, char *err, size_t err_size)
+{
+	if (dm_parse_memsize(text, bytes)) {
+		say(err, err_size, "-m '%s': expected a size like 16M or 1G", text);
+		return -1;
+	}
+	if (*bytes == 0 || *bytes % DM_MEM_ALIGN) {
+		say(err, err_size, "-m '%s': must be a non-zero multiple of 2 MiB", text);
+		return -1;
+	}
+	if (*bytes > DM_MEM_MAX) {
+		say(err, err_size, "-m '%s': at most 3G in this version", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* One option; 0, or -1 with err set. */
+static int take_option(int opt, const char *arg, const char *word, struct dm_config *cfg, char *err,
+		       size_t err_size)
+{
+	switch (opt) {
+	case 'm':
+		return check_memsize(arg, &cfg->mem_size, err, err_size);
+	case OPT_CPU_AFFINITY:
+		return dm_parse_cpu_list(arg, &cfg->cpu_affinity, err, err_size);
+	case 'E':
+		cfg->elf_file = arg;
+		return 0;
+	case 'l':
+		if (strcmp(arg, "com1,stdio") != 0) {
+			say(err, err_size, "-l '%s': only com1,stdio is supported", arg);
+			return -1;
+		}
+		cfg->com1_stdio = true;
+		return 0;
+	case 'B':
+		if (strlen(arg) > DM_BOOTARGS_MAX) {
+			say(err, err_size, "-B: at most %d bytes", DM_BOOTARGS_MAX);
+			return -1;
+		}
+		cfg->bootargs = arg;
+		return 0;
+	case 's':
+		say(err, err_size, "-s '%s': PCI slots are not supported yet", arg);
+		return -1;
+	case OPT_IOREQ_POLLING:
+		cfg->ioreq_polling = true;
+		return 0;
+	case OPT_TESTDEV_CLIENTS:
+		cfg->testdev_clients = true;
+		cfg->testdev = true;
+		return 0;
+	case OPT_TESTDEV:
+		cfg->testdev = true;
+		return 0;
+	case OPT_DEBUGEXIT:
+		cfg->debugexit = true;
+		return 0;
+	case 'h':
+		cfg->help = true;
+		return 0;
+	case ':':
+		say(err, err_size, "option '%s' needs a value", word);
+		return -1;
+	default:
+		say(err, err_size, "unknown option '%s' (see --help)", word);
+		return -1;
+	}
+}
+
+int dm_options_parse(int argc, char **argv, struct dm_config *cfg, char *err, size_t err_size)
+{
+	int opt;
+
+	*cfg = (struct dm_config){ .mem_size = DM_MEM_DEFAULT };
+	err[0] = '\0';
+	optind = 0; /* GNU getopt: start over (the unit tests parse more than once) */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+		if (take_option(opt, optarg, word, cfg, err, err_size))
+			return -1;
+	}
+	if (cfg->help)
+		return 0;
+	if (optind >= argc) {
+		say(err, err_size, "no VM name given (see --help)");
+		return -1;
+	}
+	if (argc - optind > 1) {
+		say(err, err_size, "one VM name expected, got '%s' and '%s'", argv[optind],
+		    argv[optind + 1]);
+		return -1;
+	}
+	cfg->vm_name = argv[optind];
+	if (check_vm_name(cfg->vm_name, err, err_size))
+		return -1;
+	if (!cfg->elf_file) {
+		say(err, err_size, "no guest image: -E <elf file> is required");
+		return -1;
+	}
+	if (!cfg->cpu_affinity) {
+		say(err, err_size, "no pCPU: --cpu_affinity <list> is required");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""cairn-dm in the real Service VM: its options, and a VM it cannot create failing cleanly."""
+import re
+
+from harness import boot_scenario, check, heartbeat_rises, test
+
+LINUX_BOOT = 180  # seconds: as in test_service_vm.py
+SVM_PCPUS = 3
+HELLO = "cairn-dm -m 16M --cpu_affinity 2 -E /usr/lib/cairn/guests/hello.elf -l com1,stdio hello1"
+# Why cairn-dm may refuse to run a VM while the HSM or the hypervisor's half is missing.
+CLEAN_FAILURE = (r"cairn-dm: (cannot open /dev/acrn_hsm: No such file or directory.*"
+                 r"|CREATE_VM failed: .*|pCPU 2: .* refused it: .*)$")
+
+
+def run(m, line, timeout=60):
+    """Runs a shell line; returns (its exit status, the output after it was typed)."""
+    start = len(m.text())
+    rc = int(m.shell(f"{line}; echo cairn-dm-rc=$?", r"cairn-dm-rc=(\d+)", timeout).group(1))
+    return rc, m.text()[start:]
+
+
+@test("cairn-dm: --help, bad options exit 2, hello1 runs or fails cleanly, pCPU 2 stays the Service VM's")
+def dm_in_the_service_vm():
+    m = boot_scenario("service", name="dm")
+    m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
+    m.wait_for(r"/ # ", 30)
+    rc, out = run(m, "cairn-dm --help")
+    check(rc == 0, f"--help exited {rc}")
+    for option in ("--memsize", "--cpu_affinity", "--elf_file", "--lpc", "--bootargs",
+                   "--ioreq_polling", "--testdev_clients", "--debugexit", "--pci_slot"):
+        check(option in out, f"--help does not list {option}")
+    rc, out = run(m, "cairn-dm --frobnicate hello1")
+    check(rc == 2, f"an unknown option exited {rc}, not 2")
+    check(re.search(r"^cairn-dm: unknown option '--frobnicate' \(see --help\)$", out, re.M),
+          "no one-line error for an unknown option")
+    rc, out = run(m, "cairn-dm -m 16M --cpu_affinity 2 -E /nonexistent.elf hello1")
+    check(rc == 1 and "cairn-dm: " in out, f"a missing image exited {rc}")
+    rc, out = run(m, "ls /usr/lib/cairn/guests")
+    check(all(g in out for g in ("hello.elf", "heartbeat.elf", "iotest.elf")),
+          "the test guests are not in /usr/lib/cairn/guests")
+
+    # cairn-dm's RAM comes from 2 MiB hugetlb pages it reserves itself: the kernel must have them.
+    huge = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+    m.shell(f"echo 8 > {huge}/nr_hugepages; echo cairn-dm-huge=$(cat {huge}/free_hugepages); "
+            f"echo 0 > {huge}/nr_hugepages", r"cairn-dm-huge=8\s*$", 30)
+
+    rc, out = run(m, HELLO, timeout=120)
+    if "hello: done" in out:  # the whole path is there: the guest ran and powered off
+        check(rc == 0, f"hello1 ran but cairn-dm exited {rc}")
+        check(re.search(r"^hello from hello1: vCPU 0", out, re.M), "no hello line")
+        check("cairn-dm: vm hello1: ending: the guest powered off" in out, "no power-off line")
+        check("cairn-dm: pCPU 2 back online in the Service VM" in out, "pCPU 2 not back")
+    else:  # no HSM yet, or hypercalls that answer -ENOTTY: a clear reason, nothing changed
+        check(rc == 1, f"cairn-dm exited {rc} without running the VM")
+        check(re.search(CLEAN_FAILURE, out, re.M), "no clear reason for the failure")
+    m.shell("echo cairn-dm-nproc=$(nproc) cpu2=$(cat /sys/devices/system/cpu/cpu2/online)",
+            rf"cairn-dm-nproc={SVM_PCPUS} cpu2=1", 30)
+    heartbeat_rises(m)
+    check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")
