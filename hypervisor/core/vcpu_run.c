@@ -4,6 +4,7 @@
 #include "core/console.h"
 #include "core/housekeeping.h"
 #include "core/pcpu.h"
+#include "core/service_cpu.h"
 #include "core/vcpu_run.h"
 #include "core/virt.h"
 #include "core/vm.h"
@@ -31,6 +32,8 @@ static bool serve_requests(struct vcpu *vcpu)
 			vcpu_retire(vcpu);
 			return false;
 		}
+		if ((req & PCPU_REQ_OFFLINE) && service_cpu_serve_offline(vcpu))
+			return false; /* given back to the hypervisor: the pCPU is free */
 		if (req & PCPU_REQ_RESET)
 			vcpu_reset(vcpu);
 		arch_vcpu_requests(vcpu, req);

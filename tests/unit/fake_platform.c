@@ -7,9 +7,11 @@
 #include "core/vm_lifecycle.h"
 #include "lib/errno.h"
 #include "mm/phys_mem.h"
+#include "x86/cpu.h"
 #include "x86/guest/ioapic_pt.h"
 #include "x86/lapic.h"
 #include "x86/rtc.h"
+#include "fake_cpu.h"
 #include "fake_platform.h"
 
 #define LAPIC_REGS 0x400
@@ -259,4 +261,29 @@ void housekeeping_poll(void)
 void pcpu_wait_signal(volatile uint32_t *mailbox, bool allow_irq)
 {
 	__atomic_fetch_or(mailbox, PCPU_REQ_STOP, __ATOMIC_SEQ_CST);
+}
+
+/* --- busy waits (arch_cpu_relax): the other pCPUs' turn, and time passing --- */
+
+static void (*relax_hook)(void *ctx);
+static void *relax_ctx;
+static unsigned relax_count;
+
+void fake_set_relax_hook(void (*hook)(void *ctx), void *ctx)
+{
+	relax_hook = hook;
+	relax_ctx = ctx;
+}
+
+unsigned fake_relax_count(void)
+{
+	return relax_count;
+}
+
+void arch_cpu_relax(void)
+{
+	relax_count++;
+	fake_cpu_set_tsc(rdtsc() + FAKE_RELAX_TICKS);
+	if (relax_hook)
+		relax_hook(relax_ctx);
 }

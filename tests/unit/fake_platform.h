@@ -54,4 +54,13 @@ unsigned fake_vcpu_retired_count(void);
 /* ioapic_pt_release() calls (arch_vm_release). */
 unsigned fake_ioapic_release_count(void);
 
+/*
+ * arch_cpu_relax(), what a hypervisor busy wait calls: moves the fake TSC on by FAKE_RELAX_TICKS
+ * (1 ms at FAKE_TSC_KHZ), then calls the hook, if set: where a test plays the other pCPU (serves
+ * its mailbox) while the code under test waits for it.
+ */
+#define FAKE_RELAX_TICKS 2000000ull
+void fake_set_relax_hook(void (*hook)(void *ctx), void *ctx);
+unsigned fake_relax_count(void);
+
 #endif

@@ -26,6 +26,8 @@ struct vcpu;
 #define PCPU_REQ_SIPI	(1u << 6) /* emulated STARTUP IPI (vector in vcpu->arch.sipi_vector) */
 #define PCPU_REQ_NMI	(1u << 7) /* an NMI for the guest itself */
 #define PCPU_REQ_WAKE	(1u << 8) /* nothing but a wake-up: look at your flags again */
+/* The Service VM gives this pCPU back: retire its vCPU if it is offline (core/service_cpu.c). */
+#define PCPU_REQ_OFFLINE (1u << 10)
 
 struct pcpu {
 	struct pcpu *self; /* must stay first: pcpu_current() reads %gs:0 */
