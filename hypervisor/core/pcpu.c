@@ -80,9 +80,11 @@ void pcpu_idle(void)
 			vcpu_retire(vcpu); /* never started (a User VM destroyed before it ran) */
 		} else if ((requests & PCPU_REQ_RUN) && vcpu) {
 			/* What came with the start (a pause, an INIT) is for the run loop to serve. */
-			__atomic_fetch_or(&cpu->mailbox, requests & ~PCPU_REQ_RUN, __ATOMIC_SEQ_CST);
+			__atomic_fetch_or(&cpu->mailbox, requests & ~PCPU_REQ_RUN,
+					  __ATOMIC_SEQ_CST);
 			if (cpu->housekeeper)
-				housekeeping_leave(cpu); /* its timer must not fire into the guest */
+				housekeeping_leave(
+					cpu); /* its timer must not fire into the guest */
 			vcpu_run_loop(vcpu);
 		}
 		if (cpu->housekeeper) {

@@ -72,8 +72,9 @@ int64_t service_cpu_hc_offline(struct vcpu *caller, uint64_t apic_id, uint64_t u
 	uint32_t answer = ask(vcpu);
 	spin_unlock(&offline_lock);
 	if (answer != OFFLINE_RETIRED) {
-		vm_log(vm, "pCPU %u not given back: vCPU %u is not offline (halted with interrupts "
-			   "off)",
+		vm_log(vm,
+		       "pCPU %u not given back: vCPU %u is not offline (halted with interrupts "
+		       "off)",
 		       vcpu->pcpu->id, vcpu->id);
 		return -EBUSY;
 	}

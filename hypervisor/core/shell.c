@@ -29,10 +29,11 @@ static void cmd_vms(struct vm *unused)
 		if (vm->state == VM_FREE)
 			continue;
 		char line[200];
-		int len = format_snprintf(line, sizeof(line),
-					  "cairn: vm %u %s: %s, pCPU mask 0x%lx, %lu MiB, resets %u",
-					  vm->id, vm->name, vm_state_name(vm->state),
-					  vm->config->pcpu_mask, vm->mem_size / MiB, vm->resets);
+		int len =
+			format_snprintf(line, sizeof(line),
+					"cairn: vm %u %s: %s, pCPU mask 0x%lx, %lu MiB, resets %u",
+					vm->id, vm->name, vm_state_name(vm->state),
+					vm->config->pcpu_mask, vm->mem_size / MiB, vm->resets);
 		user_vm_describe(vm, line, sizeof(line), len);
 		printf("%s\n", line);
 	}

@@ -21,7 +21,7 @@
 #define RELEASE_WAIT_US 200000
 #define RESET_WAIT_US	200000
 /* The vm_flag bits Cairn keeps; other bits are ignored as ACRN ignores what the DM may not set. */
-#define FLAGS_KEPT (GUEST_FLAG_LAPIC_PASSTHROUGH | GUEST_FLAG_IO_COMPLETION_POLLING | GUEST_FLAG_RT)
+#define FLAGS_KEPT    (GUEST_FLAG_LAPIC_PASSTHROUGH | GUEST_FLAG_IO_COMPLETION_POLLING | GUEST_FLAG_RT)
 #define FLAGS_REFUSED GUEST_FLAG_SECURE_WORLD_ENABLED /* no Trusty world */
 
 /* What a User VM has beyond struct vm, by slot; all of it under users_lock. */
@@ -178,8 +178,9 @@ int64_t user_vm_hc_create(struct vcpu *caller, uint64_t gpa, uint64_t unused)
 	cv.vcpu_num = vm ? (uint16_t)vm->nvcpus : 0;
 	guest_phys_write(caller->vm, gpa, &cv, sizeof(cv)); /* checked above */
 	if (vm)
-		vm_log(caller->vm, "created user VM %u '%s' on pCPU mask 0x%lx (%u vCPUs, flags 0x%lx)",
-		       vm->id, vm->name, (uint64_t)cv.cpu_affinity, vm->nvcpus, vm->guest_flags);
+		vm_log(caller->vm,
+		       "created user VM %u '%s' on pCPU mask 0x%lx (%u vCPUs, flags 0x%lx)", vm->id,
+		       vm->name, (uint64_t)cv.cpu_affinity, vm->nvcpus, vm->guest_flags);
 	return err;
 }
 
@@ -270,8 +271,8 @@ int64_t user_vm_hc_start(struct vcpu *caller, uint64_t vmid, uint64_t unused)
 	struct vm *vm = target_vm(caller, vmid, &err);
 	if (vm && vm->state == VM_PAUSED)
 		err = vm_resume(vm);
-	else if (vm && vm->state == VM_CREATED && !(users[vm->id].regs_set & 1))
-		err = -EINVAL; /* vCPU 0 has no start state (HC_SET_VCPU_REGS) */
+	else if (vm && (vm->state != VM_CREATED || !(users[vm->id].regs_set & 1)))
+		err = -EINVAL; /* running, stopped, or vCPU 0 has no start state (HC_SET_VCPU_REGS) */
 	else if (vm)
 		err = vm_start(vm);
 	spin_unlock(&users_lock);
@@ -354,7 +355,7 @@ int64_t user_vm_hc_set_vcpu_regs(struct vcpu *caller, uint64_t vmid, uint64_t gp
 	struct vm *vm = target_vm(caller, vmid, &err);
 	if (vm)
 		err = guest_phys_read(caller->vm, gpa, &regs, sizeof(regs)) ? -EFAULT
-									     : set_regs(vm, &regs);
+									    : set_regs(vm, &regs);
 	spin_unlock(&users_lock);
 	return err;
 }

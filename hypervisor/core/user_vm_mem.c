@@ -165,8 +165,8 @@ static int check_op(const struct vm *svc, const struct vm *vm, struct user_vm_me
 }
 
 /* Takes back the ADDs among ops[0, done) (DELs stay done). */
-static void undo_adds(struct vm *vm, struct user_vm_mem *mem,
-		      const struct vm_memory_region_op *ops, size_t done)
+static void undo_adds(struct vm *vm, struct user_vm_mem *mem, const struct vm_memory_region_op *ops,
+		      size_t done)
 {
 	while (done-- > 0) {
 		if (ops[done].type != ACRN_MEM_REGION_ADD)

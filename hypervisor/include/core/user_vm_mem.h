@@ -6,7 +6,7 @@
 #include "cairn/acrn.h"
 #include "core/vm.h"
 
-#define USER_VM_MEM_RANGES 64	      /* disjoint guest-physical ranges (adjacent ones merge) */
+#define USER_VM_MEM_RANGES 64		/* disjoint guest-physical ranges (adjacent ones merge) */
 #define USER_VM_GPA_LIMIT  (1ull << 40) /* User VM guest-physical addresses stay below 1 TiB */
 
 /* The guest-physical ranges a User VM has mapped, sorted, disjoint, never adjacent. */

@@ -38,7 +38,8 @@ struct vm {
 	struct vm
 		*creator; /* the VM that created it by hypercall (User VMs); NULL: the hypervisor */
 	const char *name;
-	uint64_t guest_flags; /* User VMs: ACRN's GUEST_FLAG_* kept from HC_CREATE_VM (cairn/acrn.h) */
+	uint64_t
+		guest_flags; /* User VMs: ACRN's GUEST_FLAG_* kept from HC_CREATE_VM (cairn/acrn.h) */
 	volatile enum vm_state state;
 	spinlock_t lock;
 	uint32_t nvcpus;

@@ -17,13 +17,13 @@
 #define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 #define CR3_MBZ	     0xFFF0000000000000ull
 
-#define SEG_TYPE_CODE	   0x8 /* type bit 3: code */
-#define FLAT_LIMIT	   0xFFFFFFFFu
-#define REAL_MODE_LIMIT	   0xFFFFu
-#define TSS_LIMIT	   0xFFu
-#define VMX_AR_LIMIT_HIGH  0xF00u /* bits 11:8: the descriptor's limit 19:16, reserved in VMX */
-#define PAGE_GRANULAR_LOW  0xFFFu
-#define BYTE_GRANULAR_MAX  0xFFFFFu
+#define SEG_TYPE_CODE	  0x8 /* type bit 3: code */
+#define FLAT_LIMIT	  0xFFFFFFFFu
+#define REAL_MODE_LIMIT	  0xFFFFu
+#define TSS_LIMIT	  0xFFu
+#define VMX_AR_LIMIT_HIGH 0xF00u /* bits 11:8: the descriptor's limit 19:16, reserved in VMX */
+#define PAGE_GRANULAR_LOW 0xFFFu
+#define BYTE_GRANULAR_MAX 0xFFFFFu
 
 static bool canonical(uint64_t va)
 {
@@ -88,8 +88,8 @@ static int build_cs(const struct acrn_regs *r, bool long_mode, struct vcpu_segme
 		return -EINVAL;
 	if (!limit_fits_granularity(r->cs_limit, access))
 		return -EINVAL;
-	if (protected_mode &&
-	    (!(access & SEG_AR_S) || !(access & SEG_AR_TYPE(SEG_TYPE_CODE)) || (access & SEG_AR_DPL(3))))
+	if (protected_mode && (!(access & SEG_AR_S) || !(access & SEG_AR_TYPE(SEG_TYPE_CODE)) ||
+			       (access & SEG_AR_DPL(3))))
 		return -EINVAL; /* a ring-0 code segment */
 	if ((access & SEG_AR_L) && (!long_mode || (access & SEG_AR_DB)))
 		return -EINVAL;
