@@ -12,17 +12,17 @@
 #include "fake_virt.h"
 #include "harness.h"
 
-#define VMCALL_EXIT   ((struct vm_exit){ .reason = EXIT_EXCEPTION, .exception.vector = 6 })
-#define CREATION_GPA  0x9000ull
-#define BATCH_GPA     0xA000ull
-#define REGIONS_GPA   0xB000ull
-#define REGS_GPA      0xC000ull
-#define DEVICE_GPA    0x1F0000ull /* a page of the Service VM's map that is a device, not RAM */
-#define FREE_PCPUS    6		  /* pCPUs 2-7: online, given back */
-#define SVC_RAM_BASE  0x10000000ull /* the Service VM's RAM map (its identity-mapped RAM) */
-#define SVC_RAM_SIZE  0x01000000ull
-#define RWX_WB	      (ACRN_MEM_ACCESS_RIGHT_MASK | ACRN_MEM_TYPE_WB)
-#define PAGE	      0x1000ull
+#define VMCALL_EXIT  ((struct vm_exit){ .reason = EXIT_EXCEPTION, .exception.vector = 6 })
+#define CREATION_GPA 0x9000ull
+#define BATCH_GPA    0xA000ull
+#define REGIONS_GPA  0xB000ull
+#define REGS_GPA     0xC000ull
+#define DEVICE_GPA   0x1F0000ull   /* a page of the Service VM's map that is a device, not RAM */
+#define FREE_PCPUS   6		   /* pCPUs 2-7: online, given back */
+#define SVC_RAM_BASE 0x10000000ull /* the Service VM's RAM map (its identity-mapped RAM) */
+#define SVC_RAM_SIZE 0x01000000ull
+#define RWX_WB	     (ACRN_MEM_ACCESS_RIGHT_MASK | ACRN_MEM_TYPE_WB)
+#define PAGE	     0x1000ull
 
 static const uint8_t vmcall[] = { 0x0F, 0x01, 0xC1 };
 static struct vm *svc;
@@ -193,8 +193,8 @@ TEST(create_without_a_free_slot_is_enospc)
 
 TEST(only_the_service_vm_creates)
 {
-	struct vm *p = fake_vm_create(&(struct fake_vm_spec){ .name = "p",
-							     .flags = VM_FLAG_HYPERCALLS });
+	struct vm *p =
+		fake_vm_create(&(struct fake_vm_spec){ .name = "p", .flags = VM_FLAG_HYPERCALLS });
 	struct acrn_vm_creation cv = creation("a", 0x4);
 	struct vcpu *vcpu = &p->vcpus[0];
 
@@ -319,7 +319,8 @@ TEST(memory_regions_refuse_bad_rights_types_and_ops)
 	struct vm_memory_region_op op;
 
 	fake_events_clear(vm);
-	EXPECT_EQ(set_one(vm, add(0, SVC_RAM_BASE, PAGE, ACRN_MEM_TYPE_WB)), -EINVAL); /* no right */
+	EXPECT_EQ(set_one(vm, add(0, SVC_RAM_BASE, PAGE, ACRN_MEM_TYPE_WB)),
+		  -EINVAL); /* no right */
 	EXPECT_EQ(set_one(vm, add(0, SVC_RAM_BASE, PAGE, 0x7 | ACRN_MEM_TYPE_UC)), -EINVAL);
 	EXPECT_EQ(set_one(vm, add(0, SVC_RAM_BASE, PAGE, 0x7 | ACRN_MEM_TYPE_WC)), -EINVAL);
 	EXPECT_EQ(set_one(vm, add(0, SVC_RAM_BASE, PAGE, 0x7 | 0x8)), -EINVAL);
@@ -379,8 +380,7 @@ TEST(memory_regions_batch_with_a_bad_entry_changes_nothing)
 	setup();
 	struct vm *vm = create_ok("u", 0x4);
 	const struct vm_memory_region_op ops[] = {
-		add(0, SVC_RAM_BASE, 0x4000, RWX_WB),
-		add(0x4000, SVC_RAM_BASE, 0x4000, RWX_WB),
+		add(0, SVC_RAM_BASE, 0x4000, RWX_WB), add(0x4000, SVC_RAM_BASE, 0x4000, RWX_WB),
 		add(0x8000, 0x100000, 0x4000, RWX_WB), /* not the Service VM's */
 	};
 
@@ -434,7 +434,7 @@ TEST(memory_regions_ranges_are_bounded)
 	EXPECT_EQ(set_regions(vm, ops, 64), 0);
 	EXPECT_EQ(set_one(vm, add(200 * PAGE, SVC_RAM_BASE, PAGE, RWX_WB)), -ENOSPC);
 	EXPECT_EQ(set_one(vm, add(PAGE, SVC_RAM_BASE, PAGE, RWX_WB)), 0); /* merges two */
-	EXPECT_EQ(set_one(vm, del(PAGE, PAGE)), 0);			   /* splits again */
+	EXPECT_EQ(set_one(vm, del(PAGE, PAGE)), 0);			  /* splits again */
 	ASSERT_EQ(set_one(vm, add(200 * PAGE, SVC_RAM_BASE, 4 * PAGE, RWX_WB)), -ENOSPC);
 	/* Batches up to USER_VM_REGIONS_MAX entries, each checked; not one more. */
 	struct vm *big = create_ok("big", 0x8);
