@@ -11,7 +11,7 @@
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 
-#define OFFLINE_ANSWER_US 100000
+#define OFFLINE_ANSWER_US 1000000 /* an NMI is answered at once, but QEMU TCG may lag */
 
 /*
  * One question per pCPU at a time: the caller moves NONE -> ASKED and waits; the pCPU moves

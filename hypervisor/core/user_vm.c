@@ -16,10 +16,14 @@
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define VMID_NONE	0xFFFF /* acrn_vm_creation.vmid on failure (ACRN's) */
-#define NAME_LEN	16     /* acrn_vm_creation.uuid: a NUL-padded name */
-#define RELEASE_WAIT_US 200000
-#define RESET_WAIT_US	200000
+#define VMID_NONE 0xFFFF /* acrn_vm_creation.vmid on failure (ACRN's) */
+#define NAME_LEN  16	 /* acrn_vm_creation.uuid: a NUL-padded name */
+/*
+ * How long a hypercall waits for the User VM's pCPUs (each answers an NMI at once; under QEMU TCG
+ * on a loaded host a pCPU's thread may not run for a good part of a second).
+ */
+#define RELEASE_WAIT_US 1000000
+#define RESET_WAIT_US	1000000
 /* The vm_flag bits Cairn keeps; other bits are ignored as ACRN ignores what the DM may not set. */
 #define FLAGS_KEPT    (GUEST_FLAG_LAPIC_PASSTHROUGH | GUEST_FLAG_IO_COMPLETION_POLLING | GUEST_FLAG_RT)
 #define FLAGS_REFUSED GUEST_FLAG_SECURE_WORLD_ENABLED /* no Trusty world */
@@ -234,7 +238,7 @@ int64_t user_vm_hc_destroy(struct vcpu *caller, uint64_t vmid, uint64_t unused)
 	spin_unlock(&users_lock);
 	if (!vm)
 		return err;
-	/* Its pCPUs are free when this returns (unless a pCPU failed to answer within 200 ms). */
+	/* Its pCPUs are free when this returns (unless a pCPU failed to answer within 1 s). */
 	wait_for((volatile uint32_t *)&vm->state, VM_FREE, RELEASE_WAIT_US);
 	return 0;
 }
@@ -256,9 +260,15 @@ void user_vms_destroy_all(struct vm *creator, bool wait)
 		    vms[i].config->kind == VM_KIND_USER && !users[i].destroying)
 			destroy_locked(&vms[i]);
 	spin_unlock(&users_lock);
-	for (size_t i = 0; wait && i < MAX_VMS; i++)
-		if (users[i].destroying)
+	/* Until they are gone: the creator's RAM they use is about to be reused. */
+	for (size_t i = 0; wait && i < MAX_VMS; i++) {
+		while (users[i].destroying && vms[i].state != VM_FREE) {
 			wait_for((volatile uint32_t *)&vms[i].state, VM_FREE, RELEASE_WAIT_US);
+			if (vms[i].state != VM_FREE)
+				printf("cairn: vm %s: user VM %zu still stopping\n", creator->name,
+				       i);
+		}
+	}
 }
 
 /* --- HC_START_VM, HC_PAUSE_VM, HC_RESET_VM --- */
@@ -313,7 +323,7 @@ static int64_t reset(struct vm *vm)
 	}
 	wait_for(&u->resets_done, posted, RESET_WAIT_US);
 	if (__atomic_load_n(&u->resets_done, __ATOMIC_ACQUIRE) != posted)
-		return -ETIMEDOUT; /* a vCPU stopped meanwhile (a fault): destroy it */
+		return -ETIMEDOUT; /* a vCPU stopped meanwhile (a fault), or did not answer in 1 s */
 	u->regs_set = 0;
 	vm->resets++;
 	vm->state = VM_CREATED;

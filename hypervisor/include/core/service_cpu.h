@@ -9,7 +9,7 @@
  * HC_SERVICE_VM_OFFLINE_CPU, p1 = the LAPIC ID of a Service VM vCPU. Asks that vCPU's pCPU
  * (PCPU_REQ_OFFLINE) whether the vCPU is in Linux's offline state; if so it is retired and its
  * pCPU is free. 0; -EINVAL for an APIC ID that is not a vCPU the Service VM holds, or the boot
- * pCPU's; -EBUSY when the vCPU is not offline (or did not answer within 100 ms): nothing changed.
+ * pCPU's; -EBUSY when the vCPU is not offline (or did not answer within 1 s): nothing changed.
  */
 int64_t service_cpu_hc_offline(struct vcpu *caller, uint64_t apic_id, uint64_t unused);
 
