@@ -85,6 +85,9 @@ def user_vm_service_restart():
     # and brings up all three CPUs: the free pCPU 2 is taken back by its INIT.
     m.wait_for(r"cairn: vm service: user VM 2 'uvm-hold' destroyed", 60, since=mark)
     m.wait_for(r"cairn: vm service: reset done", 30, since=mark)
+    after = m.text()[mark:]
+    check(after.index("'uvm-hold' destroyed") < after.index("restarting Linux"),
+          "Linux was reloaded before the User VM on its memory was gone")
     m.wait_for(r"cairn: vm service: took pCPU 2 back for vCPU 2", LINUX_BOOT, since=mark)
     m.wait_for(r"cairn-svm: nproc 3$", LINUX_BOOT, since=mark)
     m.wait_for(r"cairn-svm: ready$", 60, since=mark)
