@@ -60,6 +60,25 @@ void housekeeping_adopt(struct pcpu *cpu)
 		       cpu->id);
 }
 
+void housekeeping_leave(struct pcpu *cpu)
+{
+	bool left = false;
+
+	spin_lock(&housekeeper_lock);
+	if (housekeeper == cpu) {
+		housekeeper = NULL;
+		cpu->housekeeper = false;
+		left = true;
+	}
+	spin_unlock(&housekeeper_lock);
+	if (!left)
+		return;
+	arch_pcpu_reclaim(NULL, false); /* stops the timer, takes an expiry left pending */
+	printf("cairn: pCPU %u runs a vCPU again: housekeeping is served on VM exits until a pCPU "
+	       "is free\n",
+	       cpu->id);
+}
+
 static void check_watchdogs(void)
 {
 	char what[96];

@@ -4,10 +4,11 @@
 #include "core/guest_mem.h"
 #include "core/hypercall.h"
 #include "core/hypercall_io.h"
+#include "core/service_cpu.h"
 #include "core/time.h"
+#include "core/user_vm.h"
 #include "core/virt.h"
 #include "core/vm.h"
-#include "core/vm_lifecycle.h"
 #include "lib/errno.h"
 
 struct hypercall {
@@ -23,50 +24,6 @@ static int64_t hc_get_api_version(struct vcpu *vcpu, uint64_t gpa, uint64_t unus
 	return guest_phys_write(vcpu->vm, gpa, &v, sizeof(v));
 }
 
-/*
- * The VM a lifecycle call names, when the caller may manage it: only VMs the caller created
- * (post-launched User VMs). Pre-launched partitions and the caller itself are refused (-EPERM),
- * as ACRN refuses lifecycle calls on pre-launched VMs; an unknown vmid is -EINVAL.
- */
-static struct vm *target_vm(struct vcpu *caller, uint64_t vmid, int64_t *err)
-{
-	struct vm *vm = vmid <= UINT32_MAX ? vm_find_by_id((uint32_t)vmid) : NULL;
-
-	*err = vm ? -EPERM : -EINVAL;
-	return vm && vm != caller->vm && vm->creator == caller->vm ? vm : NULL;
-}
-
-struct vm *hypercall_target_vm(struct vcpu *caller, uint64_t vmid, int64_t *err)
-{
-	return target_vm(caller, vmid, err);
-}
-
-static int64_t hc_pause_vm(struct vcpu *vcpu, uint64_t vmid, uint64_t unused)
-{
-	int64_t err;
-	struct vm *vm = target_vm(vcpu, vmid, &err);
-
-	return vm ? vm_pause(vm) : err;
-}
-
-static int64_t hc_start_vm(struct vcpu *vcpu, uint64_t vmid, uint64_t unused)
-{
-	int64_t err;
-	struct vm *vm = target_vm(vcpu, vmid, &err);
-
-	if (!vm)
-		return err;
-	return vm->state == VM_PAUSED ? vm_resume(vm) : vm_start(vm);
-}
-
-static int64_t hc_destroy_vm(struct vcpu *vcpu, uint64_t vmid, uint64_t unused)
-{
-	int64_t err;
-	struct vm *vm = target_vm(vcpu, vmid, &err);
-
-	return vm ? vm_stop(vm, "requested by the Service VM") : err;
-}
-
 static int64_t hc_watchdog_kick(struct vcpu *vcpu, uint64_t unused1, uint64_t unused2)
 {
 	struct vm *vm = vcpu->vm;
@@ -79,9 +36,14 @@ static int64_t hc_watchdog_kick(struct vcpu *vcpu, uint64_t unused1, uint64_t un
 
 static const struct hypercall hypercalls[] = {
 	{ HC_GET_API_VERSION, false, hc_get_api_version },
-	{ HC_DESTROY_VM, true, hc_destroy_vm },
-	{ HC_START_VM, true, hc_start_vm },
-	{ HC_PAUSE_VM, true, hc_pause_vm },
+	{ HC_SERVICE_VM_OFFLINE_CPU, true, service_cpu_hc_offline },
+	{ HC_CREATE_VM, true, user_vm_hc_create },
+	{ HC_DESTROY_VM, true, user_vm_hc_destroy },
+	{ HC_START_VM, true, user_vm_hc_start },
+	{ HC_PAUSE_VM, true, user_vm_hc_pause },
+	{ HC_RESET_VM, true, user_vm_hc_reset },
+	{ HC_SET_VCPU_REGS, true, user_vm_hc_set_vcpu_regs },
+	{ HC_VM_SET_MEMORY_REGIONS, true, user_vm_hc_set_memory_regions },
 	{ HC_SET_IOREQ_BUFFER, true, hc_set_ioreq_buffer },
 	{ HC_NOTIFY_REQUEST_FINISH, true, hc_notify_request_finish },
 	{ HC_INJECT_MSI, true, hc_inject_msi },

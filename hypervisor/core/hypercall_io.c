@@ -6,6 +6,7 @@
 #include "core/hypercall.h"
 #include "core/hypercall_io.h"
 #include "core/ioreq.h"
+#include "core/user_vm.h"
 #include "core/virt.h"
 #include "lib/errno.h"
 #include "mm/phys_mem.h"
@@ -39,7 +40,7 @@ static struct acrn_io_request_buffer *caller_page(struct vm *caller, uint64_t gp
 int64_t hc_set_ioreq_buffer(struct vcpu *vcpu, uint64_t vmid, uint64_t gpa)
 {
 	int64_t err;
-	struct vm *vm = hypercall_target_vm(vcpu, vmid, &err);
+	struct vm *vm = user_vm_target(vcpu, vmid, &err);
 	uint64_t page_gpa;
 
 	if (!vm)
@@ -55,7 +56,7 @@ int64_t hc_set_ioreq_buffer(struct vcpu *vcpu, uint64_t vmid, uint64_t gpa)
 int64_t hc_notify_request_finish(struct vcpu *vcpu, uint64_t vmid, uint64_t vcpu_id)
 {
 	int64_t err;
-	struct vm *vm = hypercall_target_vm(vcpu, vmid, &err);
+	struct vm *vm = user_vm_target(vcpu, vmid, &err);
 
 	return vm ? ioreq_notify(vm, vcpu_id) : err;
 }
@@ -69,7 +70,7 @@ static bool delivering(const struct vm *vm)
 int64_t hc_inject_msi(struct vcpu *vcpu, uint64_t vmid, uint64_t gpa)
 {
 	int64_t err;
-	struct vm *vm = hypercall_target_vm(vcpu, vmid, &err);
+	struct vm *vm = user_vm_target(vcpu, vmid, &err);
 	struct acrn_msi_entry msi;
 
 	if (!vm)
@@ -84,7 +85,7 @@ int64_t hc_inject_msi(struct vcpu *vcpu, uint64_t vmid, uint64_t gpa)
 int64_t hc_set_irqline(struct vcpu *vcpu, uint64_t vmid, uint64_t op_gsi)
 {
 	int64_t err;
-	struct vm *vm = hypercall_target_vm(vcpu, vmid, &err);
+	struct vm *vm = user_vm_target(vcpu, vmid, &err);
 
 	if (!vm)
 		return err;

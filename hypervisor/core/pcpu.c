@@ -5,6 +5,7 @@
 #include "core/pcpu.h"
 #include "core/pcpu_map.h"
 #include "core/vcpu_run.h"
+#include "core/vm_lifecycle.h"
 #include "lib/spinlock.h"
 
 struct pcpu pcpus[MAX_PCPUS];
@@ -74,8 +75,18 @@ void pcpu_idle(void)
 
 	for (;;) {
 		uint32_t requests = pcpu_take_requests(cpu);
-		if ((requests & PCPU_REQ_RUN) && cpu->vcpu)
-			vcpu_run_loop(cpu->vcpu);
+		struct vcpu *vcpu = cpu->vcpu;
+		if ((requests & PCPU_REQ_STOP) && vcpu) {
+			vcpu_retire(vcpu); /* never started (a User VM destroyed before it ran) */
+		} else if ((requests & PCPU_REQ_RUN) && vcpu) {
+			/* What came with the start (a pause, an INIT) is for the run loop to serve. */
+			__atomic_fetch_or(&cpu->mailbox, requests & ~PCPU_REQ_RUN,
+					  __ATOMIC_SEQ_CST);
+			if (cpu->housekeeper)
+				housekeeping_leave(
+					cpu); /* its timer must not fire into the guest */
+			vcpu_run_loop(vcpu);
+		}
 		if (cpu->housekeeper) {
 			housekeeping_run();
 			housekeeping_arm_timer();

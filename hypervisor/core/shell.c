@@ -2,10 +2,12 @@
 /* The hypervisor shell on COM1: inspect and control VMs, or hand keyboard input to a VM's vUART. */
 #include "core/console.h"
 #include "core/shell.h"
+#include "core/user_vm.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "core/vm_lifecycle.h"
 #include "lib/errno.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "drivers/amd_iommu.h"
 
@@ -28,9 +30,14 @@ static void cmd_vms(struct vm *unused)
 		struct vm *vm = &vms[i];
 		if (vm->state == VM_FREE)
 			continue;
-		printf("cairn: vm %u %s: %s, pCPU mask 0x%lx, %lu MiB, resets %u\n", vm->id,
-		       vm->name, vm_state_name(vm->state), vm->config->pcpu_mask,
-		       vm->mem_size / MiB, vm->resets);
+		char line[200];
+		int len =
+			format_snprintf(line, sizeof(line),
+					"cairn: vm %u %s: %s, pCPU mask 0x%lx, %lu MiB, resets %u",
+					vm->id, vm->name, vm_state_name(vm->state),
+					vm->config->pcpu_mask, vm->mem_size / MiB, vm->resets);
+		user_vm_describe(vm, line, sizeof(line), len);
+		printf("%s\n", line);
 	}
 }
 

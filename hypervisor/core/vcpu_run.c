@@ -5,6 +5,7 @@
 #include "core/housekeeping.h"
 #include "core/ioreq.h"
 #include "core/pcpu.h"
+#include "core/service_cpu.h"
 #include "core/vcpu_run.h"
 #include "core/virt.h"
 #include "core/vm.h"
@@ -33,6 +34,8 @@ static bool serve_requests(struct vcpu *vcpu)
 			vcpu_retire(vcpu);
 			return false;
 		}
+		if ((req & PCPU_REQ_OFFLINE) && service_cpu_serve_offline(vcpu))
+			return false; /* given back to the hypervisor: the pCPU is free */
 		if (req & PCPU_REQ_RESET) {
 			ioreq_drop(vcpu, "its VM was reset");
 			vcpu_reset(vcpu);

@@ -8,6 +8,7 @@
 #include "core/service_vm.h"
 #include "core/shell.h"
 #include "core/time.h"
+#include "core/user_vm.h"
 #include "core/virt.h"
 #include "core/vm_lifecycle.h"
 #include "core/vm_log.h"
@@ -19,10 +20,12 @@ const char *vm_state_name(enum vm_state state)
 	return state < ARRAY_SIZE(names) ? names[state] : "?";
 }
 
+/* To every vCPU that still has its pCPU: a retired one's pCPU may be another VM's by now. */
 static void vm_post_all(struct vm *vm, uint32_t requests)
 {
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
-		pcpu_post(vm->vcpus[i].pcpu, requests);
+		if (vcpu_bound(&vm->vcpus[i]))
+			pcpu_post(vm->vcpus[i].pcpu, requests);
 }
 
 static void watchdog_arm(struct vm *vm)
@@ -73,6 +76,8 @@ int vm_stop(struct vm *vm, const char *why)
 
 int vm_reset(struct vm *vm, const char *why)
 {
+	if (vm->config->kind == VM_KIND_USER)
+		return -ENOSYS; /* its device model resets it (HC_RESET_VM, core/user_vm.c) */
 	if (vm->state != VM_RUNNING && vm->state != VM_PAUSED)
 		return -EINVAL;
 	if (vm_log_take(vm)) /* a guest that faults at once would reset (and log) in a loop */
@@ -120,11 +125,12 @@ void vcpu_retire(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	bool all_stopped = true, last = false;
 
-	vcpu->state = VCPU_STOPPED;
 	arch_pcpu_reclaim(vcpu, true);
+	spin_lock(&vm->lock);
+	/* Stopped under the lock: once the last vCPU out sees all stopped, none touches vm again. */
+	vcpu->state = VCPU_STOPPED;
 	free_pcpu(vcpu->pcpu->id);
 	housekeeping_adopt(vcpu->pcpu);
-	spin_lock(&vm->lock);
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
 		all_stopped &= vm->vcpus[i].state == VCPU_STOPPED;
 	if (all_stopped && vm->state != VM_STOPPED) {
@@ -135,10 +141,14 @@ void vcpu_retire(struct vcpu *vcpu)
 		vm_print_exit_stats(vm);
 	}
 	spin_unlock(&vm->lock);
-	if (last) {
-		arch_vm_release(vm);
-		shell_forget_vm(vm);
-	}
+	if (!last)
+		return;
+	arch_vm_release(vm);
+	shell_forget_vm(vm);
+	if (vm->config->kind == VM_KIND_SERVICE)
+		user_vms_destroy_all(vm, false); /* their device model is gone */
+	if (vm->config->kind == VM_KIND_USER)
+		user_vm_stopped(vm); /* may release it: nothing here may touch vm after this */
 }
 
 #define RESET_QUIESCE_US 200000
@@ -159,11 +169,19 @@ void vcpu_reset(struct vcpu *vcpu)
 
 	arch_pcpu_reclaim(
 		vcpu, false); /* the old kernel's timer, TPR and vectors must not reach the new */
+	if (vm->config->kind == VM_KIND_USER) {
+		vcpu->state = VCPU_OFFLINE; /* until HC_SET_VCPU_REGS and HC_START_VM */
+		user_vm_vcpu_reset_done(vcpu);
+		return;
+	}
 	if (vcpu->id != 0) {
 		vcpu->state = VCPU_OFFLINE;
 		return;
 	}
 	wait_for_other_vcpus(vm);
+	/* Their memory is the Service VM's RAM, which the new kernel is about to reuse. */
+	if (vm->config->kind == VM_KIND_SERVICE)
+		user_vms_destroy_all(vm, true);
 	int err = vm->config->kind == VM_KIND_SERVICE ? arch_service_vm_reload(vm)
 						      : partition_load(vm);
 	if (err) {

@@ -7,11 +7,8 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 #else
-#include <stdint.h>
+#include <linux/types.h>
 #include <sys/ioctl.h>
-typedef uint32_t __u32;
-typedef uint64_t __u64;
-typedef int64_t __s64;
 #endif
 
 /* An ACRN-convention hypercall: VMCALL with the ID in R8, p1 in RDI, p2 in RSI; RAX is the result. */
@@ -43,5 +40,13 @@ struct cairn_probe_msr {
 #define CAIRN_PROBE_WRMSR	  _IOWR(CAIRN_PROBE_IOCTL_TYPE, 4, struct cairn_probe_msr)
 /* Executes INVD (1) or WBINVD (2) once. */
 #define CAIRN_PROBE_CACHE_INSN _IO(CAIRN_PROBE_IOCTL_TYPE, 5)
+/*
+ * A physically contiguous area of Service VM RAM, allocated at first use and kept until the module
+ * is unloaded: mmap() of /dev/cairn_probe (offset 0, up to CAIRN_PROBE_AREA_SIZE) maps it, and
+ * this ioctl writes its physical address (= its guest-physical address: the Service VM is
+ * identity-mapped), for hypercalls whose structs and User VM memory live there.
+ */
+#define CAIRN_PROBE_AREA_SIZE (2u << 20)
+#define CAIRN_PROBE_AREA_PA   _IOR(CAIRN_PROBE_IOCTL_TYPE, 6, __u64)
 
 #endif

@@ -7,9 +7,11 @@
 #include "core/vm_lifecycle.h"
 #include "lib/errno.h"
 #include "mm/phys_mem.h"
+#include "x86/cpu.h"
 #include "x86/guest/ioapic_pt.h"
 #include "x86/lapic.h"
 #include "x86/rtc.h"
+#include "fake_cpu.h"
 #include "fake_platform.h"
 
 #define LAPIC_REGS 0x400
@@ -277,24 +279,41 @@ void pcpu_wait_signal(volatile uint32_t *mailbox, bool allow_irq)
 	__atomic_fetch_or(mailbox, PCPU_REQ_STOP, __ATOMIC_SEQ_CST);
 }
 
-/* A spin-wait: the hook runs once per turn; a spin nothing can end is a failed test. */
+unsigned fake_wait_count(void)
+{
+	return waits;
+}
+
+/* --- busy waits (arch_cpu_relax): the other pCPUs' turn, and time passing --- */
+
+static void (*relax_hook)(void *ctx);
+static void *relax_ctx;
+
+void fake_set_relax_hook(void (*hook)(void *ctx), void *ctx)
+{
+	relax_hook = hook;
+	relax_ctx = ctx;
+}
+
+unsigned fake_relax_count(void)
+{
+	return relaxes;
+}
+
+/*
+ * A spin-wait turn: time passes, then the relax hook (the other pCPU) and the wait hook (the
+ * Service VM answering a polled slot) run; a spin nothing can end is a failed test.
+ */
 void arch_cpu_relax(void)
 {
 	relaxes++;
+	fake_cpu_set_tsc(rdtsc() + FAKE_RELAX_TICKS);
+	if (relax_hook)
+		relax_hook(relax_ctx);
 	if (wait_hook && wait_hook(wait_hook_arg, true))
 		return;
 	if (relaxes > 100000) {
 		fprintf(stderr, "fake_platform: spinning with nothing to end it\n");
 		abort();
 	}
-}
-
-unsigned fake_wait_count(void)
-{
-	return waits;
-}
-
-unsigned fake_relax_count(void)
-{
-	return relaxes;
 }

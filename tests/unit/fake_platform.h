@@ -63,6 +63,14 @@ unsigned fake_ioapic_release_count(void);
 typedef bool (*fake_wait_fn)(void *arg, bool spinning);
 void fake_set_wait_hook(fake_wait_fn hook, void *arg);
 unsigned fake_wait_count(void);
+
+/*
+ * arch_cpu_relax(), what a hypervisor busy wait calls: moves the fake TSC on by FAKE_RELAX_TICKS
+ * (1 ms at FAKE_TSC_KHZ), then calls the relax hook, if set: where a test plays the other pCPU
+ * (serves its mailbox) while the code under test waits for it; then the wait hook (above).
+ */
+#define FAKE_RELAX_TICKS 2000000ull
+void fake_set_relax_hook(void (*hook)(void *ctx), void *ctx);
 unsigned fake_relax_count(void);
 
 #endif

@@ -84,6 +84,8 @@ int virt_vm_init(struct vm *vm)
 
 void virt_vm_destroy(struct vm *vm)
 {
+	if (vm->virt)
+		vm->virt->vm = NULL;
 	vm->virt = NULL;
 }
 

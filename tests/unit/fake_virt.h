@@ -10,8 +10,8 @@
 
 #define FAKE_MAX_VMS	  4
 #define FAKE_RAM_SIZE	  (2 * MiB) /* guest RAM of each fake VM, at guest-physical 0 */
-#define FAKE_MAX_MAPS	  64
-#define FAKE_MAX_EVENTS	  256
+#define FAKE_MAX_MAPS	  1024
+#define FAKE_MAX_EVENTS	  2048
 #define FAKE_PAGE_TABLES  (FAKE_RAM_SIZE - 2 * PAGE_SIZE) /* the vCPUs' identity map lives here */
 #define FAKE_CODE_GPA	  0x1000ull  /* where vCPUs start (RIP) and tests put instructions */
 #define FAKE_DEFAULT_APIC 2	     /* vCPU i runs on pCPU (first_pcpu + i), APIC ID = pCPU + 2 */

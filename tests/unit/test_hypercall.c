@@ -115,7 +115,8 @@ TEST(lifecycle_calls_only_on_vms_the_caller_created)
 {
 	struct vm *svc = service_vm();
 	struct vm *pre = partition("pre", 0, 0);
-	struct vm *user = partition("user", 0, 1);
+	struct vm *user = fake_vm_create(
+		&(struct fake_vm_spec){ .name = "user", .kind = VM_KIND_USER, .first_pcpu = 1 });
 	struct vcpu *vcpu = &svc->vcpus[0];
 	struct vm *target;
 
@@ -135,7 +136,7 @@ TEST(lifecycle_calls_only_on_vms_the_caller_created)
 	EXPECT_EQ(hypercall(vcpu, VMCALL_EXIT, HC_START_VM, user->id, 0), 0);
 	EXPECT_EQ(fake_lifecycle_last(NULL), FAKE_LC_RESUME);
 	EXPECT_EQ(hypercall(vcpu, VMCALL_EXIT, HC_DESTROY_VM, user->id, 0), 0);
-	EXPECT_EQ(fake_lifecycle_last(NULL), FAKE_LC_STOP);
+	EXPECT_EQ(fake_pcpu_posted(user->vcpus[0].pcpu->id) & PCPU_REQ_STOP, PCPU_REQ_STOP);
 	EXPECT_EQ(fake_vcpu(vcpu)->rip, FAKE_CODE_GPA + 8 * 3);
 }
 

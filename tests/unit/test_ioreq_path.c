@@ -37,8 +37,8 @@ static void setup(bool polling)
 		.name = "svc", .kind = VM_KIND_SERVICE, .first_pcpu = SVC_PCPU });
 	svc->ram[0] = (struct ram_range){ 0, FAKE_RAM_SIZE };
 	svc->nram = 1;
-	user = fake_vm_create(
-		&(struct fake_vm_spec){ .name = "u", .nvcpus = 2, .first_pcpu = USER_PCPU });
+	user = fake_vm_create(&(struct fake_vm_spec){
+		.name = "u", .kind = VM_KIND_USER, .nvcpus = 2, .first_pcpu = USER_PCPU });
 	user->creator = svc;
 	EXPECT_EQ(ioreq_vm_init(user, polling ? GUEST_FLAG_IO_COMPLETION_POLLING : 0), 0);
 	service_dev_place(svc, SERVICE_BDF);

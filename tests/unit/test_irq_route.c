@@ -22,8 +22,10 @@ static void machine(void)
 		irq_route_set_logical_id(i, 0, 0xFFFFFFFFu);
 	}
 	vm.nvcpus = 3;
-	for (uint32_t i = 0; i < vm.nvcpus; i++)
+	for (uint32_t i = 0; i < vm.nvcpus; i++) {
 		vm.vcpus[i] = (struct vcpu){ .vm = &vm, .id = i, .pcpu = &pcpus[i] };
+		pcpus[i].vcpu = &vm.vcpus[i];
+	}
 }
 
 static const char *check(uint32_t dest, bool logical, uint8_t mode, uint8_t vector, uint32_t allow)
@@ -107,4 +109,12 @@ TEST(refusals_counted)
 	for (int i = 0; i < 7; i++)
 		irq_route_note_refused(&vm, "test route", "because", "written masked");
 	EXPECT_EQ(vm.arch.routes_refused, 7);
+}
+
+TEST(a_pcpu_given_back_is_outside_the_vm)
+{
+	machine();
+	pcpus[2].vcpu = NULL; /* vCPU 2 retired: HC_SERVICE_VM_OFFLINE_CPU */
+	EXPECT_STREQ(check(2, false, APIC_DM_FIXED, 0x31, 0), "destination outside the VM");
+	EXPECT_NULL(check(1, false, APIC_DM_FIXED, 0x31, 0));
 }

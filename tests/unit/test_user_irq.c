@@ -23,8 +23,8 @@ static void setup(void)
 {
 	svc = fake_vm_create(&(struct fake_vm_spec){
 		.name = "svc", .kind = VM_KIND_SERVICE, .first_pcpu = SVC_PCPU });
-	user = fake_vm_create(
-		&(struct fake_vm_spec){ .name = "u", .nvcpus = 2, .first_pcpu = USER_PCPU });
+	user = fake_vm_create(&(struct fake_vm_spec){
+		.name = "u", .kind = VM_KIND_USER, .nvcpus = 2, .first_pcpu = USER_PCPU });
 	user->creator = svc;
 	EXPECT_EQ(ioreq_vm_init(user, 0), 0);
 }
@@ -227,7 +227,8 @@ TEST(set_irqline_checks_gsi_op_and_vmid)
 	EXPECT_EQ(svc_call(HC_SET_IRQLINE, 77, PIN), HC_EINVAL);
 	EXPECT_EQ(svc_call(HC_SET_IRQLINE, part->id, PIN), HC_EPERM);
 	/* A User VM whose devices were never attached has no IOAPIC. */
-	struct vm *bare = fake_vm_create(&(struct fake_vm_spec){ .name = "b", .first_pcpu = 30 });
+	struct vm *bare = fake_vm_create(
+		&(struct fake_vm_spec){ .name = "b", .kind = VM_KIND_USER, .first_pcpu = 30 });
 	bare->creator = svc;
 	EXPECT_EQ(svc_call(HC_SET_IRQLINE, bare->id, PIN), HC_EINVAL);
 	EXPECT_EQ(fake_lapic_ipi_count(), 0);

@@ -27,10 +27,10 @@ UNIT_FAKE_VIRT := tests/unit/fake_virt.c tests/unit/fake_cpu.c tests/unit/fake_c
 UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
 	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c \
 		mmio_decode.c exceptions.c virt_insn.c halt.c exit.c hypercall.c ap_start.c vm_arch.c \
-		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c \
-		service_dev.c user_irq.c vioapic.c) \
+		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c acrn_regs.c \
+		user_platform.c service_dev.c user_irq.c vioapic.c) \
 	$(addprefix hypervisor/core/,vcpu_run.c io_emul.c hypercall.c hypercall_io.c guest_mem.c vm.c vm_stats.c \
-		vm_log.c ioreq.c ioreq_slot.c) \
+		vm_log.c ioreq.c ioreq_slot.c user_vm.c user_vm_mem.c service_cpu.c) \
 	hypervisor/arch/x86/tsc.c \
 	hypervisor/lib/format.c hypervisor/lib/token_bucket.c
 UNIT_SRCS_test_exit_cpuid := $(UNIT_GUEST_X86)
@@ -46,6 +46,8 @@ UNIT_SRCS_test_run_loop := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_ioreq_path := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_service_dev := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_user_irq := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_user_vm := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_service_cpu := $(UNIT_GUEST_X86)
 
 UNIT_SRCS_test_format	  := hypervisor/lib/format.c
 UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
@@ -75,6 +77,7 @@ UNIT_SRCS_test_io_finish  := hypervisor/arch/x86/guest/io.c hypervisor/arch/x86/
 			     hypervisor/arch/x86/guest/mmio_decode.c hypervisor/core/io_emul.c \
 			     tests/unit/fake_cpu.c
 UNIT_SRCS_test_entry_state := hypervisor/arch/x86/guest/entry_state.c
+UNIT_SRCS_test_acrn_regs := hypervisor/arch/x86/guest/acrn_regs.c tests/unit/stub_set_state.c
 UNIT_SRCS_test_svm_state := hypervisor/arch/x86/svm/svm_state.c hypervisor/arch/x86/guest/entry_state.c \
 			    tests/unit/stub_set_state.c
 UNIT_SRCS_test_boot_tables := hypervisor/arch/x86/guest/boot_tables.c

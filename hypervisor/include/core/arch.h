@@ -10,6 +10,7 @@
 #include "core/boot_info.h"
 #include "core/vm_exit.h"
 
+struct acrn_regs;
 struct io_access;
 struct pcpu;
 struct vcpu;
@@ -101,6 +102,21 @@ void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests);
  * Call it after the image and start info are in place; returns 0 or a negative errno.
  */
 int arch_partition_set_entry(struct vm *vm, uint64_t entry);
+
+/* Lays out a new User VM (x86: its own LAPIC passed through, its APs waiting for a STARTUP IPI). */
+int arch_user_vm_build(struct vm *vm);
+
+/*
+ * HC_SET_VCPU_REGS: converts ACRN's start state (abi/cairn/acrn.h; x86: arch/x86/guest/acrn_regs.c),
+ * checks it is one the CPU can enter, and loads it. -EINVAL, changing nothing, when it is not.
+ */
+int arch_vcpu_set_acrn_regs(struct vcpu *vcpu, const struct acrn_regs *regs);
+
+/*
+ * On the vCPU's own pCPU, out of guest mode: is the vCPU in its OS's offline state (x86: halted by
+ * HLT with interrupts off, or waiting for a STARTUP IPI)?
+ */
+bool arch_vcpu_offline_state(struct vcpu *vcpu);
 
 /* Gives back what the architecture attached to a stopped VM (x86: its IOAPIC pins). */
 void arch_vm_release(struct vm *vm);

@@ -8,6 +8,8 @@ void housekeeping_init(void);
 /* cpu just became free: it takes the chores over if no pCPU has them. */
 struct pcpu;
 void housekeeping_adopt(struct pcpu *cpu);
+/* cpu (the housekeeper) is about to run a vCPU: it gives the chores up and stops its timer. */
+void housekeeping_leave(struct pcpu *cpu);
 /* Does the chores now, unless another pCPU is doing them. */
 void housekeeping_run(void);
 /* From a VM-exit path: does the chores if the last run is older than the polling period. */

@@ -5,12 +5,6 @@
 
 #include "core/vm.h"
 
-/*
- * The VM a call on a User VM names (p1 = vmid): one the caller created, else NULL with *err =
- * -EINVAL (no such VM) or -EPERM (not the caller's: a partition, the caller itself).
- */
-struct vm *hypercall_target_vm(struct vcpu *caller, uint64_t vmid, int64_t *err);
-
 /* Whether vm may make hypercalls at all: the Service VM, or a VM with the `hypercalls` flag. */
 bool hypercall_allowed(const struct vm *vm);
 

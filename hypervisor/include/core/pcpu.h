@@ -27,6 +27,8 @@ struct vcpu;
 #define PCPU_REQ_NMI	    (1u << 7) /* an NMI for the guest itself */
 #define PCPU_REQ_WAKE	    (1u << 8) /* nothing but a wake-up: look at your flags again */
 #define PCPU_REQ_IOREQ_DONE (1u << 9) /* HC_NOTIFY_REQUEST_FINISH: look at the vCPU's I/O slot */
+/* The Service VM gives this pCPU back: retire its vCPU if it is offline (core/service_cpu.c). */
+#define PCPU_REQ_OFFLINE (1u << 10)
 
 struct pcpu {
 	struct pcpu *self; /* must stay first: pcpu_current() reads %gs:0 */

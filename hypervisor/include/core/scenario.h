@@ -8,6 +8,7 @@
 enum vm_kind {
 	VM_KIND_PRE_LAUNCHED, /* started by the hypervisor at boot, independent of the Service VM */
 	VM_KIND_SERVICE,      /* the privileged Service VM (stock Linux) */
+	VM_KIND_USER, /* post-launched: created by the Service VM by hypercall (core/user_vm.c) */
 };
 
 #define VM_FLAG_HYPERCALLS     (1u << 0) /* may make hypercalls (else VMCALL/VMMCALL raise #UD) */

@@ -6,6 +6,7 @@
 #include "core/boot_info.h"
 #include "core/io_emul.h"
 #include "core/ioreq.h"
+#include "core/pcpu.h"
 #include "core/scenario.h"
 #include "core/vcpu.h"
 #include "core/vm_log.h"
@@ -38,6 +39,8 @@ struct vm {
 	struct vm
 		*creator; /* the VM that created it by hypercall (User VMs); NULL: the hypervisor */
 	const char *name;
+	uint64_t
+		guest_flags; /* User VMs: ACRN's GUEST_FLAG_* kept from HC_CREATE_VM (cairn/acrn.h) */
 	volatile enum vm_state state;
 	spinlock_t lock;
 	uint32_t nvcpus;
@@ -79,6 +82,12 @@ int vm_create_vcpus(struct vm *vm, uint64_t pcpu_mask);
 
 /* Undoes a VM that could not be built: vCPUs, pCPUs, vendor state and memory go back. */
 void vm_discard(struct vm *vm);
+
+/* The vCPU still owns its pCPU (false once it was retired: stopped, or given back). */
+static inline bool vcpu_bound(const struct vcpu *vcpu)
+{
+	return vcpu->pcpu && vcpu->pcpu->vcpu == vcpu;
+}
 
 struct vm *vm_find_by_name(const char *name);
 struct vm *vm_find_by_id(uint32_t id);

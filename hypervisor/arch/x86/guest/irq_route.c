@@ -39,8 +39,8 @@ void irq_route_get_logical_id(uint32_t pcpu_id, uint32_t *ldr, uint32_t *dfr)
 static bool owned_by(const struct vm *vm, const struct pcpu *cpu)
 {
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
-		if (vm->vcpus[i].pcpu == cpu)
-			return true;
+		if (vm->vcpus[i].pcpu == cpu && cpu->vcpu == &vm->vcpus[i])
+			return true; /* a pCPU it gave back is no longer its own */
 	return false;
 }
 

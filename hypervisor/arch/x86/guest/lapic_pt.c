@@ -2,6 +2,7 @@
 /* A partition's own LAPIC, passed through: writes trap and are checked, IPIs stay inside the VM. */
 #include "core/console.h"
 #include "core/pcpu.h"
+#include "core/service_cpu.h"
 #include "core/virt.h"
 #include "core/vm_log.h"
 #include "x86/guest/irq_route.h"
@@ -26,10 +27,24 @@ static void note_dropped(struct vm *vm, uint32_t apic_id, uint32_t icr_low)
 	vm_log(vm, "IPI 0x%x to APIC ID %u is outside the VM: dropped", icr_low, apic_id);
 }
 
+/*
+ * A vCPU retired from its pCPU (given back by the Service VM, or stopped): an INIT takes the pCPU
+ * back when it is free (core/service_cpu.c), anything else is dropped; so is the INIT while
+ * another VM holds the pCPU (Linux then reports that the CPU did not come up).
+ */
+static bool reaches_retired(struct vcpu *target, uint32_t icr_low)
+{
+	if (ICR_DM(icr_low) == APIC_DM_INIT && (icr_low & ICR_LEVEL_ASSERT))
+		return service_cpu_take_back(target) == 0;
+	return false;
+}
+
 bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low)
 {
 	struct vcpu *target = vm_vcpu_by_apic_id(vcpu->vm, apic_id);
 
+	if (target && !vcpu_bound(target) && !reaches_retired(target, icr_low))
+		target = NULL;
 	if (!target) {
 		note_dropped(vcpu->vm, apic_id, icr_low);
 		return false;
