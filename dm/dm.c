@@ -193,6 +193,9 @@ static int run_vm(struct dm_ctx *ctx, uint64_t entry, uint32_t apic_id, int sig_
 		cfg->vm_name, ctx->vm.vmid, ctx->vm.vcpu_num, cpus, ctx->mem.size >> 20,
 		cfg->ioreq_polling ? "polling" : "notification",
 		ctx->nranges ? ", 2 range clients" : "");
+	/* For debugging (and tests/service-vm/scribble.c): where this process maps the page. */
+	fprintf(stderr, "cairn-dm: vm %s: request page at %p in process %d\n", cfg->vm_name,
+		(void *)ctx->vm.ioreq_page, (int)getpid());
 	main_loop(ctx, sig_fd);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* A User VM's I/O requests: its request page, posting what no handler claims, waiting, finishing. */
+#include "cairn/guest_boot.h"
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/ioreq.h"
@@ -174,6 +175,30 @@ void ioreq_drop(struct vcpu *vcpu, const char *why)
 	count(&q->stats.dropped);
 	vm_log(vcpu->vm, "vCPU %u's I/O request (%s %s 0x%lx) dropped: %s", vcpu->id,
 	       a->bus == IO_BUS_PORT ? "port" : "mmio", a->write ? "write" : "read", a->addr, why);
+}
+
+void ioreq_post_power_off(struct vm *vm)
+{
+	struct vm_ioreq *q = &vm->ioreq;
+	const struct io_access off = { .bus = IO_BUS_PORT,
+				       .addr = CAIRN_GUEST_PM1A_CNT_PORT,
+				       .size = 2,
+				       .write = true,
+				       .value = CAIRN_GUEST_PM1A_S5 };
+	int err = -ENODEV;
+
+	spin_lock(&q->lock);
+	if (q->page) /* vCPU 0's slot: its request, if any, was dropped when it stopped */
+		err = ioreq_slot_post(&q->page->req_slot[0], &off, NULL, q->polling);
+	spin_unlock(&q->lock);
+	if (err) {
+		vm_log(vm, "stopped; its device model was not told (%s)",
+		       err == -ENODEV ? "no request page" : "slot 0 busy");
+		return;
+	}
+	if (!arch_ioreq_upcall(vm->creator))
+		count(&q->stats.upcalls_refused);
+	vm_log(vm, "stopped; its device model is told as an ACPI S5 power-off");
 }
 
 int ioreq_notify(struct vm *vm, uint64_t vcpu_id)

@@ -252,6 +252,8 @@ void user_vm_stopped(struct vm *vm)
 	users[vm->id].stopped = true;
 	if (users[vm->id].destroying)
 		release(vm);
+	else
+		ioreq_post_power_off(vm); /* it stopped by itself: its device model must learn it */
 	spin_unlock(&users_lock);
 }
 

@@ -81,6 +81,12 @@ void ioreq_drop(struct vcpu *vcpu, const char *why);
  * HC_NOTIFY_REQUEST_FINISH's effect: the vCPU's pCPU is told to look at its slot. -EINVAL for
  * a vCPU vm does not have; a vCPU with nothing in flight: ignored and counted (0).
  */
+/*
+ * A User VM stopped by the hypervisor (a fault, the shell's `stop`), not destroyed: tells its
+ * device model as the guest's own power-off would, a 16-bit write of S5 to PM1a_CNT
+ * (abi/cairn/guest_boot.h) in vCPU 0's slot, with an upcall. No vCPU waits for the answer.
+ */
+void ioreq_post_power_off(struct vm *vm);
 int ioreq_notify(struct vm *vm, uint64_t vcpu_id);
 
 /* Prints "cairn: io requests of vm <name>: pio N mmio N notified N polled N ..." (User VMs). */

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""User VMs through the whole I/O request path (docs/io-request.md, docs/user-vms.md): the real
+Debian Service VM, the HSM, cairn-dm and the iotest guest on a pCPU the Service VM gave up."""
+import re
+
+from harness import boot_scenario, check, heartbeat_rises, test
+
+LINUX_BOOT = 180  # seconds: as in test_service_vm.py
+SVM_PCPUS = 3
+ROUNDS = 10000
+IOTEST = ("cairn-dm -m 16M --cpu_affinity 2 {flags} -B n={n} "
+          "-E /usr/lib/cairn/guests/iotest.elf -l com1,stdio {name}")
+HUGE = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+
+
+def booted(name):
+    m = boot_scenario("service", name=name)
+    m.wait_for(r"cairn-svm: hsm loaded$", LINUX_BOOT)
+    m.wait_for(r"cairn-svm: ready$", 60)
+    m.wait_for(r"/ # ", 30)
+    return m
+
+
+def run(m, line, timeout):
+    """Runs a shell line; returns (its exit status, the output after it was typed)."""
+    start = len(m.text())
+    rc = int(m.shell(f"{line}; echo uvm-rc=$?", r"uvm-rc=(\d+)", timeout).group(1))
+    return rc, m.text()[start:]
+
+
+def pcpu_back(m):
+    """The Service VM has its three CPUs again, and the partition beats."""
+    m.shell("echo uvm-nproc=$(nproc) cpu2=$(cat /sys/devices/system/cpu/cpu2/online)",
+            rf"uvm-nproc={SVM_PCPUS} cpu2=1", 30)
+    heartbeat_rises(m)
+
+
+def requests_line(out, vm):
+    found = re.search(rf"^cairn: io requests of vm {vm}: pio (\d+) mmio (\d+) notified (\d+) "
+                      rf"polled (\d+)", out, re.M)
+    check(found, f"no I/O request counts for {vm} in the hypervisor's log")
+    return [int(g) for g in found.groups()]
+
+
+def iotest_ok(out, name):
+    check(re.search(rf"^iotest: {ROUNDS} pio {ROUNDS} mmio ok$", out, re.M),
+          f"{name}: the guest's values were not all right")
+    check(re.search(r"^iotest: pci config ok$", out, re.M), f"{name}: PCI-config requests failed")
+    for kind in ("pio", "mmio"):
+        check(re.search(rf"^cairn-dm: testdev {kind}: {ROUNDS} writes, {ROUNDS} reads, 0 bad$",
+                        out, re.M), f"{name}: cairn-dm did not see {ROUNDS} good {kind} writes")
+    check(re.search(r"cairn-dm: vm \S+: \d+ requests \(pio \d+ mmio \d+ pci [1-9]\d*\), 0 bad",
+                    out), f"{name}: no PCI-config requests reached cairn-dm")
+    check("cairn-dm: pCPU 2 back online in the Service VM" in out, f"{name}: pCPU 2 not back")
+
+
+@test("User VM: 10,000 port and 10,000 MMIO round trips of every size, and PCI config, per completion mode")
+def user_vm_round_trips():
+    m = booted("user-vm-round-trips")
+    # Notification: the HSM's HC_NOTIFY_REQUEST_FINISH wakes the User VM's pCPU.
+    rc, out = run(m, IOTEST.format(flags="--testdev", n=ROUNDS, name="io1"), 600)
+    check(rc == 0, f"cairn-dm exited {rc}")
+    iotest_ok(out, "notification")
+    pio, mmio, notified, polled = requests_line(out, "io1")
+    check(pio >= ROUNDS * 2 and mmio >= ROUNDS * 2, f"too few requests: pio {pio} mmio {mmio}")
+    check(notified >= pio + mmio - 1 and polled == 0,
+          f"notification mode: notified {notified} polled {polled} of {pio + mmio}")
+    pcpu_back(m)
+    # Polling, with the test device's ranges served by two range clients (Cairn's ioctls) and
+    # everything else (COM1, PCI config, power-off) by the default client.
+    rc, out = run(m, IOTEST.format(flags="--ioreq_polling --testdev_clients", n=ROUNDS,
+                                   name="io2"), 600)
+    check(rc == 0, f"cairn-dm exited {rc}")
+    check("polling completion, 2 range clients" in out, "not polling with two range clients")
+    iotest_ok(out, "polling")
+    pio, mmio, notified, polled = requests_line(out, "io2")
+    check(notified == 0 and polled >= ROUNDS * 4,
+          f"polling mode: notified {notified} polled {polled}")
+    pcpu_back(m)
+    check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")
+
+
+@test("User VM: a triple fault, cairn-dm killed mid-request, garbage in the request page: that VM alone stops")
+def user_vm_failures():
+    m = booted("user-vm-failures")
+    # A triple fault stops the User VM; its device model hears of it as a power-off.
+    rc, out = run(m, "cairn-dm -m 16M --cpu_affinity 2 -B mode=triple-fault "
+                     "-E /usr/lib/cairn/guests/faulty.elf -l com1,stdio crash1", 120)
+    check(rc == 0, f"cairn-dm exited {rc} after the guest's triple fault")
+    check(re.search(r"^cairn: vm crash1 fault: ", out, re.M), "no fault line for crash1")
+    check("crash1: stopped; its device model is told as an ACPI S5 power-off" in out,
+          "the device model was not told")
+    pcpu_back(m)
+
+    # cairn-dm killed (SIGKILL) with requests in flight: the HSM destroys the VM, its memory is
+    # unpinned and its pCPU free; the Service VM takes the pCPU back by hand.
+    m.send(IOTEST.format(flags="--testdev", n=1000000, name="kill1") + " &\r")
+    pid = m.wait_for(r"cairn-dm: vm kill1: request page at 0x[0-9a-f]+ in process (\d+)",
+                     60).group(1)
+    m.wait_for(r"iotest: 1000000 rounds each", 30)
+    m.shell(f"sleep 2; kill -9 {pid}; sleep 2; echo uvm-killed", r"uvm-killed\s*$", 30)
+    m.wait_for(r"cairn: vm service: user VM \d+ 'kill1' destroyed", 30)
+    m.wait_for(r"cairn: vm kill1: vCPU 0's I/O request \(\w+ \w+ 0x[0-9a-f]+\) dropped", 5)
+    m.shell(f"echo uvm-huge=$(cat {HUGE}/free_hugepages)/$(cat {HUGE}/nr_hugepages)",
+            r"uvm-huge=(\d+)/\1\s*$", 30)
+    m.shell("echo 1 > /sys/devices/system/cpu/cpu2/online; echo uvm-online",
+            r"uvm-online\s*$", 60)
+    pcpu_back(m)
+
+    # A Service VM process (root) writes garbage into the request page's states while the
+    # polling User VM runs: the hypervisor stops that VM, nothing else.
+    m.send(IOTEST.format(flags="--ioreq_polling --testdev", n=1000000, name="junk1") + " &\r")
+    found = m.wait_for(r"cairn-dm: vm junk1: request page at (0x[0-9a-f]+) in process (\d+)", 60)
+    page, pid = int(found.group(1), 16), found.group(2)
+    m.wait_for(r"iotest: 1000000 rounds each", 30)
+    m.shell(f"for i in 1 2 3 4 5 6 7 8 9 10; do cairn-scribble {pid} {page + 136:#x} 16 0x7f "
+            f">/dev/null; done; echo uvm-scribbled", r"uvm-scribbled\s*$", 60)
+    m.wait_for(r"cairn: vm junk1 fault: .*I/O request slot 0", 60)
+    m.wait_for(r"cairn-dm: pCPU 2 back online in the Service VM", 60)
+    pcpu_back(m)
+    m.shell("echo uvm-alive-$((6*7))", r"uvm-alive-42\s*$", 30)
+    check("vm service fault" not in m.text(), "the Service VM faulted")
