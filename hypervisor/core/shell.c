@@ -80,6 +80,10 @@ static void describe_vcpus(struct vm *vm)
 		       total, exit_reason_name(vcpu->last_exit));
 	}
 	vuart_describe(vm);
+	/* Each pCPU adds a line of its own: registers and the LAPIC only it can read. */
+	for (uint32_t i = 0; i < vm->nvcpus; i++)
+		if (vcpu_bound(&vm->vcpus[i]))
+			pcpu_post(vm->vcpus[i].pcpu, PCPU_REQ_DUMP);
 }
 
 static void cmd_vcpus(struct vm *vm)

@@ -198,19 +198,21 @@ DIAGNOSTIC_LINE = re.compile(r"^cairn: (vm \S+ vcpu \d+:|vm \S+: vuart |exits of
 
 def _dump_state(m):
     """After a failure, asks a machine's hypervisor shell (when it has one and QEMU still runs)
-    where every vCPU was and what each VM's exits were: a hang then says where it hangs."""
+    where every vCPU is: `vcpus` prints each vCPU's last exit, then each pCPU its own line with
+    the registers and LAPIC (timer, ISR, IRR, TPR), so a hang says where it hangs. With no free
+    pCPU the shell reads a character per VM exit (about one a second with only the heartbeat
+    exiting), hence the patient waits."""
     if m.proc.poll() is not None or "cairn: ready" not in m.text():
         return
     start = len(m.text())
     try:
         m.send("\x1d")
-        time.sleep(1)
-        m.send("vcpus\r")
-        time.sleep(2)
-        m.send("stats\r")
-        time.sleep(2)
-    except OSError:
-        return
+        m.wait_for(r"console input back to the hypervisor shell|^cairn> ", 15, since=start)
+        m.send("vcpus\r", pace=0.05)
+        m.wait_for(r"cairn: vm \S+ vcpu \d+: on pCPU", 40, since=start)
+        time.sleep(3)  # the other pCPUs' lines
+    except (OSError, TestFailure):
+        pass
     m.diagnostics = [line for line in m.text()[start:].splitlines() if DIAGNOSTIC_LINE.match(line)]
 
 

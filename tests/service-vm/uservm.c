@@ -285,9 +285,15 @@ static void badargs(unsigned partition_vmid, unsigned partition_pcpu)
 		const char *name;
 		unsigned long long id;
 	} calls[] = {
-		{ "destroy", HC_DESTROY_VM }, { "start", HC_START_VM },
-		{ "pause", HC_PAUSE_VM },     { "reset", HC_RESET_VM },
+		{ "destroy", HC_DESTROY_VM },
+		{ "start", HC_START_VM },
+		{ "pause", HC_PAUSE_VM },
+		{ "reset", HC_RESET_VM },
 		{ "regs", HC_SET_VCPU_REGS },
+		{ "ioreq buffer", HC_SET_IOREQ_BUFFER },
+		{ "notify", HC_NOTIFY_REQUEST_FINISH },
+		{ "inject msi", HC_INJECT_MSI },
+		{ "irqline", HC_SET_IRQLINE },
 	};
 	char what[96];
 

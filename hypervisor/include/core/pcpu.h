@@ -29,6 +29,8 @@ struct vcpu;
 #define PCPU_REQ_IOREQ_DONE (1u << 9) /* HC_NOTIFY_REQUEST_FINISH: look at the vCPU's I/O slot */
 /* The Service VM gives this pCPU back: retire its vCPU if it is offline (core/service_cpu.c). */
 #define PCPU_REQ_OFFLINE (1u << 10)
+/* Print the vCPU's state from its own pCPU, LAPIC included (the shell's `vcpus`). */
+#define PCPU_REQ_DUMP (1u << 11)
 
 struct pcpu {
 	struct pcpu *self; /* must stay first: pcpu_current() reads %gs:0 */

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* INIT and STARTUP IPIs as a vCPU receives them (emulated, by mailbox): wait, then real mode. */
+/* The architecture's mailbox requests for a vCPU: emulated INIT and STARTUP IPIs (wait, then real mode), and the state dump. */
 #include "core/arch.h"
 #include "core/pcpu.h"
 #include "core/virt.h"
 #include "core/vm.h"
 #include "x86/guest/entry_state.h"
+#include "x86/guest/vcpu_dump.h"
 
 void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests)
 {
+	if (requests & PCPU_REQ_DUMP)
+		vcpu_dump_here(vcpu);
 	if (requests & PCPU_REQ_INIT) {
 		vcpu->arch.wait_for_sipi = true;
 		vcpu->state = VCPU_OFFLINE;
