@@ -94,13 +94,16 @@ def user_vm_failures():
 
     # cairn-dm killed (SIGKILL) with requests in flight: the HSM destroys the VM, its memory is
     # unpinned and its pCPU free; the Service VM takes the pCPU back by hand.
-    m.send(IOTEST.format(flags="--testdev", n=1000000, name="kill1") + " &\r")
+    # In the background, its stdin not the console's (or the shell stops it for tty input).
+    start = len(m.text())
+    m.send(IOTEST.format(flags="--testdev", n=1000000, name="kill1") + " </dev/null &\r")
     pid = m.wait_for(r"cairn-dm: vm kill1: request page at 0x[0-9a-f]+ in process (\d+)",
-                     60).group(1)
-    m.wait_for(r"iotest: 1000000 rounds each", 30)
+                     60, since=start).group(1)
+    m.wait_for(r"iotest: 1000000 rounds each", 30, since=start)
     m.shell(f"sleep 2; kill -9 {pid}; sleep 2; echo uvm-killed", r"uvm-killed\s*$", 30)
-    m.wait_for(r"cairn: vm service: user VM \d+ 'kill1' destroyed", 30)
-    m.wait_for(r"cairn: vm kill1: vCPU 0's I/O request \(\w+ \w+ 0x[0-9a-f]+\) dropped", 5)
+    m.wait_for(r"cairn: vm service: user VM \d+ 'kill1' destroyed", 30, since=start)
+    m.wait_for(r"cairn: vm kill1: vCPU 0's I/O request \(\w+ \w+ 0x[0-9a-f]+\) dropped", 5,
+               since=start)
     m.shell(f"echo uvm-huge=$(cat {HUGE}/free_hugepages)/$(cat {HUGE}/nr_hugepages)",
             r"uvm-huge=(\d+)/\1\s*$", 30)
     m.shell("echo 1 > /sys/devices/system/cpu/cpu2/online; echo uvm-online",
@@ -109,14 +112,18 @@ def user_vm_failures():
 
     # A Service VM process (root) writes garbage into the request page's states while the
     # polling User VM runs: the hypervisor stops that VM, nothing else.
-    m.send(IOTEST.format(flags="--ioreq_polling --testdev", n=1000000, name="junk1") + " &\r")
-    found = m.wait_for(r"cairn-dm: vm junk1: request page at (0x[0-9a-f]+) in process (\d+)", 60)
+    start = len(m.text())
+    m.send(IOTEST.format(flags="--ioreq_polling --testdev", n=1000000, name="junk1") +
+           " </dev/null &\r")
+    found = m.wait_for(r"cairn-dm: vm junk1: request page at (0x[0-9a-f]+) in process (\d+)",
+                       60, since=start)
     page, pid = int(found.group(1), 16), found.group(2)
-    m.wait_for(r"iotest: 1000000 rounds each", 30)
+    m.wait_for(r"iotest: 1000000 rounds each", 30, since=start)
     m.shell(f"for i in 1 2 3 4 5 6 7 8 9 10; do cairn-scribble {pid} {page + 136:#x} 16 0x7f "
             f">/dev/null; done; echo uvm-scribbled", r"uvm-scribbled\s*$", 60)
-    m.wait_for(r"cairn: vm junk1 fault: .*I/O request slot 0", 60)
-    m.wait_for(r"cairn-dm: pCPU 2 back online in the Service VM", 60)
+    m.wait_for(r"cairn: vm junk1 fault: .*I/O request slot 0", 60, since=start)
+    m.wait_for(r"cairn-dm: vm junk1: ending: the guest powered off", 60, since=start)
+    m.wait_for(r"cairn-dm: pCPU 2 back online in the Service VM", 60, since=start)
     pcpu_back(m)
     m.shell("echo uvm-alive-$((6*7))", r"uvm-alive-42\s*$", 30)
     check("vm service fault" not in m.text(), "the Service VM faulted")
