@@ -63,3 +63,28 @@ def hsm_remove_cpu():
         check(nproc == 2, f"nproc {nproc} after remove_cpu 1; want 2")
     no_oops(m)
     heartbeat_rises(m)
+
+
+@test("HSM live: blocked clients woken, hugetlbfs/memfd/anonymous memory pinned and unpinned, ioeventfd and irqfd on a running guest, state errors")
+def hsm_live():
+    m = boot_scenario("service", name="hsm-live")
+    m.wait_for(r"cairn-svm: hsm loaded$", LINUX_BOOT)
+    m.wait_for(r"cairn-svm: ready$", 60)
+    m.wait_for(r"/ # ", 30)
+    out_start = len(m.text())
+    m.shell("cairn-hsm-live", r"cairn-hsm-live: done, \d+ checks, \d+ failed", timeout=180)
+    out = m.text()[out_start:]
+    failed = re.findall(r"cairn-hsm-live: .*: FAIL.*", out)
+    check(not failed, "failed checks: " + "; ".join(failed))
+    done = re.search(r"cairn-hsm-live: done, (\d+) checks, (\d+) failed", out)
+    check(done.group(2) == "0", f"{done.group(2)} of {done.group(1)} checks failed")
+    # Every section ran (a program that stopped early would report fewer checks).
+    for line in ("destroy_vm wakes the attach", "destroy_ioreq_client wakes the attach",
+                 "destroy_range_client wakes the fetch", "set_memseg hugetlbfs file",
+                 "unset_memseg unpinned the file's page", "an irqfd write interrupts the guest",
+                 "mmio write 0x22 signals the DATAMATCH ioeventfd", "the cleared read reads all-ones",
+                 "cpu2 back online"):
+        check(f"cairn-hsm-live: {line}: ok" in out, f"no ok for {line!r}")
+    m.shell("echo hsm-nproc=$(nproc)", r"hsm-nproc=3\s*$", 30)
+    no_oops(m)
+    heartbeat_rises(m)
