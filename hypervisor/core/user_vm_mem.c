@@ -113,7 +113,7 @@ static bool in_service_ram(const struct vm *svc, uint64_t pa, uint64_t size)
 	return true;
 }
 
-/* Over an MMIO range the hypervisor emulates for vm (its LAPIC page)? */
+/* Over an MMIO range the hypervisor emulates for vm (its LAPIC page, the vIOAPIC's)? */
 static bool over_emulated(const struct vm *vm, uint64_t gpa, uint64_t size)
 {
 	for (size_t i = 0; i < vm->io.count; i++) {

@@ -67,7 +67,7 @@ def hsm_remove_cpu():
     heartbeat_rises(m)
 
 
-@test("HSM live: blocked clients woken, hugetlbfs/memfd/anonymous memory pinned and unpinned, ioeventfd and irqfd on a running guest, state errors")
+@test("HSM live: blocked clients woken, hugetlbfs/memfd/anonymous memory pinned and unpinned, ioeventfd, irqfd and SET_IRQLINE on a running guest, state errors")
 def hsm_live():
     m = boot_scenario("service", name="hsm-live")
     m.wait_for(r"cairn-svm: hsm loaded$", LINUX_BOOT)
@@ -85,6 +85,8 @@ def hsm_live():
                  "destroy_range_client wakes the fetch", "set_memseg hugetlbfs file",
                  "unset_memseg unpinned the file's page", "an irqfd write interrupts the guest",
                  "mmio write 0x22 signals the DATAMATCH ioeventfd", "the cleared read reads all-ones",
+                 "the guest reads the vIOAPIC version", "set_high while high: none",
+                 "level: set_low, none", "set_irqline op 0xFFFFFFFF",
                  "cpu2 back online"):
         check(f"cairn-hsm-live: {line}: ok" in out, f"no ok for {line!r}")
     m.shell("echo hsm-nproc=$(nproc)", r"hsm-nproc=3\s*$", 30)

@@ -3,7 +3,8 @@
  * cairn-hsm-live: /dev/acrn_hsm on live User VMs (tests/integration/test_hsm.py): blocked
  * clients woken by destruction, memory from a hugetlb memfd, a hugetlbfs file and anonymous
  * memory (pinned, unpinned), ioeventfds signalled by a running guest's writes, an irqfd whose
- * eventfd write interrupts that guest, CLEAR_VM_IOREQ, and each state's error codes.
+ * eventfd write interrupts that guest, SET_IRQLINE through the virtual IOAPIC that guest programs,
+ * CLEAR_VM_IOREQ, and each state's error codes.
  *
  * It gives pCPU 2 back as cairn-dm does (cpu2/online = 0, remove_cpu) and takes it back at the
  * end. Each check prints "cairn-hsm-live: <what>: ok" or "cairn-hsm-live: <what>: FAIL ...";
@@ -41,28 +42,43 @@
 #define MFD_HUGE_2M   (21u << 26)
 
 /* The running guest (32-bit protected mode, paging off), at guest-physical addresses. */
-#define G_CODE	   0x1000
-#define G_GDT	   0x2000
-#define G_IDT	   0x2400
-#define G_STAGE	   0x3000 /* 1: started, 2: past the cleared read */
-#define G_READ1	   0x3004 /* what the default client answered */
-#define G_READ2	   0x3008 /* what CLEAR_VM_IOREQ answered */
-#define G_IRQS	   0x300C /* interrupts taken at G_VECTOR */
-#define G_VECTOR   0x40
-#define PORT_MATCH 0x7000	 /* ioeventfd: 4 bytes, DATAMATCH 0x11 */
-#define PORT_ANY   0x7004	 /* ioeventfd: 1 byte, any value */
-#define PORT_READ  0x7008	 /* the default client answers 0x1234ABCD */
-#define PORT_HOLD  0x700C	 /* the default client holds it; CLEAR_VM_IOREQ answers */
-#define MMIO_MATCH 0xC0000000ull /* ioeventfd: 4 bytes, DATAMATCH 0x22 */
-#define MMIO_ANY   0xC0000008ull /* ioeventfd: 4 bytes, any value */
-#define READ1	   0x1234ABCDu
+#define G_CODE	      0x1000
+#define G_GDT	      0x2000
+#define G_IDT	      0x2400
+#define G_STAGE	      0x3000 /* 1: started, 2: past the cleared read */
+#define G_READ1	      0x3004 /* what the default client answered */
+#define G_READ2	      0x3008 /* what CLEAR_VM_IOREQ answered */
+#define G_IRQS	      0x300C /* interrupts taken at G_VECTOR */
+#define G_CMD	      0x3010 /* vIOAPIC command: 1 write G_VAL to register G_REG, 2 read it; 0: done */
+#define G_REG	      0x3014
+#define G_VAL	      0x3018
+#define G_APIC_ID     0x301C /* the guest's LAPIC ID register, bits 31:24 */
+#define G_VECTOR      0x40
+#define G_BELL	      0x41	    /* wakes the guest for a command; not counted */
+#define PORT_MATCH    0x7000	    /* ioeventfd: 4 bytes, DATAMATCH 0x11 */
+#define PORT_ANY      0x7004	    /* ioeventfd: 1 byte, any value */
+#define PORT_READ     0x7008	    /* the default client answers 0x1234ABCD */
+#define PORT_HOLD     0x700C	    /* the default client holds it; CLEAR_VM_IOREQ answers */
+#define MMIO_MATCH    0xC0000000ull /* ioeventfd: 4 bytes, DATAMATCH 0x22 */
+#define MMIO_ANY      0xC0000008ull /* ioeventfd: 4 bytes, any value */
+#define READ1	      0x1234ABCDu
+#define CMD_WRITE     1u
+#define CMD_READ      2u
+#define PIN	      5u /* the vIOAPIC pin driven */
+#define IOAPIC_VER    0x00170011u
+#define RTE_MASKED    (1u << 16)
+#define RTE_LEVEL     (1u << 15)
+#define RTE_LOW(pin)  (0x10u + 2 * (pin))
+#define RTE_HIGH(pin) (0x11u + 2 * (pin))
 
 /*
- * The guest: LAPIC on; writes to each ioeventfd (and one non-matching write, which the
- * ioeventfd's range swallows), a read the default client answers, a read it holds; then it idles
- * with interrupts on, counting those at G_VECTOR.
+ * The guest: LAPIC on, its ID noted; writes to each ioeventfd (and one non-matching write, which
+ * the ioeventfd's range swallows), a read the default client answers, a read it holds; then it
+ * idles with interrupts on (sti; hlt), counting those at G_VECTOR. Each time it wakes it serves
+ * the command at G_CMD, if any: one access to the vIOAPIC (IOREGSEL = G_REG, then IOWIN written
+ * from or read into G_VAL), G_CMD cleared after.
  */
-extern const unsigned char guest_start[], guest_irq[], guest_end[];
+extern const unsigned char guest_start[], guest_irq[], guest_bell[], guest_end[];
 __asm__(".pushsection .rodata\n"
 	".code32\n"
 	"guest_start:\n"
@@ -70,6 +86,8 @@ __asm__(".pushsection .rodata\n"
 	"  movl $0xFEE000F0, %ebx\n"
 	"  movl $0x1FF, %eax\n"
 	"  movl %eax, (%ebx)\n" /* SVR: APIC software-enabled */
+	"  movl 0xFEE00020, %eax\n"
+	"  movl %eax, 0x301C\n" /* its LAPIC ID */
 	"  movl $1, 0x3000\n"
 	"  movw $0x7000, %dx\n"
 	"  movl $0x11, %eax\n"
@@ -92,13 +110,30 @@ __asm__(".pushsection .rodata\n"
 	"  inl %dx, %eax\n"
 	"  movl %eax, 0x3008\n"
 	"  movl $2, 0x3000\n"
+	"1: cli\n"
+	"  movl 0x3010, %eax\n"
+	"  testl %eax, %eax\n"
+	"  jnz 2f\n"
 	"  sti\n"
-	"1: hlt\n"
+	"  hlt\n" /* after sti: no interrupt is taken between the test and the hlt */
+	"  jmp 1b\n"
+	"2: movl $0xFEC00000, %ebx\n"
+	"  movl 0x3014, %ecx\n"
+	"  movl %ecx, (%ebx)\n" /* IOREGSEL */
+	"  cmpl $1, %eax\n"
+	"  jne 3f\n"
+	"  movl 0x3018, %ecx\n"
+	"  movl %ecx, 0x10(%ebx)\n" /* IOWIN written */
+	"  jmp 4f\n"
+	"3: movl 0x10(%ebx), %ecx\n" /* IOWIN read */
+	"  movl %ecx, 0x3018\n"
+	"4: movl $0, 0x3010\n"
 	"  jmp 1b\n"
 	"guest_irq:\n"
+	"  incl 0x300C\n"
+	"guest_bell:\n"
 	"  pushl %eax\n"
 	"  pushl %ebx\n"
-	"  incl 0x300C\n"
 	"  movl $0xFEE000B0, %ebx\n"
 	"  xorl %eax, %eax\n"
 	"  movl %eax, (%ebx)\n" /* EOI */
@@ -574,17 +609,24 @@ static void *dm_main(void *arg)
 	return NULL;
 }
 
+/* A 32-bit interrupt gate to the guest code at `at`, selector 0x10, present, DPL 0. */
+static uint64_t gate(const unsigned char *at)
+{
+	uint32_t handler = G_CODE + (uint32_t)(at - guest_start);
+
+	return (uint64_t)(handler & 0xFFFF) | (0x10ull << 16) | (0x8E00ull << 32) |
+	       ((uint64_t)(handler >> 16) << 48);
+}
+
 static void write_guest(unsigned char *ram)
 {
 	uint64_t *gdt = (uint64_t *)(ram + G_GDT), *idt = (uint64_t *)(ram + G_IDT);
-	uint32_t handler = G_CODE + (uint32_t)(guest_irq - guest_start);
 
 	memcpy(ram + G_CODE, guest_start, (size_t)(guest_end - guest_start));
 	gdt[2] = 0x00CF9B000000FFFFull; /* 0x10: flat 32-bit code */
 	gdt[3] = 0x00CF93000000FFFFull; /* 0x18: flat data */
-	/* a 32-bit interrupt gate, selector 0x10, present, DPL 0 */
-	idt[G_VECTOR] = (uint64_t)(handler & 0xFFFF) | (0x10ull << 16) | (0x8E00ull << 32) |
-			((uint64_t)(handler >> 16) << 48);
+	idt[G_VECTOR] = gate(guest_irq);
+	idt[G_BELL] = gate(guest_bell);
 }
 
 static void regs32(struct acrn_vcpu_regs *r)
@@ -601,7 +643,7 @@ static void regs32(struct acrn_vcpu_regs *r)
 	r->vcpu_regs.gdt.base = G_GDT;
 	r->vcpu_regs.gdt.limit = 4 * 8 - 1;
 	r->vcpu_regs.idt.base = G_IDT;
-	r->vcpu_regs.idt.limit = (G_VECTOR + 1) * 8 - 1;
+	r->vcpu_regs.idt.limit = (G_BELL + 1) * 8 - 1;
 }
 
 static bool wait_u32(volatile uint32_t *p, uint32_t want, unsigned int ms)
@@ -618,6 +660,150 @@ static uint64_t count_of(int efd)
 	return eventfd_read(efd, &v) == 0 ? v : 0; /* non-blocking: 0 when never signalled */
 }
 
+/* --- SET_IRQLINE: the virtual IOAPIC the running guest programs --- */
+
+struct guest {
+	int fd;
+	unsigned char *ram;
+	uint64_t bell; /* the MSI address that reaches it */
+};
+
+/* One vIOAPIC register access made by the guest (the command, then the doorbell); true if done. */
+static bool guest_ioapic(const struct guest *g, uint32_t cmd, uint32_t reg, uint32_t *val)
+{
+	volatile uint32_t *c = (volatile uint32_t *)(g->ram + G_CMD);
+	volatile uint32_t *v = (volatile uint32_t *)(g->ram + G_VAL);
+
+	*(volatile uint32_t *)(g->ram + G_REG) = reg;
+	*v = cmd == CMD_WRITE ? *val : 0;
+	__atomic_store_n(c, cmd, __ATOMIC_RELEASE);
+	if (ioctl(g->fd, ACRN_IOCTL_INJECT_MSI,
+		  &(struct acrn_msi_entry){ .msi_addr = g->bell, .msi_data = G_BELL }) < 0 ||
+	    !wait_u32(c, 0, 3000))
+		return false;
+	if (cmd == CMD_READ)
+		*val = *v;
+	return true;
+}
+
+static bool ioapic_write(const struct guest *g, uint32_t reg, uint32_t value)
+{
+	return guest_ioapic(g, CMD_WRITE, reg, &value);
+}
+
+/* The register's value, or 0xDEADDEAD if the guest did not serve the read. */
+static uint32_t ioapic_read(const struct guest *g, uint32_t reg)
+{
+	uint32_t v = 0;
+
+	return guest_ioapic(g, CMD_READ, reg, &v) ? v : 0xDEADDEADu;
+}
+
+static int irqline(int fd, uint32_t gsi, uint32_t op)
+{
+	return ioctl(fd, ACRN_IOCTL_SET_IRQLINE, ((unsigned long)op << 32) | gsi);
+}
+
+/* The guest's count reaches `want` (3 s at most) and stays there (150 ms). */
+static void expect_irqs(const char *what, volatile uint32_t *irqs, uint32_t want)
+{
+	wait_u32(irqs, want, 3000);
+	msleep(150);
+	result(what, *irqs == want, "(%u interrupts, want %u)", *irqs, want);
+}
+
+/* An irqline op must succeed and leave the guest's count at `want`. */
+static void pin_op(const char *what, int fd, volatile uint32_t *irqs, uint32_t op, uint32_t want)
+{
+	int rc = irqline(fd, PIN, op);
+
+	if (rc < 0) {
+		result(what, false, "(set_irqline: %s)", strerror(errno));
+		return;
+	}
+	expect_irqs(what, irqs, want);
+}
+
+static void vioapic_checks(int fd, unsigned char *ram, unsigned int apic_id, uint64_t msi_addr)
+{
+	const struct guest g = { .fd = fd, .ram = ram, .bell = msi_addr };
+	volatile uint32_t *irqs = (volatile uint32_t *)(ram + G_IRQS);
+	uint32_t guest_id = *(volatile uint32_t *)(ram + G_APIC_ID) >> 24;
+	uint32_t lo = G_VECTOR, hi = apic_id << 24, n = *irqs, v, w;
+	unsigned int other = apic_id_of(0);
+	bool ok;
+
+	result("the guest's LAPIC ID is pCPU 2's", guest_id == apic_id, "(%u, cpuinfo says %u)",
+	       guest_id, apic_id);
+	v = ioapic_read(&g, 1);
+	result("the guest reads the vIOAPIC version", v == IOAPIC_VER, "(0x%x)", v);
+	v = ioapic_read(&g, RTE_LOW(PIN));
+	w = ioapic_read(&g, RTE_HIGH(PIN));
+	result("pin 5's entry starts masked", v == RTE_MASKED && w == 0, "(0x%08x%08x)", w, v);
+	ok = ioapic_write(&g, 0, 0x0A000000u);
+	v = ioapic_read(&g, 0);
+	w = ioapic_read(&g, 2);
+	result("the vIOAPIC ID written reads back (and as arbitration)",
+	       ok && v == 0x0A000000u && w == 0x0A000000u, "(ID 0x%x, arbitration 0x%x)", v, w);
+
+	/* Pin 5: vector G_VECTOR, fixed, physical, edge, high; to the guest's APIC ID. */
+	ok = ioapic_write(&g, RTE_HIGH(PIN), hi) && ioapic_write(&g, RTE_LOW(PIN), lo | RTE_MASKED);
+	expect_true("the guest writes pin 5's entry, masked", ok);
+	pin_op("raising_pulse on a masked pin: none", fd, irqs, ACRN_IRQLINE_OP_RAISING_PULSE, n);
+	ok = ioapic_write(&g, RTE_LOW(PIN), lo);
+	v = ioapic_read(&g, RTE_LOW(PIN));
+	w = ioapic_read(&g, RTE_HIGH(PIN));
+	result("the guest unmasks it and reads its entry back", ok && v == lo && w == hi,
+	       "(0x%08x%08x, want 0x%08x%08x)", w, v, hi, lo);
+	pin_op("raising_pulse: one interrupt", fd, irqs, ACRN_IRQLINE_OP_RAISING_PULSE, n + 1);
+	pin_op("raising_pulse again: one more", fd, irqs, ACRN_IRQLINE_OP_RAISING_PULSE, n + 2);
+	pin_op("set_high from low: one", fd, irqs, ACRN_IRQLINE_OP_SET_HIGH, n + 3);
+	pin_op("set_high while high: none", fd, irqs, ACRN_IRQLINE_OP_SET_HIGH, n + 3);
+	pin_op("set_low: none", fd, irqs, ACRN_IRQLINE_OP_SET_LOW, n + 3);
+	pin_op("falling_pulse from low: one (its rise)", fd, irqs, ACRN_IRQLINE_OP_FALLING_PULSE,
+	       n + 4);
+	pin_op("falling_pulse from high: one", fd, irqs, ACRN_IRQLINE_OP_FALLING_PULSE, n + 5);
+	pin_op("set_low after it: none", fd, irqs, ACRN_IRQLINE_OP_SET_LOW, n + 5);
+
+	/* Masked, the rising edge is lost: unmasking with the line high sends nothing. */
+	expect_true("the guest masks pin 5", ioapic_write(&g, RTE_LOW(PIN), lo | RTE_MASKED));
+	pin_op("set_high while masked: none", fd, irqs, ACRN_IRQLINE_OP_SET_HIGH, n + 5);
+	expect_true("the guest unmasks pin 5", ioapic_write(&g, RTE_LOW(PIN), lo));
+	expect_irqs("unmasked with the line high: none (the edge was lost)", irqs, n + 5);
+	pin_op("set_low: none", fd, irqs, ACRN_IRQLINE_OP_SET_LOW, n + 5);
+	pin_op("set_high after the unmask: one", fd, irqs, ACRN_IRQLINE_OP_SET_HIGH, n + 6);
+	pin_op("set_low: none", fd, irqs, ACRN_IRQLINE_OP_SET_LOW, n + 6);
+
+	/* A pin nobody programmed (masked since creation). */
+	expect("raising_pulse on pin 6", irqline(fd, 6, ACRN_IRQLINE_OP_RAISING_PULSE), 0);
+	expect_irqs("pin 6, never unmasked: none", irqs, n + 6);
+
+	/* Routed to an APIC ID the VM does not own (the Service VM's CPU 0): dropped. */
+	expect_true("the guest routes pin 5 to the Service VM's CPU 0",
+		    other != apic_id && ioapic_write(&g, RTE_HIGH(PIN), other << 24));
+	pin_op("raising_pulse to an APIC ID not the VM's: none", fd, irqs,
+	       ACRN_IRQLINE_OP_RAISING_PULSE, n + 6);
+	expect_true("the guest routes pin 5 to itself again", ioapic_write(&g, RTE_HIGH(PIN), hi));
+	pin_op("raising_pulse routed back: one", fd, irqs, ACRN_IRQLINE_OP_RAISING_PULSE, n + 7);
+
+	/* Level-triggered: each set-high delivers, high before or not. */
+	expect_true("the guest makes pin 5 level-triggered",
+		    ioapic_write(&g, RTE_LOW(PIN), lo | RTE_LEVEL));
+	pin_op("level: set_high, one", fd, irqs, ACRN_IRQLINE_OP_SET_HIGH, n + 8);
+	pin_op("level: set_high while high, one more", fd, irqs, ACRN_IRQLINE_OP_SET_HIGH, n + 9);
+	pin_op("level: set_low, none", fd, irqs, ACRN_IRQLINE_OP_SET_LOW, n + 9);
+	expect_true("the guest masks pin 5 again", ioapic_write(&g, RTE_LOW(PIN), lo | RTE_MASKED));
+
+	expect("set_irqline gsi 24 (running VM)", irqline(fd, 24, ACRN_IRQLINE_OP_SET_HIGH),
+	       EINVAL);
+	expect("set_irqline gsi 0xFFFFFFFF", irqline(fd, 0xFFFFFFFFu, ACRN_IRQLINE_OP_SET_HIGH),
+	       EINVAL);
+	expect("set_irqline op 4 (running VM)", irqline(fd, PIN, 4), EINVAL);
+	expect("set_irqline op 0xFFFFFFFF", irqline(fd, PIN, 0xFFFFFFFFu), EINVAL);
+	expect("set_irqline gsi 23", irqline(fd, 23, ACRN_IRQLINE_OP_SET_LOW), 0);
+	expect_irqs("after the refused calls: none", irqs, n + 9);
+}
+
 static void running_guest(unsigned int apic_id)
 {
 	const uint32_t pio = ACRN_IOEVENTFD_FLAG_PIO, dm = ACRN_IOEVENTFD_FLAG_DATAMATCH;
@@ -630,13 +816,15 @@ static void running_guest(unsigned int apic_id)
 	volatile uint32_t *stage, *irqs;
 	uint64_t msi_addr = 0xFEE00000ull | ((uint64_t)apic_id << 12);
 	long free0 = huge_free();
+	void *two = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 
 	d.fd = fd;
 	d.page = page_alloc();
 	for (int i = 0; i < 5; i++)
 		efd[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (!ram) {
-		expect_true("guest RAM from a hugetlb memfd", false);
+	if (!ram || two == MAP_FAILED) {
+		expect_true("guest RAM from a hugetlb memfd, two anonymous pages", false);
 		return;
 	}
 	stage = (volatile uint32_t *)(ram + G_STAGE);
@@ -645,6 +833,14 @@ static void running_guest(unsigned int apic_id)
 	expect("create_vm for the guest", create_vm(fd, d.page, "hsmlive2", &c), 0);
 	expect("set_memseg its RAM",
 	       memseg(fd, ACRN_IOCTL_SET_MEMSEG, ACRN_MEMMAP_RAM, 0, ram, HUGE), 0);
+	/* Nothing may be mapped over the vIOAPIC's page (the hypervisor emulates it). */
+	expect("set_memseg over the vIOAPIC page",
+	       memseg(fd, ACRN_IOCTL_SET_MEMSEG, ACRN_MEMMAP_RAM, 0xFEC00000ull, two, 4096),
+	       EEXIST);
+	expect("set_memseg across the vIOAPIC page's start",
+	       memseg(fd, ACRN_IOCTL_SET_MEMSEG, ACRN_MEMMAP_RAM, 0xFEBFF000ull, two, 8192),
+	       EEXIST);
+	munmap(two, 8192);
 	expect("ioeventfd pio 0x7000/4 data 0x11",
 	       ioeventfd(fd, efd[0], pio | dm, PORT_MATCH, 4, 0x11), 0);
 	expect("ioeventfd pio 0x7004/1 any", ioeventfd(fd, efd[1], pio, PORT_ANY, 1, 0), 0);
@@ -728,6 +924,7 @@ static void running_guest(unsigned int apic_id)
 	msleep(300);
 	result("a deassigned irqfd interrupts no more", *irqs == 3, "(%u interrupts)", *irqs);
 	expect("irqfd assign for the destroy", irqfd(fd, efd[4], 0, msi_addr, G_VECTOR), 0);
+	vioapic_checks(fd, ram, apic_id, msi_addr);
 
 	/* States. */
 	expect("pause_vm", ioctl(fd, ACRN_IOCTL_PAUSE_VM, 0), 0);
