@@ -2,6 +2,7 @@
 """Service VM tests: a stock Debian kernel boots under Cairn beside a heartbeat partition."""
 import datetime
 import re
+import time
 
 from harness import boot_scenario, check, heartbeat_rises, test
 
@@ -131,9 +132,14 @@ def service_vm_sees_service_device():
     # Its header as Linux reads it (ECAM or conf1): status has the capability list, the pointer
     # at 0x34 is 0x40, and there: MSI (05), the last one (00), 64-bit, no BARs; MSI is on, as
     # the HSM (loaded by /init) bound the device and enabled it for its upcall.
-    m.send(f"echo cfg-$(od -An -tx1 -j4 -N4 {sysfs}/config | tr -d ' ')"
-           f"-$(od -An -tx1 -j16 -N24 {sysfs}/config | tr -d ' \\n')"
-           f"-$(od -An -tx1 -j52 -N1 {sysfs}/config | tr -d ' ')"
-           f"-$(od -An -tx1 -j64 -N4 {sysfs}/config | tr -d ' ')\r")
-    m.wait_for(r"cfg-[0-9a-f]{2}0[0-7]1000-0{48}-40-05008100\s*$", 30)
+    # Short lines, each after the prompt has settled: a long one typed into a busy console has
+    # come back garbled (busybox asks the terminal for the cursor position after a prompt).
+    m.send(f"cd {sysfs}\r")
+    for tag, skip, count, want in (("st", 4, 4, r"[0-9a-f]{2}0[0-7]1000"),
+                                   ("bar", 16, 24, r"0{48}"),
+                                   ("cap", 52, 1, r"40"),
+                                   ("msi", 64, 4, r"05008100")):
+        time.sleep(0.5)
+        m.send(f"echo {tag}-$(od -An -tx1 -j{skip} -N{count} config | tr -d ' \\n')\r")
+        m.wait_for(rf"^{tag}-{want}\s*$", 30)
     check("vm service fault" not in m.text(), "the Service VM faulted")
