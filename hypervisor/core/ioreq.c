@@ -59,6 +59,13 @@ int ioreq_set_page(struct vm *vm, struct acrn_io_request_buffer *page, uint64_t 
 	return err;
 }
 
+/* Tells the VM's creator a request is waiting (the service device's MSI); counts a refusal. */
+static void upcall(struct vm *vm)
+{
+	if (!arch_ioreq_upcall(vm->creator))
+		count(&vm->ioreq.stats.upcalls_refused);
+}
+
 enum io_emul_result ioreq_post(struct vcpu *vcpu, struct io_access *access)
 {
 	struct vm_ioreq *q = &vcpu->vm->ioreq;
@@ -91,8 +98,7 @@ enum io_emul_result ioreq_post(struct vcpu *vcpu, struct io_access *access)
 		return IO_EMUL_FAULT;
 	}
 	count(access->bus == IO_BUS_PORT ? &q->stats.pio : &q->stats.mmio);
-	if (!arch_ioreq_upcall(vcpu->vm->creator))
-		count(&q->stats.upcalls_refused);
+	upcall(vcpu->vm);
 	return IO_EMUL_POSTED;
 }
 
@@ -196,8 +202,7 @@ void ioreq_post_power_off(struct vm *vm)
 		       err == -ENODEV ? "no request page" : "slot 0 busy");
 		return;
 	}
-	if (!arch_ioreq_upcall(vm->creator))
-		count(&q->stats.upcalls_refused);
+	upcall(vm);
 	vm_log(vm, "stopped; its device model is told as an ACPI S5 power-off");
 }
 

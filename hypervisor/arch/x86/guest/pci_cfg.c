@@ -263,6 +263,12 @@ static void guest_write(struct vm *vm, const struct pci_cfg_write *w)
 	pci_cfg_policy_write(vm, fn, w);
 }
 
+/* Whether an access at 0xCF8-0xCFB covers the reset control register 0xCF9. */
+static bool covers_reset_register(uint16_t port, uint8_t size)
+{
+	return port <= PORT_RESET_CONTROL && port + size > PORT_RESET_CONTROL;
+}
+
 /* A byte or word at CONFIG_ADDRESS's ports: on the hardware, never between an address and data. */
 static void conf1_address_byte_write(struct vm *vm, uint16_t port, uint8_t size, uint32_t value)
 {
@@ -271,7 +277,7 @@ static void conf1_address_byte_write(struct vm *vm, uint16_t port, uint8_t size,
 	 * One that reaches the reset control register 0xCF9 is the reset guard's to judge (a reset
 	 * request stops or restarts the VM, docs/reset-and-power.md).
 	 */
-	if (port <= PORT_RESET_CONTROL && port + size > PORT_RESET_CONTROL)
+	if (covers_reset_register(port, size))
 		port_guard_write(vm, port, size, value);
 	else
 		port_write(port, size, value);
@@ -298,8 +304,7 @@ static int conf1_address_access(struct vcpu *vcpu, void *opaque, struct io_acces
 			s->ecam_trapped ? s->conf1_address & ~CONF1_ENABLE : s->conf1_address;
 	else if (access->write)
 		conf1_address_byte_write(vcpu->vm, port, access->size, (uint32_t)access->value);
-	else if (s->ecam_trapped &&
-		 !(port <= PORT_RESET_CONTROL && port + access->size > PORT_RESET_CONTROL))
+	else if (s->ecam_trapped && !covers_reset_register(port, access->size))
 		access->value = io_access_mask(access);
 	else
 		access->value = port_read(port, access->size);
