@@ -14,6 +14,7 @@
 
 #include "cairn/acrn.h"
 #include "dm/boot.h"
+#include "dm/ctl.h"
 #include "dm/dm.h"
 #include "dm/pcpu.h"
 
@@ -25,6 +26,7 @@ static const char *const stop_names[] = {
 	[DM_STOP_SIGNAL] = "a signal",
 	[DM_STOP_CLIENT_GONE] = "the HSM ended its I/O client",
 	[DM_STOP_ERROR] = "an I/O client failed",
+	[DM_STOP_CTL] = "cairnctl stop",
 };
 
 void dm_request_stop(struct dm_ctx *ctx, enum dm_stop_reason reason)
@@ -93,14 +95,15 @@ static void cpu_list(uint64_t mask, char *out, size_t size)
 /* Waits for a reason to stop, feeding typed bytes to COM1 meanwhile. */
 static void main_loop(struct dm_ctx *ctx, int sig_fd)
 {
-	struct pollfd fds[3] = {
+	struct pollfd fds[4] = {
 		{ .fd = ctx->stop_fd, .events = POLLIN },
 		{ .fd = sig_fd, .events = POLLIN },
 		{ .fd = ctx->cfg->com1_stdio ? STDIN_FILENO : -1, .events = POLLIN },
+		{ .fd = dm_ctl_fd(ctx), .events = POLLIN },
 	};
 
 	while (__atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE) == DM_STOP_NONE) {
-		if (poll(fds, 3, -1) < 0) {
+		if (poll(fds, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			dm_request_stop(ctx, DM_STOP_ERROR);
@@ -123,6 +126,8 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 			else
 				fds[2].fd = -1; /* end of input: the guest just gets no more */
 		}
+		if (fds[3].revents & POLLIN)
+			dm_ctl_serve(ctx);
 	}
 }
 
@@ -131,19 +136,101 @@ static uint64_t lowest_bit(uint64_t mask)
 	return (uint64_t)__builtin_ctzll(mask);
 }
 
-/* Everything between "the pCPUs are ours" and "destroy the VM"; returns 0 or -1 (printed). */
-static int run_vm(struct dm_ctx *ctx, uint64_t entry, uint32_t apic_id, int sig_fd,
-		  pthread_t *thread, bool *thread_started)
+/* vCPU 0's state for the loaded image: SET_VCPU_REGS. 0 or -errno. */
+static int set_boot_vcpu(struct dm_ctx *ctx)
 {
 	const struct dm_config *cfg = ctx->cfg;
 	struct acrn_vcpu_regs regs;
 	struct dm_start_params start = {
-		.entry = entry,
-		.pcpu_apic_id = apic_id,
+		.entry = ctx->entry,
+		.pcpu_apic_id = ctx->apic_id,
 		.tsc_khz = dm_host_tsc_khz(),
+		.vm_id = ctx->vm.vmid,
 		.vm_name = cfg->vm_name,
 		.cmdline = cfg->bootargs,
 	};
+	int err = dm_boot_entry_64(&ctx->mem, &start, &regs);
+
+	return err ? err : dm_vm_set_vcpu_regs(&ctx->vm, &regs);
+}
+
+/* --- The ops cairnctl reaches through the control socket (dm/ctl.c) --- */
+
+static int ctl_pause(void *opaque)
+{
+	struct dm_ctx *ctx = opaque;
+	int err = ctx->paused ? -EALREADY : dm_vm_pause(&ctx->vm);
+
+	if (!err)
+		ctx->paused = true;
+	return err;
+}
+
+static int ctl_resume(void *opaque)
+{
+	struct dm_ctx *ctx = opaque;
+	int err = !ctx->paused ? -EALREADY : dm_vm_start(&ctx->vm);
+
+	if (!err)
+		ctx->paused = false;
+	return err;
+}
+
+/* A cold reset: RESET_VM stops the vCPUs and drops requests in flight, the image is loaded again
+ * over guest RAM, vCPU 0 starts at its entry and the others wait for their SIPI again. */
+static int ctl_reset(void *opaque)
+{
+	struct dm_ctx *ctx = opaque;
+	char why[ERR_SIZE];
+	uint64_t entry;
+	int err = dm_vm_reset(&ctx->vm);
+
+	if (err)
+		return err;
+	err = dm_elf_load_file(&ctx->mem, ctx->cfg->elf_file, &entry, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "cairn-dm: reset: -E %s: %s\n", ctx->cfg->elf_file, why);
+		return err;
+	}
+	ctx->entry = entry;
+	err = set_boot_vcpu(ctx);
+	if (!err)
+		err = dm_vm_start(&ctx->vm);
+	if (!err) {
+		ctx->paused = false;
+		fprintf(stderr, "cairn-dm: vm %s: reset by cairnctl\n", ctx->cfg->vm_name);
+	}
+	return err;
+}
+
+static void ctl_stop(void *opaque)
+{
+	dm_request_stop(opaque, DM_STOP_CTL);
+}
+
+static void ctl_status(void *opaque, char *out, size_t size)
+{
+	struct dm_ctx *ctx = opaque;
+	char cpus[128];
+
+	cpu_list(ctx->cfg->cpu_affinity, cpus, sizeof(cpus));
+	snprintf(out, size, "%s %s vmid %u pcpus %s mem %" PRIu64 " pid %d", ctx->cfg->vm_name,
+		 ctx->paused ? "paused" : "running", ctx->vm.vmid, cpus, ctx->mem.size >> 20,
+		 (int)getpid());
+}
+
+const struct dm_ctl_ops dm_ctl_vm_ops = {
+	.pause = ctl_pause,
+	.resume = ctl_resume,
+	.reset = ctl_reset,
+	.stop = ctl_stop,
+	.status = ctl_status,
+};
+
+/* Everything between "the pCPUs are ours" and "destroy the VM"; returns 0 or -1 (printed). */
+static int run_vm(struct dm_ctx *ctx, int sig_fd, pthread_t *thread, bool *thread_started)
+{
+	const struct dm_config *cfg = ctx->cfg;
 	char cpus[128];
 	int err;
 
@@ -155,16 +242,13 @@ static int run_vm(struct dm_ctx *ctx, uint64_t entry, uint32_t apic_id, int sig_
 		return -1;
 	}
 	ctx->vm_created = true;
-	start.vm_id = ctx->vm.vmid;
 	err = dm_mem_map(&ctx->mem, &ctx->vm);
 	if (err) {
 		fprintf(stderr, "cairn-dm: SET_MEMSEG of %" PRIu64 " MiB failed: %s\n",
 			ctx->mem.size >> 20, strerror(-err));
 		return -1;
 	}
-	err = dm_boot_entry_64(&ctx->mem, &start, &regs);
-	if (!err)
-		err = dm_vm_set_vcpu_regs(&ctx->vm, &regs);
+	err = set_boot_vcpu(ctx);
 	if (err) {
 		fprintf(stderr, "cairn-dm: SET_VCPU_REGS failed: %s\n", strerror(-err));
 		return -1;
@@ -203,6 +287,7 @@ static int run_vm(struct dm_ctx *ctx, uint64_t entry, uint32_t apic_id, int sig_
 /* The teardown, in ACRN's power-off order: pause, end the I/O clients, destroy. */
 static void teardown(struct dm_ctx *ctx, pthread_t thread, bool thread_started)
 {
+	dm_ctl_close(ctx);
 	if (ctx->vm_created)
 		dm_vm_pause(&ctx->vm);
 	dm_devices_stop(ctx);
@@ -225,8 +310,7 @@ int dm_run(const struct dm_config *cfg)
 {
 	struct dm_ctx *ctx = calloc(1, sizeof(*ctx));
 	char err_text[ERR_SIZE], cpus[128];
-	uint64_t entry = 0, offlined = 0, left;
-	uint32_t apic_id = 0;
+	uint64_t offlined = 0, left;
 	pthread_t thread;
 	bool thread_started = false;
 	sigset_t sigs;
@@ -237,6 +321,7 @@ int dm_run(const struct dm_config *cfg)
 	ctx->cfg = cfg;
 	ctx->vm.fd = -1;
 	ctx->mem.fd = -1;
+	ctx->ctl_fd = -1;
 	sig_fd = setup_signals(&sigs);
 	ctx->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (sig_fd < 0 || ctx->stop_fd < 0) {
@@ -251,31 +336,37 @@ int dm_run(const struct dm_config *cfg)
 			err == -ENOENT ? " (is the HSM module loaded?)" : "");
 		goto out;
 	}
+	if (dm_ctl_open(ctx)) /* also refuses a second VM of the same name */
+		goto out;
 	err = dm_mem_alloc(&ctx->mem, cfg->mem_size);
 	if (err) {
 		fprintf(stderr, "cairn-dm: cannot get %" PRIu64 " MiB of 2 MiB huge pages: %s\n",
 			cfg->mem_size >> 20, strerror(-err));
 		goto out;
 	}
-	err = dm_elf_load_file(&ctx->mem, cfg->elf_file, &entry, err_text, sizeof(err_text));
+	err = dm_elf_load_file(&ctx->mem, cfg->elf_file, &ctx->entry, err_text, sizeof(err_text));
 	if (err) {
 		fprintf(stderr, "cairn-dm: -E %s: %s\n", cfg->elf_file, err_text);
 		goto out;
 	}
 	if (dm_devices_create(ctx))
 		goto out;
-	if (dm_pcpu_apic_id((unsigned int)lowest_bit(cfg->cpu_affinity), &apic_id))
-		apic_id = (uint32_t)lowest_bit(cfg->cpu_affinity); /* offline already: pCPU id */
+	/* A pCPU offline already has no APIC ID in sysfs: its pCPU id stands in. */
+	if (dm_pcpu_apic_id((unsigned int)lowest_bit(cfg->cpu_affinity), &ctx->apic_id))
+		ctx->apic_id = (uint32_t)lowest_bit(cfg->cpu_affinity);
 	err = dm_pcpus_release(cfg->cpu_affinity, &offlined, err_text, sizeof(err_text));
 	if (err) {
 		fprintf(stderr, "cairn-dm: %s\n", err_text);
 		goto out;
 	}
-	if (run_vm(ctx, entry, apic_id, sig_fd, &thread, &thread_started) == 0) {
+	if (run_vm(ctx, sig_fd, &thread, &thread_started) == 0) {
 		int reason = __atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE);
 
 		fprintf(stderr, "cairn-dm: vm %s: ending: %s\n", cfg->vm_name, stop_names[reason]);
-		status = reason == DM_STOP_POWEROFF || reason == DM_STOP_SIGNAL ? 0 : 1;
+		bool asked = reason == DM_STOP_POWEROFF || reason == DM_STOP_SIGNAL ||
+			     reason == DM_STOP_CTL;
+
+		status = asked ? 0 : 1;
 	}
 	teardown(ctx, thread, thread_started);
 	fprintf(stderr,
@@ -296,6 +387,7 @@ int dm_run(const struct dm_config *cfg)
 		status = 1;
 	}
 out:
+	dm_ctl_close(ctx);
 	dm_vm_close(&ctx->vm);
 	dm_mem_free(&ctx->mem);
 	free(ctx);

@@ -23,11 +23,14 @@ DM_HV_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_HV_SRCS) $(DM_HV_USERS))
 DM_GUESTS     := hello heartbeat iotest faulty
 DM_SVM_GUESTS := $(patsubst %,$(SVM_ROOT)/usr/lib/cairn/guests/%.elf,$(DM_GUESTS))
 DM_SVM_BIN    := $(SVM_ROOT)/bin/cairn-dm
+# cairnctl (dm/cairnctl/): acrnctl's verbs against running cairn-dms, through dm/include/dm/ctl.h.
+CTL_BIN	      := $(BUILD)/dm/cairnctl
+CTL_SVM_BIN   := $(SVM_ROOT)/bin/cairnctl
 
 .PHONY: dm
-dm: $(DM_BIN)
-all: $(DM_BIN)
-service-vm-root: $(DM_SVM_BIN) $(DM_SVM_GUESTS)
+dm: $(DM_BIN) $(CTL_BIN)
+all: $(DM_BIN) $(CTL_BIN)
+service-vm-root: $(DM_SVM_BIN) $(CTL_SVM_BIN) $(DM_SVM_GUESTS)
 
 $(filter-out $(DM_HV_OBJS),$(DM_OBJS)): $(DM_OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -44,6 +47,15 @@ $(DM_BIN): $(DM_OBJS)
 	$(Q)$(CC) -static -pthread -o $@ $^
 
 $(DM_SVM_BIN): $(DM_BIN)
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+$(CTL_BIN): dm/cairnctl/cairnctl.c dm/include/dm/ctl.h
+	@mkdir -p $(dir $@)
+	@echo "  DMCC    $<"
+	$(Q)$(CC) $(filter-out -MMD -MP,$(DM_CFLAGS)) -static -o $@ $<
+
+$(CTL_SVM_BIN): $(CTL_BIN)
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """cairn-dm in the real Service VM: its options, and the make-run command's hello User VM."""
 import re
+import time
 
 from harness import boot_scenario, check, heartbeat_rises, test
 
@@ -52,5 +53,70 @@ def dm_in_the_service_vm():
                     out, re.M), "no I/O request counts for hello1 in the hypervisor's log")
     m.shell("echo cairn-dm-nproc=$(nproc) cpu2=$(cat /sys/devices/system/cpu/cpu2/online)",
             rf"cairn-dm-nproc={SVM_PCPUS} cpu2=1", 30)
+    heartbeat_rises(m)
+    check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")
+
+
+HB = ("cairn-dm -m 16M --cpu_affinity 2 -B period_ms=500 "
+      "-E /usr/lib/cairn/guests/heartbeat.elf -l com1,stdio hb1 </dev/null &")
+
+
+def ctl(m, args, timeout=30):
+    """Runs cairnctl; returns (its exit status, the output after it was typed)."""
+    return run(m, f"cairnctl {args}", timeout)
+
+
+def beats_after(m, mark, timeout=20):
+    """The hb1 User VM prints a beat after offset mark; returns its number."""
+    return int(m.wait_for(r"^heartbeat hb1 (\d+)$", timeout, since=mark).group(1))
+
+
+@test("cairnctl: list, pause, resume, reset and stop a running User VM; a second VM of the same name is refused")
+def cairnctl_verbs():
+    m = boot_scenario("service", name="cairnctl")
+    m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
+    m.wait_for(r"/ # ", 30)
+    m.shell(HB, r"^heartbeat hb1 2$", 60)
+
+    rc, out = ctl(m, "list")
+    check(rc == 0 and re.search(r"^hb1\s+running\s+\d+\s+2\s+16\s+\d+\s*$", out, re.M),
+          f"cairnctl list does not show hb1 running on pCPU 2 with 16 MiB: {out!r}")
+    rc, out = run(m, "cairn-dm -m 16M --cpu_affinity 1 -E /usr/lib/cairn/guests/hello.elf hb1")
+    check(rc == 1 and "cairn-dm: a VM named hb1 already runs" in out,
+          f"a second hb1 was not refused (exit {rc})")
+    check(int(m.shell("cat /sys/devices/system/cpu/cpu1/online", r"^([01])\s*$").group(1)) == 1,
+          "the refused cairn-dm took pCPU 1 offline")
+
+    rc, out = ctl(m, "pause hb1")
+    check(rc == 0 and "hb1: paused" in out, f"pause: exit {rc}")
+    time.sleep(1.5)
+    mark = len(m.text())
+    time.sleep(2)
+    check(not re.search(r"^heartbeat hb1 \d+$", m.text()[mark:], re.M), "hb1 beats while paused")
+    rc, out = ctl(m, "pause hb1")
+    check(rc == 1 and "already" in out, f"pausing twice: exit {rc}")
+    mark = len(m.text())
+    rc, out = ctl(m, "resume hb1")
+    check(rc == 0 and "hb1: running" in out, f"resume: exit {rc}")
+    before = beats_after(m, mark)
+    check(before > 2, f"hb1 started again from {before} on resume")
+
+    mark = len(m.text())
+    rc, out = ctl(m, "reset hb1")
+    check(rc == 0 and "hb1: running" in out, f"reset: exit {rc}")
+    m.wait_for(r"heartbeat hb1: vCPU 0 on APIC ID 2$", 20, since=mark)  # may end a cut line
+    m.wait_for(r"^heartbeat hb1 1$", 20, since=mark)
+
+    mark = len(m.text())
+    rc, out = ctl(m, "stop hb1")
+    check(rc == 0 and "hb1: stopping" in out, f"stop: exit {rc}")
+    m.wait_for(r"cairn-dm: vm hb1: ending: cairnctl stop", 30, since=mark)
+    m.wait_for(r"cairn-dm: pCPU 2 back online in the Service VM", 30, since=mark)
+    rc, out = ctl(m, "status hb1")
+    check(rc == 1 and "cairnctl: hb1: no such VM" in out, f"status of a stopped VM: exit {rc}")
+    rc, out = ctl(m, "frobnicate hb1")
+    check(rc == 2, f"an unknown verb exited {rc}, not 2")
+    rc, out = ctl(m, "list")
+    check(rc == 0 and "(no User VMs)" in out, "cairnctl list still shows a VM")
     heartbeat_rises(m)
     check("FATAL" not in m.text() and "vm service fault" not in m.text(), "a fault was reported")

@@ -87,6 +87,7 @@ UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acp
 # cairn-dm (dm/): Linux userspace code, built with the same flags plus _GNU_SOURCE for its own files.
 UNIT_SRCS_test_dm_options := dm/options.c
 UNIT_SRCS_test_dm_bus	  := dm/bus.c
+UNIT_SRCS_test_dm_ctl	  := dm/ctl.c
 UNIT_SRCS_test_dm_uart	  := dm/hw/uart.c dm/bus.c
 UNIT_SRCS_test_dm_elf	  := dm/boot/elf.c dm/boot/entry.c dm/mem.c dm/vm.c hypervisor/lib/elf64.c \
 			     hypervisor/arch/x86/guest/boot_tables.c

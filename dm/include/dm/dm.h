@@ -23,6 +23,7 @@ enum dm_stop_reason {
 	DM_STOP_SIGNAL,	     /* SIGINT or SIGTERM */
 	DM_STOP_CLIENT_GONE, /* the HSM ended the I/O client (the VM was destroyed under us) */
 	DM_STOP_ERROR,	     /* an I/O client failed */
+	DM_STOP_CTL,	     /* cairnctl stop */
 };
 
 struct dm_ctx {
@@ -38,6 +39,11 @@ struct dm_ctx {
 	struct dm_ioreq_stats stats; /* the default client's */
 	int stop_fd;		     /* an eventfd the main thread polls */
 	int stop_reason;	     /* enum dm_stop_reason, set once */
+	uint64_t entry;		     /* vCPU 0's entry point, kept for a reset */
+	uint32_t apic_id;	     /* the APIC ID of vCPU 0's pCPU */
+	int ctl_fd;		     /* the control socket (dm/ctl.c), or -1 */
+	char ctl_path[108];
+	bool paused; /* by cairnctl pause */
 	bool vm_created;
 	bool ioreq_stop; /* tells the default client's thread to return */
 	bool irq_warned;
