@@ -6,7 +6,9 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include <asm/processor.h>
 
 #include "cairn/cpuid.h"
@@ -269,15 +271,59 @@ static int hsm_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* The last close (or the process's death): its VM goes, clients woken, memory freed. */
+/*
+ * CPUs to bring back online for device models that died. A device model offlines the CPUs of
+ * its VM (cpu_affinity bit N is the Service VM's CPU N, as acrn-dm and cairn-dm use it) and
+ * onlines them after DESTROY_VM; one killed before that cannot, so the release that destroys
+ * its VM does it instead. add_cpu() waits for the CPU to boot, so it runs from a work item,
+ * not from the dying process's release.
+ */
+static DEFINE_SPINLOCK(give_back_lock);
+static u64 give_back_mask;
+
+static void give_back_fn(struct work_struct *work)
+{
+	unsigned int cpu;
+	u64 mask;
+
+	spin_lock(&give_back_lock);
+	mask = give_back_mask;
+	give_back_mask = 0;
+	spin_unlock(&give_back_lock);
+	for (cpu = 1; cpu < 64 && cpu < nr_cpu_ids; cpu++) {
+		int ret;
+
+		if (!(mask & BIT_ULL(cpu)) || !cpu_possible(cpu) || cpu_online(cpu))
+			continue;
+		ret = add_cpu(cpu);
+		if (ret)
+			pr_warn("cairn_hsm: cpu %u of a VM whose device model died stays offline (%d)\n",
+				cpu, ret);
+		else
+			pr_info("cairn_hsm: cpu %u of a VM whose device model died is online again\n",
+				cpu);
+	}
+}
+static DECLARE_WORK(give_back_work, give_back_fn);
+
+/* The last close (or the process's death): its VM goes, clients woken, memory freed; if the VM
+ * was still there (its device model died), its CPUs come back online. */
 static int hsm_release(struct inode *inode, struct file *file)
 {
 	struct hsm_vm *vm = file->private_data;
+	u64 cpus = 0;
 
 	mutex_lock(&vm->life_lock);
-	hsm_vm_destroy(vm);
+	if (vm->live && hsm_vm_destroy(vm) == 0)
+		cpus = vm->cpu_affinity;
 	mutex_unlock(&vm->life_lock);
 	kfree(vm);
+	if (cpus) {
+		spin_lock(&give_back_lock);
+		give_back_mask |= cpus;
+		spin_unlock(&give_back_lock);
+		schedule_work(&give_back_work);
+	}
 	return 0;
 }
 
@@ -390,6 +436,7 @@ out_ioreq:
 /* Every VM belongs to an open file, which holds the module: none is left here. */
 static void __exit hsm_exit(void)
 {
+	flush_work(&give_back_work);
 	hsm_debugfs_exit();
 	hsm_service_dev_unregister();
 	misc_deregister(&hsm_miscdev);

@@ -80,7 +80,8 @@ struct hsm_vm {
 	struct list_head list;	/* hsm_vms, while live */
 	u16 vmid;
 	u16 vcpu_num;
-	bool live;    /* created and not destroyed */
+	u64 cpu_affinity; /* CREATE_VM's: the pCPUs (Service VM CPU numbers) the VM runs on */
+	bool live;	  /* created and not destroyed */
 	bool polling; /* GUEST_FLAG_IO_COMPLETION_POLLING: no notification hypercall */
 	char name[17];
 	struct page *ioreq_page;

@@ -78,6 +78,7 @@ int hsm_vm_create(struct hsm_vm *vm, struct acrn_vm_creation *param)
 	}
 	vm->vmid = kparam->vmid;
 	vm->vcpu_num = kparam->vcpu_num;
+	vm->cpu_affinity = param->cpu_affinity;
 	vm->polling = !!(param->vm_flag & GUEST_FLAG_IO_COMPLETION_POLLING);
 	ret = hsm_ioreq_page_register(vm);
 	if (!ret)
