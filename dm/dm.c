@@ -235,6 +235,7 @@ int dm_run(const struct dm_config *cfg)
 	if (!ctx)
 		return 1;
 	ctx->cfg = cfg;
+	dm_bus_init(&ctx->bus);
 	ctx->vm.fd = -1;
 	ctx->mem.fd = -1;
 	sig_fd = setup_signals(&sigs);

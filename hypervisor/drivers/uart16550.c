@@ -10,12 +10,12 @@
 #define UART_MCR  4
 #define UART_LSR  5
 
-#define LCR_DLAB       0x80
-#define LCR_8N1	       0x03
+#define LCR_DLAB	 0x80
+#define LCR_8N1		 0x03
 #define FCR_ENABLE_CLEAR 0x07
 #define FCR_TRIGGER_14	 0xC0
-#define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY  0x20
+#define LSR_DATA_READY	 0x01
+#define LSR_THR_EMPTY	 0x20
 
 void uart16550_init(uint16_t port)
 {
