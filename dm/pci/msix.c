@@ -33,7 +33,8 @@ int dm_pci_func_add_msix(struct dm_pci_func *f, unsigned int bar, uint32_t table
 	    f->bars[bar].type == DM_PCI_BAR_NONE || (table_off | pba_off) & 7 || !send)
 		return -EINVAL;
 	m->nvec = nvec;
-	if (table_off + table_len > f->bars[bar].size || pba_off + pba_size(m) > f->bars[bar].size ||
+	if (table_off + table_len > f->bars[bar].size ||
+	    pba_off + pba_size(m) > f->bars[bar].size ||
 	    ranges_overlap(table_off, table_len, pba_off, pba_size(m))) {
 		m->nvec = 0;
 		return -EINVAL;

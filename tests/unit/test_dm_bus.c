@@ -134,7 +134,7 @@ TEST(a_removed_region_serves_nothing_and_its_place_is_free_again)
 	EXPECT_EQ(bus.count, 1);
 	EXPECT_TRUE(found(0x1000, 4, DM_SPACE_MMIO, NULL));
 	EXPECT_TRUE(found(0x3000, 4, DM_SPACE_MMIO, &b)); /* the other one stays */
-	ra.start = 0x2000;				   /* moved: a BAR the guest reprogrammed */
+	ra.start = 0x2000;				  /* moved: a BAR the guest reprogrammed */
 	EXPECT_EQ(dm_bus_add(&bus, &ra), 0);
 	EXPECT_TRUE(found(0x2FFC, 4, DM_SPACE_MMIO, &a));
 	EXPECT_EQ(dm_bus_remove(&bus, DM_SPACE_MMIO, 0x2000, &a), 0);

@@ -149,10 +149,10 @@ TEST(bars_size_by_all_ones_as_linux_probes_them)
 	setup();
 	EXPECT_EQ(cfg_rd(DM_PCI_BAR0, 4), 0); /* not placed yet */
 	cfg_wr(DM_PCI_BAR0, 4, 0xFFFFFFFF);
-	EXPECT_EQ(cfg_rd(DM_PCI_BAR0, 4), (uint32_t)~(BAR0_SZ - 1));
+	EXPECT_EQ(cfg_rd(DM_PCI_BAR0, 4), (uint32_t) ~(BAR0_SZ - 1));
 	cfg_wr(DM_PCI_BAR0 + 8, 4, 0xFFFFFFFF);
-	EXPECT_EQ(cfg_rd(DM_PCI_BAR0 + 8, 4), (uint32_t)~(BAR2_SZ - 1) | DM_PCI_BAR_MEM_TYPE_64 |
-						      DM_PCI_BAR_MEM_PREFETCH);
+	EXPECT_EQ(cfg_rd(DM_PCI_BAR0 + 8, 4),
+		  (uint32_t) ~(BAR2_SZ - 1) | DM_PCI_BAR_MEM_TYPE_64 | DM_PCI_BAR_MEM_PREFETCH);
 	cfg_wr(DM_PCI_BAR0 + 12, 4, 0xFFFFFFFF);
 	EXPECT_EQ(cfg_rd(DM_PCI_BAR0 + 12, 4), 0xFFFFFFFFu);
 	/* BAR1 (unused), BAR3 (BAR2's upper half, read above), BAR4, BAR5: nothing. */
@@ -188,7 +188,7 @@ TEST(a_bar_is_decoded_only_with_the_memory_bit_and_moves_with_its_register)
 	EXPECT_EQ(moves.addr, 0xD0001000);
 	EXPECT_EQ(mmio_rd(0xD0001010, 4), 0x5A5A5A5Au);
 	EXPECT_EQ(dev_seen.last.offset, 0x10); /* the device sees offsets in its BAR */
-	cfg_wr(DM_PCI_BAR0, 4, 0xE0002345);	       /* moved while decoded; low bits dropped */
+	cfg_wr(DM_PCI_BAR0, 4, 0xE0002345);    /* moved while decoded; low bits dropped */
 	EXPECT_EQ(cfg_rd(DM_PCI_BAR0, 4), 0xE0002000);
 	EXPECT_EQ(mmio_rd(0xD0001010, 4), 0xFFFFFFFFu);
 	mmio_wr(0xE0002FF8, 8, 7);
@@ -241,10 +241,10 @@ TEST(read_only_registers_stay_read_only)
 		if (!writable && now != before[r])
 			EXPECT_EQ(r, 0x1000); /* names the register that changed */
 	}
-	EXPECT_EQ(cfg_rd(DM_PCI_COMMAND, 2), DM_PCI_COMMAND_MEMORY | DM_PCI_COMMAND_MASTER |
-						     DM_PCI_COMMAND_INTX_OFF);
-	EXPECT_EQ(cfg_rd(0x48 + 2, 2), (NVEC - 1) | DM_PCI_MSIX_CTRL_ENABLE |
-					       DM_PCI_MSIX_CTRL_MASKALL);
+	EXPECT_EQ(cfg_rd(DM_PCI_COMMAND, 2),
+		  DM_PCI_COMMAND_MEMORY | DM_PCI_COMMAND_MASTER | DM_PCI_COMMAND_INTX_OFF);
+	EXPECT_EQ(cfg_rd(0x48 + 2, 2),
+		  (NVEC - 1) | DM_PCI_MSIX_CTRL_ENABLE | DM_PCI_MSIX_CTRL_MASKALL);
 }
 
 /* BAR2 decoded at 0xD0010000, MSI-X enabled, vector 1 programmed and unmasked. */
@@ -327,9 +327,11 @@ TEST(bad_setups_are_refused)
 	EXPECT_EQ(dm_pci_func_add_bar(&func, 0, DM_PCI_BAR_MEM64, 0x1000, NULL, NULL), 0);
 	EXPECT_EQ(dm_pci_func_add_bar(&func, 1, DM_PCI_BAR_MEM32, 0x1000, NULL, NULL), -EINVAL);
 	EXPECT_EQ(dm_pci_func_add_msix(&func, 0, 0, 0x800, 65, send_msi, NULL), -EINVAL);
-	EXPECT_EQ(dm_pci_func_add_msix(&func, 0, 0, 0x20, 4, send_msi, NULL), -EINVAL); /* overlap */
+	EXPECT_EQ(dm_pci_func_add_msix(&func, 0, 0, 0x20, 4, send_msi, NULL),
+		  -EINVAL); /* overlap */
 	EXPECT_EQ(dm_pci_func_add_msix(&func, 0, 0xFF8, 0, 4, send_msi, NULL), -EINVAL); /* past */
-	EXPECT_EQ(dm_pci_func_add_msix(&func, 2, 0, 0x800, 4, send_msi, NULL), -EINVAL); /* no BAR */
+	EXPECT_EQ(dm_pci_func_add_msix(&func, 2, 0, 0x800, 4, send_msi, NULL),
+		  -EINVAL); /* no BAR */
 	EXPECT_EQ(dm_pci_func_add_cap(&func, cap, 1, &off), -EINVAL);
 	EXPECT_EQ(dm_pci_func_add_cap(&func, cap, 192, &off), 0); /* up to the last byte */
 	EXPECT_EQ(dm_pci_func_add_cap(&func, cap, 2, &off), -ENOSPC);

@@ -64,7 +64,8 @@ struct dm_region {
 #define DM_BUS_MAX_REGIONS 128
 
 struct dm_bus {
-	pthread_rwlock_t lock; /* a zeroed bus is an initialised one (glibc), as dm_bus_init makes */
+	pthread_rwlock_t
+		lock; /* a zeroed bus is an initialised one (glibc), as dm_bus_init makes */
 	struct dm_region regions[DM_BUS_MAX_REGIONS];
 	size_t count;
 	uint64_t unclaimed[DM_SPACE_COUNT]; /* accesses no region served wholly */
