@@ -93,6 +93,10 @@ UNIT_SRCS_test_dm_elf	  := dm/boot/elf.c dm/boot/entry.c dm/mem.c dm/vm.c hyperv
 UNIT_SRCS_test_dm_ioreq	  := dm/ioreq.c dm/bus.c dm/vm.c dm/hw/testdev.c dm/hw/power.c
 UNIT_DM_PCI		  := dm/pci/pci.c dm/pci/msix.c dm/pci/hostbridge.c dm/bus.c
 UNIT_SRCS_test_dm_pci	  := $(UNIT_DM_PCI)
+UNIT_VIRTIO		  := dm/virtio/virtio.c dm/virtio/virtqueue.c dm/mem.c dm/vm.c \
+			     tests/unit/virtio_driver.c
+UNIT_SRCS_test_virtqueue  := $(UNIT_VIRTIO)
+UNIT_SRCS_test_virtqueue_fuzz := $(UNIT_VIRTIO)
 $(UNIT_OBJ)/dm/%.o: UNIT_CFLAGS += -D_GNU_SOURCE
 
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
