@@ -47,7 +47,7 @@ int virtq_enable(struct virtio_dev *vd, unsigned int q)
 		 !(vq->used = dm_gpa_to_hva(vd->mem, vq->used_gpa, used_bytes(n))))
 		why = "ring outside guest RAM";
 	if (why) {
-		char text[80];
+		char text[128];
 
 		snprintf(text, sizeof(text), "queue %u: %s", q, why);
 		vq->desc = NULL;
@@ -69,7 +69,7 @@ bool virtq_usable(const struct virtio_dev *vd, unsigned int q)
 
 static int chain_fail(struct virtio_dev *vd, unsigned int q, const char *why)
 {
-	char text[80];
+	char text[128];
 
 	snprintf(text, sizeof(text), "queue %u: %s", q, why);
 	virtio_dev_fail(vd, text);

@@ -120,7 +120,7 @@ struct virtio_dev {
 	virtio_interrupt_fn interrupt;
 	void *transport;
 	uint64_t failures; /* times the device set DEVICE_NEEDS_RESET */
-	char failure[96];  /* why, the first time since the last reset */
+	char failure[128]; /* why, the first time since the last reset */
 };
 
 /* A device with nqueues queues of at most queue_max entries each (a power of two). */
