@@ -16,6 +16,7 @@
 #include "dm/boot.h"
 #include "dm/dm.h"
 #include "dm/pcpu.h"
+#include "dm/virtio_devices.h"
 
 #define ERR_SIZE 256
 
@@ -90,13 +91,14 @@ static void cpu_list(uint64_t mask, char *out, size_t size)
 			len += (size_t)snprintf(out + len, size - len, "%s%u", len ? "," : "", cpu);
 }
 
-/* Waits for a reason to stop, feeding typed bytes to COM1 meanwhile. */
+/* Waits for a reason to stop, feeding typed bytes to COM1 or the virtio console meanwhile. */
 static void main_loop(struct dm_ctx *ctx, int sig_fd)
 {
 	struct pollfd fds[3] = {
 		{ .fd = ctx->stop_fd, .events = POLLIN },
 		{ .fd = sig_fd, .events = POLLIN },
-		{ .fd = ctx->cfg->com1_stdio ? STDIN_FILENO : -1, .events = POLLIN },
+		{ .fd = ctx->cfg->com1_stdio || ctx->console ? STDIN_FILENO : -1,
+		  .events = POLLIN },
 	};
 
 	while (__atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE) == DM_STOP_NONE) {
@@ -118,7 +120,9 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 			uint8_t buf[64];
 			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
 
-			if (n > 0)
+			if (n > 0 && ctx->console)
+				virtio_console_receive(ctx->console, buf, (size_t)n);
+			else if (n > 0)
 				dm_uart_receive(&ctx->com1, buf, (size_t)n);
 			else
 				fds[2].fd = -1; /* end of input: the guest just gets no more */
@@ -297,6 +301,7 @@ int dm_run(const struct dm_config *cfg)
 		status = 1;
 	}
 out:
+	dm_devices_destroy(ctx);
 	dm_vm_close(&ctx->vm);
 	dm_mem_free(&ctx->mem);
 	free(ctx);
