@@ -61,7 +61,7 @@ void dm_options_usage(FILE *out)
 	      "  -s, --pci_slot <slot>[:<func>],<type>[,<options>]\n"
 	      "                            a PCI device: hostbridge, virtio-blk,<image>[,ro],\n"
 	      "                            virtio-console,@stdio:stdio_port (or stdio),\n"
-	      "                            virtio-rnd, virtio-net,tap=<name> (or <name>)\n"
+	      "                            virtio-rnd (virtio-net: not available yet)\n"
 	      "      --virtio_irqfd        virtio interrupts through irqfds, not INJECT_MSI\n"
 	      "  -h, --help                this text\n"
 	      "<vm name>: 1-15 of A-Z a-z 0-9 . _ -; it goes in acrn_vm_creation.uuid.\n"
