@@ -10,8 +10,8 @@
 #include "dm/dm.h"
 
 /*
- * One entry per device: when the configuration wants it, and how it joins the bus. The next
- * version's PCI devices (dm/pci/, dm/virtio/) join the table the same way.
+ * One entry per device: when the configuration wants it, and how it joins the bus. The -s PCI
+ * devices are one entry here; their own table, by acrn-dm's names, is in dm/pci_devices.c.
  */
 struct dm_device_type {
 	const char *name;
@@ -107,11 +107,17 @@ static int testdev_create(struct dm_ctx *ctx)
 	return err;
 }
 
+static bool want_pci(const struct dm_config *cfg)
+{
+	return cfg->npci_slots > 0;
+}
+
 static const struct dm_device_type dm_device_table[] = {
 	{ "pm1a-cnt", always, pm1_create },
 	{ "debugexit", want_debugexit, debugexit_create },
 	{ "com1", want_com1, com1_create },
 	{ "testdev", want_testdev, testdev_create },
+	{ "pci", want_pci, dm_pci_devices_create },
 };
 
 int dm_devices_create(struct dm_ctx *ctx)
@@ -145,6 +151,8 @@ int dm_devices_start_clients(struct dm_ctx *ctx)
 	const struct dm_region pio = dm_testdev_pio_region(&ctx->testdev);
 	const struct dm_region mmio = dm_testdev_mmio_region(&ctx->testdev);
 
+	if (dm_pci_devices_start(ctx))
+		return -1;
 	if (!ctx->cfg->testdev_clients)
 		return 0;
 	ctx->ranges[0] = (struct dm_range_client){
@@ -199,10 +207,16 @@ void dm_devices_stop(struct dm_ctx *ctx)
 			c->name, c->id, c->stats.served[0] + c->stats.served[1], c->stats.bad);
 	}
 	ctx->nranges = 0;
+	dm_pci_devices_stop(ctx);
 	if (ctx->cfg->com1_stdio)
 		dm_uart_flush(&ctx->com1);
 	if (ctx->cfg->testdev) {
 		print_range("pio", &ctx->testdev.pio);
 		print_range("mmio", &ctx->testdev.mmio);
 	}
+}
+
+void dm_devices_destroy(struct dm_ctx *ctx)
+{
+	dm_pci_devices_destroy(ctx);
 }

@@ -17,6 +17,7 @@
 #include "dm/ctl.h"
 #include "dm/dm.h"
 #include "dm/pcpu.h"
+#include "dm/virtio_devices.h"
 
 #define ERR_SIZE 256
 
@@ -92,13 +93,14 @@ static void cpu_list(uint64_t mask, char *out, size_t size)
 			len += (size_t)snprintf(out + len, size - len, "%s%u", len ? "," : "", cpu);
 }
 
-/* Waits for a reason to stop, feeding typed bytes to COM1 meanwhile. */
+/* Waits for a reason to stop, feeding typed bytes to COM1 or the virtio console meanwhile. */
 static void main_loop(struct dm_ctx *ctx, int sig_fd)
 {
 	struct pollfd fds[4] = {
 		{ .fd = ctx->stop_fd, .events = POLLIN },
 		{ .fd = sig_fd, .events = POLLIN },
-		{ .fd = ctx->cfg->com1_stdio ? STDIN_FILENO : -1, .events = POLLIN },
+		{ .fd = ctx->cfg->com1_stdio || ctx->console ? STDIN_FILENO : -1,
+		  .events = POLLIN },
 		{ .fd = dm_ctl_fd(ctx), .events = POLLIN },
 	};
 
@@ -121,7 +123,9 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 			uint8_t buf[64];
 			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
 
-			if (n > 0)
+			if (n > 0 && ctx->console)
+				virtio_console_receive(ctx->console, buf, (size_t)n);
+			else if (n > 0)
 				dm_uart_receive(&ctx->com1, buf, (size_t)n);
 			else
 				fds[2].fd = -1; /* end of input: the guest just gets no more */
@@ -319,6 +323,7 @@ int dm_run(const struct dm_config *cfg)
 	if (!ctx)
 		return 1;
 	ctx->cfg = cfg;
+	dm_bus_init(&ctx->bus);
 	ctx->vm.fd = -1;
 	ctx->mem.fd = -1;
 	ctx->ctl_fd = -1;
@@ -388,6 +393,7 @@ int dm_run(const struct dm_config *cfg)
 	}
 out:
 	dm_ctl_close(ctx);
+	dm_devices_destroy(ctx);
 	dm_vm_close(&ctx->vm);
 	dm_mem_free(&ctx->mem);
 	free(ctx);

@@ -15,7 +15,7 @@ DM_HV_CFLAGS := $(DM_CFLAGS) -DCAIRN_HOST_TEST -Ihypervisor/include
 DM_HV_SRCS   := hypervisor/lib/elf64.c hypervisor/arch/x86/guest/boot_tables.c
 DM_HV_USERS  := dm/boot/elf.c dm/boot/entry.c
 
-DM_SRCS := $(wildcard dm/*.c dm/hw/*.c dm/boot/*.c)
+DM_SRCS := $(wildcard dm/*.c dm/hw/*.c dm/boot/*.c dm/pci/*.c dm/virtio/*.c)
 DM_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_SRCS) $(DM_HV_SRCS))
 DM_HV_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_HV_SRCS) $(DM_HV_USERS))
 

@@ -17,6 +17,7 @@ enum {
 	OPT_TESTDEV,
 	OPT_TESTDEV_CLIENTS,
 	OPT_DEBUGEXIT,
+	OPT_VIRTIO_IRQFD,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
 	{ "testdev", no_argument, NULL, OPT_TESTDEV },
 	{ "testdev_clients", no_argument, NULL, OPT_TESTDEV_CLIENTS },
 	{ "debugexit", no_argument, NULL, OPT_DEBUGEXIT },
+	{ "virtio_irqfd", no_argument, NULL, OPT_VIRTIO_IRQFD },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -56,7 +58,11 @@ void dm_options_usage(FILE *out)
 	      "      --testdev_clients     --testdev with its port and MMIO ranges served by two\n"
 	      "                            range clients (threads) instead of the default client\n"
 	      "      --debugexit           a write to port 0xF4 powers the VM off\n"
-	      "  -s, --pci_slot <slot>     not supported yet (PCI devices come later)\n"
+	      "  -s, --pci_slot <slot>[:<func>],<type>[,<options>]\n"
+	      "                            a PCI device: hostbridge, virtio-blk,<image>[,ro],\n"
+	      "                            virtio-console,@stdio:stdio_port (or stdio),\n"
+	      "                            virtio-rnd (virtio-net: not available yet)\n"
+	      "      --virtio_irqfd        virtio interrupts through irqfds, not INJECT_MSI\n"
 	      "  -h, --help                this text\n"
 	      "<vm name>: 1-15 of A-Z a-z 0-9 . _ -; it goes in acrn_vm_creation.uuid.\n"
 	      "The VM ends when the guest powers off (ACPI S5 written to port 0x404), the HSM\n"
@@ -210,6 +216,78 @@ static int check_memsize(const char *text, uint64_t *bytes, char *err, size_t er
 	return 0;
 }
 
+/* "<slot>[:<func>]" into s; 0 or -1. */
+static int parse_bdf(const char *text, struct dm_pci_slot *s)
+{
+	char slot[8] = "", *colon;
+	uint64_t v;
+
+	if (strlen(text) >= sizeof(slot))
+		return -1;
+	strcpy(slot, text);
+	colon = strchr(slot, ':');
+	if (colon) {
+		*colon = '\0';
+		if (parse_decimal(colon + 1, 8, &v))
+			return -1;
+		s->func = (uint8_t)v;
+	}
+	if (parse_decimal(slot, 32, &v))
+		return -1;
+	s->slot = (uint8_t)v;
+	return 0;
+}
+
+/* -s <slot>[:<func>],<type>[,<options>] (acrn-dm's); whether the type exists is devices.c's. */
+int dm_parse_pci_slot(const char *arg, struct dm_pci_slot *s, char *err, size_t err_size)
+{
+	const char *comma = strchr(arg, ','), *opts;
+	char bdf[8];
+	size_t type_len;
+
+	memset(s, 0, sizeof(*s));
+	if (!comma || comma[1] == '\0' || comma[1] == ',') {
+		say(err, err_size, "-s '%s': expected <slot>[:<func>],<device>[,<options>]", arg);
+		return -1;
+	}
+	if ((size_t)(comma - arg) >= sizeof(bdf) ||
+	    (memcpy(bdf, arg, (size_t)(comma - arg)), bdf[comma - arg] = '\0', parse_bdf(bdf, s))) {
+		say(err, err_size, "-s '%s': slot 0-31, function 0-7 (like 3 or 0:0)", arg);
+		return -1;
+	}
+	opts = strchr(comma + 1, ',');
+	type_len = opts ? (size_t)(opts - comma - 1) : strlen(comma + 1);
+	if (type_len >= sizeof(s->type) || (opts && strlen(opts + 1) >= sizeof(s->options))) {
+		say(err, err_size, "-s '%s': device name or options too long", arg);
+		return -1;
+	}
+	memcpy(s->type, comma + 1, type_len);
+	if (opts)
+		strcpy(s->options, opts + 1);
+	return 0;
+}
+
+static int parse_pci_slot(const char *arg, struct dm_config *cfg, char *err, size_t err_size)
+{
+	struct dm_pci_slot *s = &cfg->pci_slots[cfg->npci_slots];
+
+	if (cfg->npci_slots == DM_PCI_SLOTS_MAX) {
+		say(err, err_size, "-s: at most %d devices", DM_PCI_SLOTS_MAX);
+		return -1;
+	}
+	if (dm_parse_pci_slot(arg, s, err, err_size))
+		return -1;
+	for (unsigned int i = 0; i < cfg->npci_slots; i++) {
+		if (cfg->pci_slots[i].slot == s->slot && cfg->pci_slots[i].func == s->func) {
+			say(err, err_size, "-s '%s': slot %u:%u is already taken", arg, s->slot,
+			    s->func);
+			return -1;
+		}
+	}
+	cfg->npci_slots++;
+	return 0;
+}
+
 /* One option; 0, or -1 with err set. */
 static int take_option(int opt, const char *arg, const char *word, struct dm_config *cfg, char *err,
 		       size_t err_size)
@@ -237,8 +315,10 @@ static int take_option(int opt, const char *arg, const char *word, struct dm_con
 		cfg->bootargs = arg;
 		return 0;
 	case 's':
-		say(err, err_size, "-s '%s': PCI slots are not supported yet", arg);
-		return -1;
+		return parse_pci_slot(arg, cfg, err, err_size);
+	case OPT_VIRTIO_IRQFD:
+		cfg->virtio_irqfd = true;
+		return 0;
 	case OPT_IOREQ_POLLING:
 		cfg->ioreq_polling = true;
 		return 0;

@@ -148,6 +148,28 @@ int dm_vm_inject_msi(struct dm_vm *vm, uint64_t addr, uint64_t data)
 	return hsm_ioctl_ptr(vm, ACRN_IOCTL_INJECT_MSI, &msi);
 }
 
+int dm_vm_ioeventfd(struct dm_vm *vm, int fd, uint64_t addr, uint32_t len, bool pio, bool deassign)
+{
+	struct acrn_ioeventfd e = {
+		.fd = (uint32_t)fd,
+		.flags = (pio ? ACRN_IOEVENTFD_FLAG_PIO : 0) |
+			 (deassign ? ACRN_IOEVENTFD_FLAG_DEASSIGN : 0),
+		.addr = addr,
+		.len = len,
+	};
+
+	return hsm_ioctl_ptr(vm, ACRN_IOCTL_IOEVENTFD, &e);
+}
+
+int dm_vm_irqfd(struct dm_vm *vm, int fd, uint64_t addr, uint64_t data, bool deassign)
+{
+	struct acrn_irqfd i = { .fd = fd,
+				.flags = deassign ? ACRN_IRQFD_FLAG_DEASSIGN : 0,
+				.msi = { .msi_addr = addr, .msi_data = data } };
+
+	return hsm_ioctl_ptr(vm, ACRN_IOCTL_IRQFD, &i);
+}
+
 int dm_vm_set_irqline(struct dm_vm *vm, uint32_t gsi, uint32_t op)
 {
 	return hsm_ioctl(vm, ACRN_IOCTL_SET_IRQLINE, ((unsigned long)op << 32) | gsi);

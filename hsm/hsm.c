@@ -297,10 +297,12 @@ static void give_back_fn(struct work_struct *work)
 			continue;
 		ret = add_cpu(cpu);
 		if (ret)
-			pr_warn("cairn_hsm: cpu %u of a VM whose device model died stays offline (%d)\n",
+			pr_warn("cairn_hsm: cpu %u of a VM whose device model died stays offline "
+				"(%d)\n",
 				cpu, ret);
 		else
-			pr_info("cairn_hsm: cpu %u of a VM whose device model died is online again\n",
+			pr_info("cairn_hsm: cpu %u of a VM whose device model died is online "
+				"again\n",
 				cpu);
 	}
 }

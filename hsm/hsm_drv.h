@@ -82,7 +82,7 @@ struct hsm_vm {
 	u16 vcpu_num;
 	u64 cpu_affinity; /* CREATE_VM's: the pCPUs (Service VM CPU numbers) the VM runs on */
 	bool live;	  /* created and not destroyed */
-	bool polling; /* GUEST_FLAG_IO_COMPLETION_POLLING: no notification hypercall */
+	bool polling;	  /* GUEST_FLAG_IO_COMPLETION_POLLING: no notification hypercall */
 	char name[17];
 	struct page *ioreq_page;
 	struct acrn_io_request_buffer *ioreq_buf;

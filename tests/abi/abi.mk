@@ -9,7 +9,7 @@ ABI_HEADERS	   := $(sort $(wildcard abi/cairn/*.h))
 HYPERVISOR_HEADERS := $(sort $(shell find hypervisor -name '*.h'))
 GUEST_HEADERS	   := $(sort $(wildcard guests/lib/*.h))
 SVM_HEADERS	   := $(sort $(wildcard tests/service-vm/*.h))
-DM_HEADERS	   := $(sort $(wildcard dm/include/dm/*.h))
+DM_HEADERS	   := $(sort $(wildcard dm/include/dm/*.h dm/*/*.h))
 
 .PHONY: header-tests
 # Runs every check even after a failure, and fails if any did.

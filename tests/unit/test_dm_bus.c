@@ -36,6 +36,15 @@ static struct dm_region region(enum dm_space space, uint64_t start, uint64_t siz
 				   .name = "r" };
 }
 
+/* Whether an access of size at addr finds a region, and whose (NULL: that none does). */
+static bool found(uint64_t addr, unsigned int size, enum dm_space space, const void *owner)
+{
+	struct dm_region r;
+	bool hit = dm_bus_find(&bus, space, addr, size, &r);
+
+	return owner ? hit && r.opaque == owner && r.start <= addr : !hit;
+}
+
 TEST(adjacent_regions_are_fine_overlapping_ones_are_refused)
 {
 	struct recorder a = { 0 };
@@ -100,15 +109,62 @@ TEST(only_a_region_holding_the_whole_access_serves_it)
 
 	ASSERT_EQ(dm_bus_add(&bus, &ra), 0);
 	ASSERT_EQ(dm_bus_add(&bus, &rb), 0);
-	EXPECT_TRUE(dm_bus_find(&bus, DM_SPACE_PIO, 0x100, 4) == &bus.regions[0]);
-	EXPECT_TRUE(dm_bus_find(&bus, DM_SPACE_PIO, 0x104, 4) == &bus.regions[0]);
-	EXPECT_TRUE(dm_bus_find(&bus, DM_SPACE_PIO, 0x108, 1) == &bus.regions[1]);
-	EXPECT_NULL(dm_bus_find(&bus, DM_SPACE_PIO, 0x106, 4));	 /* straddles the two */
-	EXPECT_NULL(dm_bus_find(&bus, DM_SPACE_PIO, 0xFE, 4));	 /* starts before */
-	EXPECT_NULL(dm_bus_find(&bus, DM_SPACE_PIO, 0x10E, 4));	 /* runs past the end */
-	EXPECT_NULL(dm_bus_find(&bus, DM_SPACE_MMIO, 0x100, 4)); /* another space */
-	EXPECT_NULL(dm_bus_find(&bus, DM_SPACE_PIO, 0x100, 0));
-	EXPECT_NULL(dm_bus_find(&bus, DM_SPACE_PIO, ~0ull, 2)); /* wraps */
+	EXPECT_TRUE(found(0x100, 4, DM_SPACE_PIO, &a));
+	EXPECT_TRUE(found(0x104, 4, DM_SPACE_PIO, &a));
+	EXPECT_TRUE(found(0x108, 1, DM_SPACE_PIO, &b));
+	EXPECT_TRUE(found(0x106, 4, DM_SPACE_PIO, NULL));  /* straddles the two */
+	EXPECT_TRUE(found(0xFE, 4, DM_SPACE_PIO, NULL));   /* starts before */
+	EXPECT_TRUE(found(0x10E, 4, DM_SPACE_PIO, NULL));  /* runs past the end */
+	EXPECT_TRUE(found(0x100, 4, DM_SPACE_MMIO, NULL)); /* another space */
+	EXPECT_TRUE(found(0x100, 0, DM_SPACE_PIO, NULL));
+	EXPECT_TRUE(found(~0ull, 2, DM_SPACE_PIO, NULL)); /* wraps */
+}
+
+TEST(a_removed_region_serves_nothing_and_its_place_is_free_again)
+{
+	struct recorder a = { 0 }, b = { 0 };
+	struct dm_region ra = region(DM_SPACE_MMIO, 0x1000, 0x1000, &a),
+			 rb = region(DM_SPACE_MMIO, 0x3000, 0x1000, &b);
+
+	ASSERT_EQ(dm_bus_add(&bus, &ra), 0);
+	ASSERT_EQ(dm_bus_add(&bus, &rb), 0);
+	EXPECT_EQ(dm_bus_remove(&bus, DM_SPACE_MMIO, 0x1000, &b), -ENOENT); /* not b's */
+	EXPECT_EQ(dm_bus_remove(&bus, DM_SPACE_PIO, 0x1000, &a), -ENOENT);  /* not that space */
+	EXPECT_EQ(dm_bus_remove(&bus, DM_SPACE_MMIO, 0x1000, &a), 0);
+	EXPECT_EQ(bus.count, 1);
+	EXPECT_TRUE(found(0x1000, 4, DM_SPACE_MMIO, NULL));
+	EXPECT_TRUE(found(0x3000, 4, DM_SPACE_MMIO, &b)); /* the other one stays */
+	ra.start = 0x2000;				  /* moved: a BAR the guest reprogrammed */
+	EXPECT_EQ(dm_bus_add(&bus, &ra), 0);
+	EXPECT_TRUE(found(0x2FFC, 4, DM_SPACE_MMIO, &a));
+	EXPECT_EQ(dm_bus_remove(&bus, DM_SPACE_MMIO, 0x2000, &a), 0);
+	EXPECT_EQ(dm_bus_remove(&bus, DM_SPACE_MMIO, 0x2000, &a), -ENOENT);
+}
+
+/* A device that moves its own region when written, as a BAR register write does. */
+static enum dm_io_result move_self(void *opaque, struct dm_access *a)
+{
+	struct dm_region r = region(DM_SPACE_MMIO, a->value, 0x1000, opaque);
+
+	r.access = move_self;
+	if (dm_bus_remove(&bus, DM_SPACE_MMIO, a->addr - a->offset, opaque) == 0)
+		dm_bus_add(&bus, &r);
+	return DM_IO_DONE;
+}
+
+TEST(a_device_may_move_its_region_from_its_own_access_function)
+{
+	struct recorder a = { 0 };
+	struct dm_region r = region(DM_SPACE_MMIO, 0x10000, 0x1000, &a);
+	struct dm_access acc = {
+		.space = DM_SPACE_MMIO, .addr = 0x10008, .size = 8, .write = true, .value = 0x40000
+	};
+
+	r.access = move_self;
+	ASSERT_EQ(dm_bus_add(&bus, &r), 0);
+	EXPECT_EQ(dm_bus_access(&bus, &acc), DM_IO_DONE); /* no deadlock: the lock is not held */
+	EXPECT_TRUE(found(0x10000, 4, DM_SPACE_MMIO, NULL));
+	EXPECT_TRUE(found(0x40000, 4, DM_SPACE_MMIO, &a));
 }
 
 TEST(an_access_gets_its_offset_and_a_masked_value)

@@ -156,9 +156,6 @@ TEST(required_and_refused_options)
 	EXPECT_TRUE(strstr(err, "-E") != NULL);
 	EXPECT_EQ(parse("-E", "x", "v", NULL), -1);
 	EXPECT_TRUE(strstr(err, "--cpu_affinity") != NULL);
-	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "-s", "3,virtio-blk,/img", "v", NULL),
-		  -1);
-	EXPECT_TRUE(strstr(err, "not supported") != NULL);
 	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "-l", "com2,stdio", "v", NULL), -1);
 	EXPECT_TRUE(strstr(err, "com1,stdio") != NULL);
 	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--frobnicate", "v", NULL), -1);
@@ -179,4 +176,49 @@ TEST(bootargs_fit_the_start_info)
 	long_args[255] = 'a';
 	long_args[256] = '\0';
 	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "-B", long_args, "v", NULL), -1);
+}
+
+TEST(pci_slots_take_acrn_dm_s_syntax)
+{
+	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "-s", "0:0,hostbridge", "-s",
+			"3,virtio-blk,/disk.img,ro", "-s", "4,virtio-net,tap=tap0", "-s",
+			"5,virtio-console,@stdio:stdio_port", "--pci_slot", "6:2,virtio-rnd",
+			"--virtio_irqfd", "v", NULL),
+		  0);
+	ASSERT_EQ(cfg.npci_slots, 5);
+	EXPECT_EQ(cfg.pci_slots[0].slot, 0);
+	EXPECT_STREQ(cfg.pci_slots[0].type, "hostbridge");
+	EXPECT_STREQ(cfg.pci_slots[0].options, "");
+	EXPECT_EQ(cfg.pci_slots[1].slot, 3);
+	EXPECT_STREQ(cfg.pci_slots[1].type, "virtio-blk");
+	EXPECT_STREQ(cfg.pci_slots[1].options, "/disk.img,ro");
+	EXPECT_STREQ(cfg.pci_slots[2].options, "tap=tap0");
+	EXPECT_STREQ(cfg.pci_slots[3].options, "@stdio:stdio_port");
+	EXPECT_EQ(cfg.pci_slots[4].slot, 6);
+	EXPECT_EQ(cfg.pci_slots[4].func, 2);
+	EXPECT_STREQ(cfg.pci_slots[4].type, "virtio-rnd");
+	EXPECT_TRUE(cfg.virtio_irqfd);
+}
+
+TEST(pci_slot_refusals)
+{
+	static const char *const bad[] = { "3",
+					   "3,",
+					   ",virtio-rnd",
+					   "32,virtio-rnd",
+					   "3:8,virtio-rnd",
+					   "x,virtio-rnd",
+					   "-1,virtio-rnd",
+					   "3:,virtio-rnd",
+					   "3,,ro",
+					   "1234567,virtio-rnd" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "-s", bad[i], "v", NULL), -1);
+		EXPECT_TRUE(strstr(err, "-s") != NULL);
+	}
+	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "-s", "3,virtio-rnd", "-s",
+			"3:0,virtio-blk,a", "v", NULL),
+		  -1);
+	EXPECT_TRUE(strstr(err, "already taken") != NULL);
 }

@@ -92,6 +92,16 @@ UNIT_SRCS_test_dm_uart	  := dm/hw/uart.c dm/bus.c
 UNIT_SRCS_test_dm_elf	  := dm/boot/elf.c dm/boot/entry.c dm/mem.c dm/vm.c hypervisor/lib/elf64.c \
 			     hypervisor/arch/x86/guest/boot_tables.c
 UNIT_SRCS_test_dm_ioreq	  := dm/ioreq.c dm/bus.c dm/vm.c dm/hw/testdev.c dm/hw/power.c
+UNIT_DM_PCI		  := dm/pci/pci.c dm/pci/msix.c dm/pci/hostbridge.c dm/bus.c
+UNIT_SRCS_test_dm_pci	  := $(UNIT_DM_PCI)
+UNIT_VIRTIO		  := dm/virtio/virtio.c dm/virtio/virtqueue.c dm/mem.c dm/vm.c \
+			     tests/unit/virtio_driver.c
+UNIT_SRCS_test_virtqueue  := $(UNIT_VIRTIO)
+UNIT_SRCS_test_virtqueue_fuzz := $(UNIT_VIRTIO)
+UNIT_SRCS_test_virtio_pci := $(UNIT_VIRTIO) $(UNIT_DM_PCI) dm/virtio/pci.c
+UNIT_SRCS_test_virtio_devices := $(UNIT_VIRTIO) dm/virtio/rng.c dm/virtio/blk.c dm/virtio/console.c
+UNIT_SRCS_test_dm_pci_devices := $(UNIT_VIRTIO) $(UNIT_DM_PCI) dm/virtio/pci.c dm/virtio/rng.c \
+	dm/virtio/blk.c dm/virtio/console.c dm/virtio/notify.c dm/pci_devices.c dm/msi.c dm/options.c
 $(UNIT_OBJ)/dm/%.o: UNIT_CFLAGS += -D_GNU_SOURCE
 
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))

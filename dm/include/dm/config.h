@@ -13,6 +13,14 @@
 #define DM_MEM_MAX	 (3ull << 30) /* RAM stays below the 3 GiB MMIO line (abi/cairn/testdev.h) */
 #define DM_VCPUS_MAX	 16	      /* ACRN_IO_REQUEST_MAX: one request slot per vCPU */
 #define DM_PCPU_ID_LIMIT 64	      /* cpu_affinity is a 64-bit mask */
+#define DM_PCI_SLOTS_MAX 16	      /* -s options */
+
+/* One -s <slot>[:<func>],<type>[,<options>]: where, and what (dm/devices.c knows the types). */
+struct dm_pci_slot {
+	uint8_t slot, func;
+	char type[32];	   /* "virtio-blk", ... as given */
+	char options[128]; /* what follows the type's comma ("" if nothing) */
+};
 
 struct dm_config {
 	const char *vm_name;   /* positional: 1-15 of [A-Za-z0-9._-] */
@@ -25,7 +33,10 @@ struct dm_config {
 	bool testdev;	       /* --testdev: the iotest guest's device (abi/cairn/testdev.h) */
 	bool testdev_clients;  /* --testdev_clients: its two ranges served by range clients */
 	bool debugexit;	       /* --debugexit: a write to port 0xF4 powers the VM off */
-	bool help;	       /* -h/--help */
+	bool virtio_irqfd;     /* --virtio_irqfd: MSIs through irqfds instead of INJECT_MSI */
+	struct dm_pci_slot pci_slots[DM_PCI_SLOTS_MAX];
+	unsigned int npci_slots;
+	bool help; /* -h/--help */
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include "dm/ioreq.h"
 #include "dm/ioreq_range.h"
 #include "dm/mem.h"
+#include "dm/msi.h"
 #include "dm/power.h"
 #include "dm/testdev.h"
 #include "dm/uart.h"
@@ -26,6 +27,9 @@ enum dm_stop_reason {
 	DM_STOP_CTL,	     /* cairnctl stop */
 };
 
+struct dm_pci_dev; /* a -s device (dm/devices.c) */
+struct virtio_console;
+
 struct dm_ctx {
 	const struct dm_config *cfg;
 	struct dm_vm vm;
@@ -36,12 +40,17 @@ struct dm_ctx {
 	struct dm_testdev testdev;
 	struct dm_range_client ranges[2]; /* --testdev_clients: ports, MMIO */
 	unsigned int nranges;
-	struct dm_ioreq_stats stats; /* the default client's */
-	int stop_fd;		     /* an eventfd the main thread polls */
-	int stop_reason;	     /* enum dm_stop_reason, set once */
-	uint64_t entry;		     /* vCPU 0's entry point, kept for a reset */
-	uint32_t apic_id;	     /* the APIC ID of vCPU 0's pCPU */
-	int ctl_fd;		     /* the control socket (dm/ctl.c), or -1 */
+	struct dm_pci_dev *pci[DM_PCI_SLOTS_MAX]; /* -s devices, in command-line order */
+	unsigned int npci;
+	uint64_t pci_bar_next;		/* where the next BAR is placed */
+	struct dm_msi msi;		/* the PCI devices' MSI-X delivery */
+	struct virtio_console *console; /* virtio-console on stdio, if any */
+	struct dm_ioreq_stats stats;	/* the default client's */
+	int stop_fd;			/* an eventfd the main thread polls */
+	int stop_reason;		/* enum dm_stop_reason, set once */
+	uint64_t entry;			/* vCPU 0's entry point, kept for a reset */
+	uint32_t apic_id;		/* the APIC ID of vCPU 0's pCPU */
+	int ctl_fd;			/* the control socket (dm/ctl.c), or -1 */
 	char ctl_path[108];
 	bool paused; /* by cairnctl pause */
 	bool vm_created;
@@ -56,8 +65,17 @@ void dm_request_stop(struct dm_ctx *ctx, enum dm_stop_reason reason);
 int dm_devices_create(struct dm_ctx *ctx);
 /* Starts the range clients of devices that have them (after the VM exists). 0 or -errno. */
 int dm_devices_start_clients(struct dm_ctx *ctx);
-/* Stops them and prints what the devices saw. */
+/* Stops them and the device threads, and prints what the devices saw. */
 void dm_devices_stop(struct dm_ctx *ctx);
+/* Closes the devices' files and frees them (after the VM is gone). */
+void dm_devices_destroy(struct dm_ctx *ctx);
+
+/* The -s devices (dm/pci_devices.c): create all (0, or -1 with one line printed), start their
+ * threads, stop them, free them. */
+int dm_pci_devices_create(struct dm_ctx *ctx);
+int dm_pci_devices_start(struct dm_ctx *ctx);
+void dm_pci_devices_stop(struct dm_ctx *ctx);
+void dm_pci_devices_destroy(struct dm_ctx *ctx);
 
 /* Creates, runs and destroys the VM; returns the process's exit status. */
 int dm_run(const struct dm_config *cfg);

@@ -10,8 +10,8 @@
 
 /*
  * Parses argv into *cfg (defaults first). 0 on success; -1 with a one-line reason in err (no
- * trailing newline) for an unknown or malformed option, a refused one (-s), a missing VM name or
- * -E. With -h/--help it returns 0 with cfg->help set and checks nothing else.
+ * trailing newline) for an unknown or malformed option, a missing VM name or -E. Whether a -s
+ * device type exists, and its options, are checked when devices are made (dm/devices.c). With -h/--help it returns 0 with cfg->help set and checks nothing else.
  */
 int dm_options_parse(int argc, char **argv, struct dm_config *cfg, char *err, size_t err_size);
 
@@ -20,6 +20,9 @@ int dm_parse_memsize(const char *text, uint64_t *bytes);
 
 /* Parses a --cpu_affinity list ("2", "1,3"): 0 or -1 with a reason in err. */
 int dm_parse_cpu_list(const char *text, uint64_t *mask, char *err, size_t err_size);
+
+/* Parses one -s value into *s: 0, or -1 with a reason in err. */
+int dm_parse_pci_slot(const char *arg, struct dm_pci_slot *s, char *err, size_t err_size);
 
 void dm_options_usage(FILE *out);
 

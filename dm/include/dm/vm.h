@@ -3,6 +3,7 @@
 #ifndef CAIRN_DM_VM_H
 #define CAIRN_DM_VM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cairn/acrn.h"
@@ -44,6 +45,12 @@ int dm_vm_ioreq_client_destroy(struct dm_vm *vm);
 int dm_vm_notify_request_finish(struct dm_vm *vm, uint32_t vcpu);
 
 int dm_vm_inject_msi(struct dm_vm *vm, uint64_t addr, uint64_t data);
+
+/* An ioeventfd: a guest write of up to len bytes at addr (MMIO, or a port when pio) signals the
+ * eventfd fd inside the HSM, with no request reaching cairn-dm; deassign removes it. */
+int dm_vm_ioeventfd(struct dm_vm *vm, int fd, uint64_t addr, uint32_t len, bool pio, bool deassign);
+/* An irqfd: signalling the eventfd fd injects the MSI (addr, data); deassign removes it. */
+int dm_vm_irqfd(struct dm_vm *vm, int fd, uint64_t addr, uint64_t data, bool deassign);
 int dm_vm_set_irqline(struct dm_vm *vm, uint32_t gsi, uint32_t op);
 
 /* Cairn's range clients (abi/cairn/cairn_hsm.h). */
