@@ -20,7 +20,7 @@ DM_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_SRCS) $(DM_HV_SRCS))
 DM_HV_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_HV_SRCS) $(DM_HV_USERS))
 
 # The test guests the Service VM can start as User VMs.
-DM_GUESTS     := hello heartbeat iotest faulty
+DM_GUESTS     := hello heartbeat iotest faulty virtiotest
 DM_SVM_GUESTS := $(patsubst %,$(SVM_ROOT)/usr/lib/cairn/guests/%.elf,$(DM_GUESTS))
 DM_SVM_BIN    := $(SVM_ROOT)/bin/cairn-dm
 # cairnctl (dm/cairnctl/): acrnctl's verbs against running cairn-dms, through dm/include/dm/ctl.h.
