@@ -139,7 +139,15 @@ TEST(bad_devices_are_refused_with_one_line)
 		"3,virtio-gpu",
 		"3,virtio-rnd,fast",
 		"3,virtio-console,@pty:pty_port",
-		"3,virtio-net,tap=tap0",
+		"3,virtio-net,tap=cairn-absent0", /* no such tap: never created */
+		"3,virtio-net,cairn-absent0",
+		"3,virtio-net",
+		"3,virtio-net,mac=02:00:00:00:00:01",
+		"3,virtio-net,tap=a,tap=b",
+		"3,virtio-net,tap=../lo",
+		"3,virtio-net,tap=lo,mac=01:00:00:00:00:01",
+		"3,virtio-net,tap=lo,vhost=on",
+		"3,virtio-net,tap=lo", /* not a tap */
 		"3,hostbridge,x",
 	};
 
