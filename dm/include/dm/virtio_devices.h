@@ -63,12 +63,20 @@ struct virtio_console {
 	void *output_opaque;
 	uint8_t pending[VIRTIO_CONSOLE_PENDING];
 	size_t npending;
-	uint64_t dropped; /* input bytes lost with no buffer and no room */
+	int wake_fd;	  /* an eventfd written when room appears after a refusal, or -1 */
+	bool input_waits; /* virtio_console_receive refused bytes */
 };
 void virtio_console_init(struct virtio_console *c, const struct dm_mem *mem,
 			 virtio_console_output_fn output, void *opaque);
-/* Bytes typed on cairn-dm's stdin, for the guest's hvc0 (any thread). */
-void virtio_console_receive(struct virtio_console *c, const uint8_t *bytes, size_t len);
+/*
+ * Bytes typed on cairn-dm's stdin, for the guest's hvc0 (any thread): returns how many it took
+ * (into the driver's buffers, or held while there is room). For the rest, wait for wake_fd (the
+ * driver adds receive buffers, or a reset empties what was held) and offer them again: nothing is
+ * dropped, so pasted text arrives whole.
+ */
+size_t virtio_console_receive(struct virtio_console *c, const uint8_t *bytes, size_t len);
+/* Where room for refused input is signalled (an eventfd the input thread polls; -1: nowhere). */
+void virtio_console_set_wake_fd(struct virtio_console *c, int fd);
 
 /*
  * virtio-net on a tap (virtio 1.1, 5.1): receiveq 0, transmitq 1, no control queue, no offloads.
