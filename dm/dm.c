@@ -236,6 +236,7 @@ static int ctl_reset(void *opaque)
 
 	if (err)
 		return err;
+	dm_pci_devices_reset(ctx);
 	err = dm_elf_load_file(&ctx->mem, ctx->cfg->elf_file, &entry, why, sizeof(why));
 	if (err) {
 		fprintf(stderr, "cairn-dm: reset: -E %s: %s\n", ctx->cfg->elf_file, why);

@@ -337,6 +337,19 @@ void dm_pci_devices_stop(struct dm_ctx *ctx)
 			ctx->msi.injected, ctx->msi.signalled, ctx->msi.failed);
 }
 
+void dm_pci_devices_reset(struct dm_ctx *ctx)
+{
+	for (unsigned int i = 0; i < ctx->npci; i++) {
+		struct virtio_dev *vd = ctx->pci[i]->vd;
+
+		if (!vd)
+			continue;
+		pthread_mutex_lock(&vd->lock);
+		virtio_dev_reset(vd); /* queues off: no thread touches the old guest's rings */
+		pthread_mutex_unlock(&vd->lock);
+	}
+}
+
 void dm_pci_devices_destroy(struct dm_ctx *ctx)
 {
 	for (unsigned int i = 0; i < ctx->npci; i++) {
