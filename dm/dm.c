@@ -16,6 +16,7 @@
 #include "dm/boot.h"
 #include "dm/ctl.h"
 #include "dm/dm.h"
+#include "dm/input.h"
 #include "dm/pcpu.h"
 #include "dm/virtio_devices.h"
 
@@ -93,19 +94,68 @@ static void cpu_list(uint64_t mask, char *out, size_t size)
 			len += (size_t)snprintf(out + len, size - len, "%s%u", len ? "," : "", cpu);
 }
 
-/* Waits for a reason to stop, feeding typed bytes to COM1 or the virtio console meanwhile. */
+static size_t offer_com1(void *dev, const uint8_t *bytes, size_t len)
+{
+	return dm_uart_receive(dev, bytes, len);
+}
+
+static size_t offer_console(void *dev, const uint8_t *bytes, size_t len)
+{
+	return virtio_console_receive(dev, bytes, len);
+}
+
+/* stdin to the virtio console if there is one, else to COM1 with -l com1,stdio: 0, 1 (no input
+ * device), or -errno. */
+static int input_open(struct dm_ctx *ctx, struct dm_input *in)
+{
+	int e;
+
+	if (ctx->console)
+		e = dm_input_init(in, STDIN_FILENO, offer_console, ctx->console);
+	else if (ctx->cfg->com1_stdio)
+		e = dm_input_init(in, STDIN_FILENO, offer_com1, &ctx->com1);
+	else
+		return 1;
+	if (e)
+		return e;
+	if (ctx->console)
+		virtio_console_set_wake_fd(ctx->console, in->wake_fd);
+	else
+		dm_uart_set_wake_fd(&ctx->com1, in->wake_fd);
+	return 0;
+}
+
+static void input_close(struct dm_ctx *ctx, struct dm_input *in)
+{
+	if (ctx->console)
+		virtio_console_set_wake_fd(ctx->console, -1);
+	else
+		dm_uart_set_wake_fd(&ctx->com1, -1);
+	dm_input_close(in);
+}
+
+/*
+ * Waits for a reason to stop, feeding typed bytes to COM1 or the virtio console meanwhile. stdin
+ * is polled only while the device took everything read so far; when it could not, its wake
+ * eventfd says when it has room again (dm/input.c), so pasted text is never dropped.
+ */
 static void main_loop(struct dm_ctx *ctx, int sig_fd)
 {
-	struct pollfd fds[4] = {
+	struct dm_input in = { .in_fd = -1, .wake_fd = -1 };
+	int have_input = input_open(ctx, &in);
+	struct pollfd fds[5] = {
 		{ .fd = ctx->stop_fd, .events = POLLIN },
 		{ .fd = sig_fd, .events = POLLIN },
-		{ .fd = ctx->cfg->com1_stdio || ctx->console ? STDIN_FILENO : -1,
-		  .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
 		{ .fd = dm_ctl_fd(ctx), .events = POLLIN },
+		{ .fd = have_input == 0 ? in.wake_fd : -1, .events = POLLIN },
 	};
 
+	if (have_input < 0)
+		fprintf(stderr, "cairn-dm: no console input: %s\n", strerror(-have_input));
 	while (__atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE) == DM_STOP_NONE) {
-		if (poll(fds, 4, -1) < 0) {
+		fds[2].fd = have_input == 0 ? dm_input_poll_fd(&in) : -1;
+		if (poll(fds, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			dm_request_stop(ctx, DM_STOP_ERROR);
@@ -119,20 +169,15 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 					strsignal((int)si.ssi_signo));
 			dm_request_stop(ctx, DM_STOP_SIGNAL);
 		}
-		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
-			uint8_t buf[64];
-			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-
-			if (n > 0 && ctx->console)
-				virtio_console_receive(ctx->console, buf, (size_t)n);
-			else if (n > 0)
-				dm_uart_receive(&ctx->com1, buf, (size_t)n);
-			else
-				fds[2].fd = -1; /* end of input: the guest just gets no more */
-		}
+		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR))
+			dm_input_readable(&in);
+		if (fds[4].revents & POLLIN)
+			dm_input_woken(&in);
 		if (fds[3].revents & POLLIN)
 			dm_ctl_serve(ctx);
 	}
+	if (have_input == 0)
+		input_close(ctx, &in);
 }
 
 static uint64_t lowest_bit(uint64_t mask)
@@ -191,6 +236,7 @@ static int ctl_reset(void *opaque)
 
 	if (err)
 		return err;
+	dm_pci_devices_reset(ctx);
 	err = dm_elf_load_file(&ctx->mem, ctx->cfg->elf_file, &entry, why, sizeof(why));
 	if (err) {
 		fprintf(stderr, "cairn-dm: reset: -E %s: %s\n", ctx->cfg->elf_file, why);

@@ -28,8 +28,9 @@ struct dm_pci_dev {
 		struct virtio_rng rng;
 		struct virtio_blk blk;
 		struct virtio_console console;
+		struct virtio_net net;
 	} dev;
-	bool is_blk;
+	bool is_blk, is_net;
 };
 
 struct dm_pci_type {
@@ -131,10 +132,62 @@ static int console_create(struct dm_ctx *ctx, struct dm_pci_dev *d, char *err, s
 	return 0;
 }
 
+/* One option of virtio-net: tap=<name>, a bare <name> (acrn-dm's older form), mac=<mac>. */
+static int net_option(char *opt, const char **tap, uint8_t *mac, bool *mac_given, char *err,
+		      size_t err_size)
+{
+	if (!strncmp(opt, "mac=", 4)) {
+		if (virtio_net_parse_mac(opt + 4, mac)) {
+			snprintf(err, err_size, "'%s': a unicast xx:xx:xx:xx:xx:xx, not all zeros",
+				 opt);
+			return -EINVAL;
+		}
+		*mac_given = true;
+		return 0;
+	}
+	if (*tap) {
+		snprintf(err, err_size, "'%s': one tap only", opt);
+		return -EINVAL;
+	}
+	if (strchr(opt, '=') && strncmp(opt, "tap=", 4)) {
+		snprintf(err, err_size, "unknown option '%s' (tap=<name>, mac=<mac>)", opt);
+		return -EINVAL;
+	}
+	*tap = strncmp(opt, "tap=", 4) ? opt : opt + 4;
+	return 0;
+}
+
+/* tap=<name>[,mac=<mac>] or <name>[,mac=<mac>]: a tap that exists already. */
 static int net_create(struct dm_ctx *ctx, struct dm_pci_dev *d, char *err, size_t err_size)
 {
-	snprintf(err, err_size, "not available in this cairn-dm yet");
-	return -ENOSYS;
+	char opts[sizeof(d->slot->options)];
+	const char *tap = NULL;
+	uint8_t mac[VIRTIO_NET_MAC_LEN];
+	bool mac_given = false;
+	char *save = NULL;
+	int e, fd;
+
+	strcpy(opts, d->slot->options);
+	for (char *opt = strtok_r(opts, ",", &save); opt; opt = strtok_r(NULL, ",", &save))
+		if ((e = net_option(opt, &tap, mac, &mac_given, err, err_size)))
+			return e;
+	if (!tap || !tap[0]) {
+		snprintf(err, err_size, "needs a tap: -s <slot>,virtio-net,tap=<name>[,mac=<mac>]");
+		return -EINVAL;
+	}
+	if (!mac_given)
+		virtio_net_default_mac(ctx->cfg->vm_name, d->slot->slot, d->slot->func, mac);
+	fd = virtio_net_open_tap(tap, err, err_size);
+	if (fd < 0)
+		return fd;
+	e = virtio_net_init(&d->dev.net, &ctx->mem, fd, mac);
+	d->is_net = true; /* closed with the device, whatever happens next */
+	if (e) {
+		snprintf(err, err_size, "cannot set up tap '%s': %s", tap, strerror(-e));
+		return e;
+	}
+	d->vd = &d->dev.net.vd;
+	return 0;
 }
 
 /* Every -s device type, by acrn-dm's names. */
@@ -234,6 +287,9 @@ int dm_pci_devices_start(struct dm_ctx *ctx)
 		struct dm_pci_dev *d = ctx->pci[i];
 		int e = d->vd ? virtio_notify_start(&d->notify) : 0;
 
+		if (!e && d->is_net)
+			e = virtio_net_start(&d->dev.net);
+
 		if (e) {
 			fprintf(stderr, "cairn-dm: %s: no device thread: %s\n", d->slot->type,
 				strerror(-e));
@@ -241,6 +297,20 @@ int dm_pci_devices_start(struct dm_ctx *ctx)
 		}
 	}
 	return 0;
+}
+
+static void print_net_stats(struct dm_pci_dev *d)
+{
+	struct virtio_net *n = &d->dev.net;
+
+	virtio_net_stop(n);
+	fprintf(stderr,
+		"cairn-dm: virtio-net at %u:%u: %" PRIu64 " frames in, %" PRIu64
+		" out; dropped: %" PRIu64 " too long for their buffer, %" PRIu64
+		" at a reset, %" PRIu64 " malformed to send, %" PRIu64
+		" refused by the tap; %" PRIu64 " bad receive chains\n",
+		d->slot->slot, d->slot->func, n->rx_frames, n->tx_frames, n->rx_too_big, n->rx_lost,
+		n->tx_malformed, n->tx_errors, n->rx_bad_chains);
 }
 
 void dm_pci_devices_stop(struct dm_ctx *ctx)
@@ -251,6 +321,8 @@ void dm_pci_devices_stop(struct dm_ctx *ctx)
 		if (!d->vd)
 			continue;
 		virtio_notify_stop(&d->notify);
+		if (d->is_net)
+			print_net_stats(d);
 		fprintf(stderr,
 			"cairn-dm: %s at %u:%u: %" PRIu64 " queue services, %" PRIu64
 			" ioeventfds refused (last %d), %" PRIu64 " resets needed%s%s\n",
@@ -265,6 +337,19 @@ void dm_pci_devices_stop(struct dm_ctx *ctx)
 			ctx->msi.injected, ctx->msi.signalled, ctx->msi.failed);
 }
 
+void dm_pci_devices_reset(struct dm_ctx *ctx)
+{
+	for (unsigned int i = 0; i < ctx->npci; i++) {
+		struct virtio_dev *vd = ctx->pci[i]->vd;
+
+		if (!vd)
+			continue;
+		pthread_mutex_lock(&vd->lock);
+		virtio_dev_reset(vd); /* queues off: no thread touches the old guest's rings */
+		pthread_mutex_unlock(&vd->lock);
+	}
+}
+
 void dm_pci_devices_destroy(struct dm_ctx *ctx)
 {
 	for (unsigned int i = 0; i < ctx->npci; i++) {
@@ -272,6 +357,8 @@ void dm_pci_devices_destroy(struct dm_ctx *ctx)
 			virtio_notify_stop(&ctx->pci[i]->notify); /* again is harmless */
 		if (ctx->pci[i]->is_blk)
 			virtio_blk_close(&ctx->pci[i]->dev.blk);
+		if (ctx->pci[i]->is_net)
+			virtio_net_close(&ctx->pci[i]->dev.net);
 		free(ctx->pci[i]);
 		ctx->pci[i] = NULL;
 	}

@@ -26,7 +26,7 @@ test_disk="$images/test-disk.img"
 overlay_root="$build/service-vm/root"
 
 # Modules the initramfs carries (their dependencies are added from modules.dep).
-initramfs_modules=(virtio_pci virtio_blk)
+initramfs_modules=(virtio_pci virtio_blk tun) # tun: taps for cairn-dm's virtio-net
 # Small module index files copied as they are; depmod regenerates the rest for the copied tree.
 module_index_files=(modules.builtin modules.builtin.modinfo)
 test_disk_marker='CAIRN-TEST-DISK!'

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* A 16550 UART for the User VM's console (COM1 at 0x3F8, IRQ 4) on cairn-dm's stdin and stdout. */
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dm/uart.h"
 
@@ -50,6 +52,20 @@ void dm_uart_init(struct dm_uart *u, void (*output)(void *, const char *, size_t
 	u->ctx = ctx;
 	u->lcr = 0x03; /* 8N1 */
 	u->dll = 1;    /* 115200 baud */
+	u->wake_fd = -1;
+}
+
+/* The FIFO has room again: if input is waiting for it, say so (lock held). */
+static void room_made(struct dm_uart *u)
+{
+	uint64_t one = 1;
+
+	if (!u->input_waits || u->wake_fd < 0)
+		return;
+	u->input_waits = false;
+	if (write(u->wake_fd, &one, sizeof(one)) < 0) {
+		/* the eventfd's counter is full: a wake-up is pending anyway */
+	}
 }
 
 static uint8_t iir(const struct dm_uart *u)
@@ -134,6 +150,7 @@ static uint8_t read_reg(struct dm_uart *u, unsigned int reg)
 		v = u->rx[u->rx_head];
 		u->rx_head = (u->rx_head + 1) % DM_UART_RX_SIZE;
 		u->rx_count--;
+		room_made(u);
 		return v;
 	case REG_IER:
 		return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
@@ -178,8 +195,10 @@ static void write_reg(struct dm_uart *u, unsigned int reg, uint8_t v)
 		break;
 	case REG_IIR:
 		u->fcr = v & FCR_FIFO;
-		if (v & FCR_RXCLR)
+		if (v & FCR_RXCLR) {
 			u->rx_head = u->rx_count = 0;
+			room_made(u);
+		}
 		break;
 	case REG_LCR:
 		u->lcr = v;
@@ -224,12 +243,24 @@ struct dm_region dm_uart_region(struct dm_uart *u, uint64_t base)
 				   .name = "com1" };
 }
 
-void dm_uart_receive(struct dm_uart *u, const uint8_t *bytes, size_t n)
+size_t dm_uart_receive(struct dm_uart *u, const uint8_t *bytes, size_t n)
+{
+	size_t taken;
+
+	pthread_mutex_lock(&u->lock);
+	for (taken = 0; taken < n && u->rx_count < DM_UART_RX_SIZE; taken++)
+		put_rx(u, bytes[taken]);
+	if (taken < n)
+		u->input_waits = true;
+	update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	return taken;
+}
+
+void dm_uart_set_wake_fd(struct dm_uart *u, int fd)
 {
 	pthread_mutex_lock(&u->lock);
-	for (size_t i = 0; i < n; i++)
-		put_rx(u, bytes[i]);
-	update_irq(u);
+	u->wake_fd = fd;
 	pthread_mutex_unlock(&u->lock);
 }
 

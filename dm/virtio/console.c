@@ -1,12 +1,26 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* virtio-console, one port on cairn-dm's stdio: the guest's hvc0 (receiveq 0, transmitq 1). */
 #include <string.h>
+#include <unistd.h>
 
 #include "dm/virtio_devices.h"
 
 #define RECEIVEQ  0
 #define TRANSMITQ 1
 #define CFG_SIZE  12 /* cols, rows, max_nr_ports, emerg_wr: all 0 without their features */
+
+/* Room appeared for held input: if input is waiting for it, say so (lock held). */
+static void room_made(struct virtio_console *c)
+{
+	uint64_t one = 1;
+
+	if (!c->input_waits || c->wake_fd < 0)
+		return;
+	c->input_waits = false;
+	if (write(c->wake_fd, &one, sizeof(one)) < 0) {
+		/* the eventfd's counter is full: a wake-up is pending anyway */
+	}
+}
 
 /* Moves held input into the driver's receive buffers (lock held). */
 static void deliver_pending(struct virtio_console *c)
@@ -22,8 +36,10 @@ static void deliver_pending(struct virtio_console *c)
 		virtq_push(vd, RECEIVEQ, c->chain.head, (uint32_t)n);
 		pushed = true;
 	}
-	if (pushed)
+	if (pushed) {
 		virtq_interrupt(vd, RECEIVEQ);
+		room_made(c);
+	}
 }
 
 static void transmit(struct virtio_console *c)
@@ -60,6 +76,7 @@ static void console_reset(struct virtio_dev *vd)
 	struct virtio_console *c = vd->opaque;
 
 	c->npending = 0;
+	room_made(c);
 }
 
 static const struct virtio_dev_ops console_ops = { .config_read = console_config_read,
@@ -74,21 +91,35 @@ void virtio_console_init(struct virtio_console *c, const struct dm_mem *mem,
 	c->output = output;
 	c->output_opaque = opaque;
 	c->npending = 0;
-	c->dropped = 0;
+	c->wake_fd = -1;
+	c->input_waits = false;
 }
 
-void virtio_console_receive(struct virtio_console *c, const uint8_t *bytes, size_t len)
+size_t virtio_console_receive(struct virtio_console *c, const uint8_t *bytes, size_t len)
 {
-	size_t room;
+	size_t taken = 0;
 
 	pthread_mutex_lock(&c->vd.lock);
-	room = sizeof(c->pending) - c->npending;
-	if (len > room) {
-		c->dropped += len - room;
-		len = room;
+	for (;;) {
+		size_t room = sizeof(c->pending) - c->npending;
+		size_t n = len - taken < room ? len - taken : room;
+
+		memcpy(c->pending + c->npending, bytes + taken, n);
+		c->npending += n;
+		taken += n;
+		deliver_pending(c);
+		if (taken == len || c->npending == sizeof(c->pending))
+			break; /* all taken, or no buffer drained the held bytes: wait */
 	}
-	memcpy(c->pending + c->npending, bytes, len);
-	c->npending += len;
-	deliver_pending(c);
+	if (taken < len)
+		c->input_waits = true;
+	pthread_mutex_unlock(&c->vd.lock);
+	return taken;
+}
+
+void virtio_console_set_wake_fd(struct virtio_console *c, int fd)
+{
+	pthread_mutex_lock(&c->vd.lock);
+	c->wake_fd = fd;
 	pthread_mutex_unlock(&c->vd.lock);
 }

@@ -2,7 +2,8 @@
 # Builds the Service VM's test programs and modules into $(BUILD)/service-vm/root/, which
 # tools/fetch-images.sh packs into the initramfs: tests/service-vm/<name>.c becomes
 # /bin/cairn-<name> (static, glibc), tests/service-vm/kmod/ becomes /lib/cairn/cairn_probe.ko
-# (built against the Debian headers `make images` fetched). See docs/images.md.
+# (built against the Debian headers `make images` fetched), guests/service-vm/tap-setup.sh becomes
+# /usr/lib/cairn/tap-setup. See docs/images.md.
 
 SVM_ROOT      := $(BUILD)/service-vm/root
 SVM_CFLAGS    := -std=gnu11 -O2 -static -Wall -Wextra -Werror -Iabi -Itests/service-vm
@@ -11,8 +12,15 @@ SVM_KMOD_SRCS := $(wildcard tests/service-vm/kmod/*.c tests/service-vm/kmod/Kbui
 SVM_KMOD_DIR  := $(BUILD)/service-vm/kmod
 SVM_KMOD      := $(SVM_ROOT)/lib/cairn/cairn_probe.ko
 
+SVM_TAP_SETUP := $(SVM_ROOT)/usr/lib/cairn/tap-setup
+
 .PHONY: service-vm-root
-service-vm-root: $(SVM_PROGRAMS) $(SVM_KMOD)
+service-vm-root: $(SVM_PROGRAMS) $(SVM_KMOD) $(SVM_TAP_SETUP)
+
+# guests/service-vm/tap-setup.sh becomes /usr/lib/cairn/tap-setup: the tap for cairn-dm's virtio-net.
+$(SVM_TAP_SETUP): guests/service-vm/tap-setup.sh
+	@mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
 
 $(SVM_ROOT)/bin/cairn-%: tests/service-vm/%.c $(wildcard tests/service-vm/*.h) $(wildcard abi/cairn/*.h)
 	@mkdir -p $(dir $@)

@@ -131,6 +131,33 @@ TEST(a_refused_ioeventfd_falls_back_to_the_request_path)
 	teardown();
 }
 
+TEST(a_vm_reset_resets_every_virtio_device)
+{
+	struct dm_access on = { .space = DM_SPACE_PCI_CFG,
+				.addr = DM_PCI_CFG_ADDR(0, 6, 0, DM_PCI_COMMAND),
+				.size = 2,
+				.write = true,
+				.value = DM_PCI_COMMAND_MEMORY };
+	struct dm_access status = { .space = DM_SPACE_MMIO,
+				    .addr = DM_PCI_MMIO32_BASE + VIRTIO_PCI_COMMON_STATUS,
+				    .size = 1,
+				    .write = true,
+				    .value = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER };
+
+	setup();
+	slot("6,virtio-rnd");
+	ASSERT_EQ(dm_pci_devices_create(&ctx), 0);
+	dm_bus_access(&ctx.bus, &on);
+	dm_bus_access(&ctx.bus, &status);
+	status.write = false;
+	dm_bus_access(&ctx.bus, &status);
+	EXPECT_EQ(status.value, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	dm_pci_devices_reset(&ctx);
+	dm_bus_access(&ctx.bus, &status);
+	EXPECT_EQ(status.value, 0);
+	teardown();
+}
+
 TEST(bad_devices_are_refused_with_one_line)
 {
 	static const char *const bad[] = {
@@ -139,7 +166,15 @@ TEST(bad_devices_are_refused_with_one_line)
 		"3,virtio-gpu",
 		"3,virtio-rnd,fast",
 		"3,virtio-console,@pty:pty_port",
-		"3,virtio-net,tap=tap0",
+		"3,virtio-net,tap=cairn-absent0", /* no such tap: never created */
+		"3,virtio-net,cairn-absent0",
+		"3,virtio-net",
+		"3,virtio-net,mac=02:00:00:00:00:01",
+		"3,virtio-net,tap=a,tap=b",
+		"3,virtio-net,tap=../lo",
+		"3,virtio-net,tap=lo,mac=01:00:00:00:00:01",
+		"3,virtio-net,tap=lo,vhost=on",
+		"3,virtio-net,tap=lo", /* not a tap */
 		"3,hostbridge,x",
 	};
 

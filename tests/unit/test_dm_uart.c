@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for cairn-dm's 16550 (dm/hw/uart.c): registers, line output, input FIFO, interrupts. */
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "dm/uart.h"
 #include "harness.h"
@@ -93,30 +95,63 @@ TEST(lsr_always_shows_an_empty_transmitter)
 	EXPECT_EQ(in(6, 1), 0xB0); /* DCD DSR CTS */
 }
 
-TEST(input_waits_in_the_fifo_and_overruns_are_reported_once)
+static bool woken(int fd)
+{
+	uint64_t count;
+
+	return read(fd, &count, sizeof(count)) == sizeof(count);
+}
+
+TEST(input_waits_in_the_fifo_and_what_does_not_fit_is_refused_not_dropped)
 {
 	uint8_t bytes[DM_UART_RX_SIZE + 3];
+	int wake = eventfd(0, EFD_NONBLOCK);
 
+	ASSERT_TRUE(wake >= 0);
 	setup();
-	dm_uart_receive(&uart, (const uint8_t *)"ab", 2);
+	dm_uart_set_wake_fd(&uart, wake);
+	EXPECT_EQ(dm_uart_receive(&uart, (const uint8_t *)"ab", 2), 2);
 	EXPECT_EQ(in(5, 1), 0x61); /* DR */
 	EXPECT_EQ(in(0, 1), 'a');
 	EXPECT_EQ(in(0, 1), 'b');
 	EXPECT_EQ(in(5, 1), 0x60);
-	EXPECT_EQ(in(0, 1), 0); /* empty RBR */
+	EXPECT_EQ(in(0, 1), 0);	   /* empty RBR */
+	EXPECT_FALSE(woken(wake)); /* nothing was refused: nobody to wake */
 	memset(bytes, 'z', sizeof(bytes));
 	bytes[0] = '1';
-	dm_uart_receive(&uart, bytes, sizeof(bytes));
-	EXPECT_EQ(in(5, 1), 0x63); /* DR | OE */
-	EXPECT_EQ(in(5, 1), 0x61); /* OE cleared by the read */
+	bytes[DM_UART_RX_SIZE] = '2';
+	EXPECT_EQ(dm_uart_receive(&uart, bytes, sizeof(bytes)), DM_UART_RX_SIZE);
+	EXPECT_EQ(in(5, 1), 0x61); /* DR, no overrun: the rest was refused */
+	EXPECT_FALSE(woken(wake));
 	EXPECT_EQ(in(0, 1), '1');
+	EXPECT_TRUE(woken(wake));  /* room for the refused bytes */
+	EXPECT_FALSE(woken(wake)); /* once */
+	EXPECT_EQ(dm_uart_receive(&uart, bytes + DM_UART_RX_SIZE, 3), 1);
 	for (int i = 1; i < DM_UART_RX_SIZE; i++)
 		EXPECT_EQ(in(0, 1), 'z');
-	EXPECT_EQ(in(5, 1) & 1, 0); /* the three extra bytes were dropped */
-	outp(2, 0x03);		    /* FCR: enable, clear RX */
-	dm_uart_receive(&uart, (const uint8_t *)"q", 1);
-	outp(2, 0x03);
+	EXPECT_EQ(in(0, 1), '2');
 	EXPECT_EQ(in(5, 1) & 1, 0);
+	EXPECT_TRUE(woken(wake));
+	EXPECT_EQ(dm_uart_receive(&uart, bytes + DM_UART_RX_SIZE + 1, 2), 2);
+	EXPECT_EQ(in(0, 1), 'z');
+	EXPECT_EQ(in(0, 1), 'z');
+	EXPECT_EQ(in(5, 1) & 1, 0);
+	memset(bytes, 'f', sizeof(bytes)); /* fill, refuse, then the guest clears the FIFO */
+	EXPECT_EQ(dm_uart_receive(&uart, bytes, sizeof(bytes)), DM_UART_RX_SIZE);
+	outp(2, 0x03); /* FCR: enable, clear RX */
+	EXPECT_TRUE(woken(wake));
+	EXPECT_EQ(in(5, 1) & 1, 0);
+	close(wake);
+}
+
+TEST(loopback_overruns_are_reported_once)
+{
+	setup();
+	outp(4, 0x10); /* MCR loopback: the guest's own bytes come back */
+	for (int i = 0; i < DM_UART_RX_SIZE + 2; i++)
+		outp(0, 'L');
+	EXPECT_EQ(in(5, 1) & 0x03, 0x03); /* DR | OE */
+	EXPECT_EQ(in(5, 1) & 0x03, 0x01); /* OE cleared by the read */
 }
 
 TEST(dlab_switches_to_the_divisor_latch)

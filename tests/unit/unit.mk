@@ -100,8 +100,10 @@ UNIT_SRCS_test_virtqueue  := $(UNIT_VIRTIO)
 UNIT_SRCS_test_virtqueue_fuzz := $(UNIT_VIRTIO)
 UNIT_SRCS_test_virtio_pci := $(UNIT_VIRTIO) $(UNIT_DM_PCI) dm/virtio/pci.c
 UNIT_SRCS_test_virtio_devices := $(UNIT_VIRTIO) dm/virtio/rng.c dm/virtio/blk.c dm/virtio/console.c
+UNIT_SRCS_test_dm_input := $(UNIT_VIRTIO) dm/input.c dm/hw/uart.c dm/bus.c dm/virtio/console.c
+UNIT_SRCS_test_virtio_net := $(UNIT_VIRTIO) dm/virtio/net.c dm/virtio/net_tap.c
 UNIT_SRCS_test_dm_pci_devices := $(UNIT_VIRTIO) $(UNIT_DM_PCI) dm/virtio/pci.c dm/virtio/rng.c \
-	dm/virtio/blk.c dm/virtio/console.c dm/virtio/notify.c dm/pci_devices.c dm/msi.c dm/options.c
+	dm/virtio/blk.c dm/virtio/console.c dm/virtio/net.c dm/virtio/net_tap.c dm/virtio/notify.c dm/pci_devices.c dm/msi.c dm/options.c
 $(UNIT_OBJ)/dm/%.o: UNIT_CFLAGS += -D_GNU_SOURCE
 
 UNIT_TESTS := $(sort $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))

@@ -76,6 +76,9 @@ int dm_pci_devices_create(struct dm_ctx *ctx);
 int dm_pci_devices_start(struct dm_ctx *ctx);
 void dm_pci_devices_stop(struct dm_ctx *ctx);
 void dm_pci_devices_destroy(struct dm_ctx *ctx);
+/* Every virtio device back to its power-on state (a VM reset: the guest's driver starts again, and
+ * no device thread writes into rings the reloaded image has overwritten). */
+void dm_pci_devices_reset(struct dm_ctx *ctx);
 
 /* Creates, runs and destroys the VM; returns the process's exit status. */
 int dm_run(const struct dm_config *cfg);

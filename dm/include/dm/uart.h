@@ -22,6 +22,9 @@
  * a 64-byte FIFO (LSR.DR; overrun sets LSR.OE). MCR loopback sends THR back to RBR. The interrupt
  * line follows IIR (received data, then THR empty) and is reported through irq() when it
  * changes. All entry points take the UART's lock: the I/O thread and the input thread share it.
+ * Typed input is flow-controlled, never overrun: dm_uart_receive takes what the FIFO has room
+ * for, and once it refused some, the next byte the guest takes (or a FIFO clear) signals wake_fd
+ * so the input thread offers the rest.
  */
 struct dm_uart {
 	pthread_mutex_t lock;
@@ -36,6 +39,8 @@ struct dm_uart {
 	void (*output)(void *ctx, const char *text, size_t len); /* a finished line */
 	void (*irq)(void *ctx, bool level);			 /* may be NULL */
 	void *ctx;
+	int wake_fd;	  /* an eventfd written when room appears after a refusal, or -1 */
+	bool input_waits; /* dm_uart_receive refused bytes: signal wake_fd at the next room */
 };
 
 void dm_uart_init(struct dm_uart *u, void (*output)(void *, const char *, size_t),
@@ -44,8 +49,13 @@ void dm_uart_init(struct dm_uart *u, void (*output)(void *, const char *, size_t
 /* The region for the bus at base (8 ports). */
 struct dm_region dm_uart_region(struct dm_uart *u, uint64_t base);
 
-/* Bytes typed for the guest; those beyond the FIFO are dropped and set LSR.OE. */
-void dm_uart_receive(struct dm_uart *u, const uint8_t *bytes, size_t n);
+/* Bytes typed for the guest: puts what fits in the FIFO and returns how many; for the rest, wait
+ * for wake_fd and offer them again. Nothing is dropped and LSR.OE is not set (only loopback can
+ * overrun, the guest's own doing). */
+size_t dm_uart_receive(struct dm_uart *u, const uint8_t *bytes, size_t n);
+
+/* Where room for refused input is signalled (an eventfd the input thread polls; -1: nowhere). */
+void dm_uart_set_wake_fd(struct dm_uart *u, int fd);
 
 /* Sends out a partial line (at exit). */
 void dm_uart_flush(struct dm_uart *u);
