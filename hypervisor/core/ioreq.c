@@ -193,15 +193,27 @@ void ioreq_post_power_off(struct vm *vm)
 				       .value = CAIRN_GUEST_PM1A_S5 };
 	int err = -ENODEV;
 
+	uint32_t garbage = ACRN_IOREQ_STATE_FREE;
+
 	spin_lock(&q->lock);
-	if (q->page) /* vCPU 0's slot: its request, if any, was dropped when it stopped */
-		err = ioreq_slot_post(&q->page->req_slot[0], &off, NULL, q->polling);
+	if (q->page) {
+		struct acrn_io_request *slot = &q->page->req_slot[0];
+
+		/* vCPU 0's request, if any, was dropped (slot FREE) when it stopped: any other state
+		 * is the Service VM's garbage (the fault may be that very state). The VM is out, no
+		 * request of it can be lost: take the slot back, so its device model still learns. */
+		garbage = ioreq_slot_state(slot);
+		if (garbage != ACRN_IOREQ_STATE_FREE)
+			ioreq_slot_reset(slot);
+		err = ioreq_slot_post(slot, &off, NULL, q->polling);
+	}
 	spin_unlock(&q->lock);
 	if (err) {
-		vm_log(vm, "stopped; its device model was not told (%s)",
-		       err == -ENODEV ? "no request page" : "slot 0 busy");
+		vm_log(vm, "stopped; its device model was not told (no request page)");
 		return;
 	}
+	if (garbage != ACRN_IOREQ_STATE_FREE)
+		vm_log(vm, "slot 0 held state %u after the stop: set FREE for the notice", garbage);
 	upcall(vm);
 	vm_log(vm, "stopped; its device model is told as an ACPI S5 power-off");
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cairn/acrn.h"
+#include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
 #include "core/ioreq.h"
 #include "lib/errno.h"
@@ -465,6 +466,26 @@ TEST(a_slot_left_busy_by_the_service_vm_faults_the_next_post)
 	EXPECT_FALSE(ioreq_in_flight(v));
 	EXPECT_EQ(fake_lapic_ipi_count(), 0);
 	EXPECT_EQ(fake_vcpu(v)->rip, FAKE_CODE_GPA);
+}
+
+TEST(a_vm_stopped_over_a_garbage_slot_still_tells_its_device_model)
+{
+	struct vcpu *v;
+
+	setup(false);
+	v = &user->vcpus[0];
+	ASSERT_EQ(set_page(PAGE_GPA), 0);
+	slot(0)->processed = 127; /* written by the Service VM between two requests */
+	EXPECT_EQ(port_exit(v, DEV_PORT, 1, true), -1);
+	EXPECT_EQ(fake_vm_fault_count(), 1);
+	ioreq_post_power_off(user);
+	/* The notice is in slot 0 all the same: a PM1a_CNT write of S5, PENDING, upcalled. */
+	EXPECT_EQ(slot(0)->processed, ACRN_IOREQ_STATE_PENDING);
+	EXPECT_EQ(slot(0)->type, ACRN_IOREQ_TYPE_PORTIO);
+	EXPECT_EQ(slot(0)->reqs.pio_request.address, CAIRN_GUEST_PM1A_CNT_PORT);
+	EXPECT_EQ(slot(0)->reqs.pio_request.value, CAIRN_GUEST_PM1A_S5);
+	EXPECT_EQ(slot(0)->reqs.pio_request.direction, ACRN_IOREQ_DIR_WRITE);
+	EXPECT_EQ(fake_lapic_ipi_count(), 1);
 }
 
 TEST(destroy_while_waiting_drops_the_request)
