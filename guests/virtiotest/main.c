@@ -68,6 +68,9 @@
 #define BLK_F_RO    5
 #define SECTOR	    512
 #define POLL_MS	    3000
+/* virtio-rng answers once the Service VM's CRNG is ready (cairn-dm's getrandom() waits for it,
+ * which soon after boot under TCG can take seconds): its requests wait longer. */
+#define RNG_POLL_MS 30000
 
 struct desc {
 	uint64_t addr;
@@ -261,11 +264,12 @@ static bool start_device(struct vdev *d, struct ring *ring)
 	return true;
 }
 
-/* Offers the chain starting at descriptor head, notifies, waits for it; its used length, or -1. */
-static long submit(struct vdev *d, uint16_t head)
+/* Offers the chain starting at descriptor head, notifies, waits up to wait_ms for it; its used
+ * length, or -1. */
+static long submit(struct vdev *d, uint16_t head, uint64_t wait_ms)
 {
 	struct ring *r = d->ring;
-	uint64_t deadline = rdtsc() + tsc_ms_to_cycles(POLL_MS);
+	uint64_t deadline = rdtsc() + tsc_ms_to_cycles(wait_ms);
 	uint16_t noff;
 
 	r->avail.ring[d->avail_idx % QSIZE] = head;
@@ -291,7 +295,7 @@ static bool rng_read(struct vdev *d, uint8_t *out)
 {
 	memset(out, 0, 64);
 	set_desc(d->ring, 0, out, 64, D_WRITE, 0);
-	return submit(d, 0) == 64;
+	return submit(d, 0, RNG_POLL_MS) == 64;
 }
 
 static void rng_tests(void)
@@ -322,7 +326,7 @@ static void rng_tests(void)
 
 	/* Hostile: descriptor 0 chains to itself. The device must ask for a reset, not spin. */
 	set_desc(d.ring, 0, buf[0], 64, D_WRITE | D_NEXT, 0);
-	submit(&d, 0);
+	submit(&d, 0, POLL_MS);
 	uint64_t deadline = rdtsc() + tsc_ms_to_cycles(POLL_MS);
 	while (!(rd(d.common + C_STATUS, 1) & S_NEEDS_RESET) && !tsc_reached(deadline))
 		;
@@ -355,7 +359,7 @@ static int blk_request(struct vdev *d, uint32_t type, uint64_t sector, uint8_t *
 	} else {
 		set_desc(r, 1, (const void *)&blk_status, 1, D_WRITE, 0);
 	}
-	return submit(d, 0) < 0 ? -1 : blk_status;
+	return submit(d, 0, POLL_MS) < 0 ? -1 : blk_status;
 }
 
 static void printable(const uint8_t *in, char *out, unsigned int n)
