@@ -54,7 +54,9 @@ static int add(struct dm_ctx *ctx, struct dm_region r)
 static int pm1_create(struct dm_ctx *ctx)
 {
 	dm_power_init(&ctx->power);
-	return add(ctx, dm_power_pm1_region(&ctx->power));
+	int err = add(ctx, dm_power_pm1_evt_region(&ctx->power));
+
+	return err ? err : add(ctx, dm_power_pm1_region(&ctx->power));
 }
 
 static int debugexit_create(struct dm_ctx *ctx)

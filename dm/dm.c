@@ -14,8 +14,10 @@
 
 #include "cairn/acrn.h"
 #include "dm/boot.h"
+#include "dm/bzimage.h"
 #include "dm/dm.h"
 #include "dm/pcpu.h"
+#include "dm/tty.h"
 
 #define ERR_SIZE 256
 
@@ -126,14 +128,10 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 	}
 }
 
-static uint64_t lowest_bit(uint64_t mask)
-{
-	return (uint64_t)__builtin_ctzll(mask);
-}
-
 /* Everything between "the pCPUs are ours" and "destroy the VM"; returns 0 or -1 (printed). */
-static int run_vm(struct dm_ctx *ctx, uint64_t entry, uint32_t apic_id, int sig_fd,
-		  pthread_t *thread, bool *thread_started)
+static int run_vm(struct dm_ctx *ctx, uint64_t entry, uint32_t apic_id,
+		  const struct acrn_vcpu_regs *linux_regs, int sig_fd, pthread_t *thread,
+		  bool *thread_started)
 {
 	const struct dm_config *cfg = ctx->cfg;
 	struct acrn_vcpu_regs regs;
@@ -162,7 +160,10 @@ static int run_vm(struct dm_ctx *ctx, uint64_t entry, uint32_t apic_id, int sig_
 			ctx->mem.size >> 20, strerror(-err));
 		return -1;
 	}
-	err = dm_boot_entry_64(&ctx->mem, &start, &regs);
+	if (linux_regs)
+		regs = *linux_regs;
+	else
+		err = dm_boot_entry_64(&ctx->mem, &start, &regs);
 	if (!err)
 		err = dm_vm_set_vcpu_regs(&ctx->vm, &regs);
 	if (err) {
@@ -196,7 +197,9 @@ static int run_vm(struct dm_ctx *ctx, uint64_t entry, uint32_t apic_id, int sig_
 	/* For debugging (and tests/service-vm/scribble.c): where this process maps the page. */
 	fprintf(stderr, "cairn-dm: vm %s: request page at %p in process %d\n", cfg->vm_name,
 		(void *)ctx->vm.ioreq_page, (int)getpid());
+	dm_tty_raw(&ctx->tty, cfg->com1_stdio ? STDIN_FILENO : -1);
 	main_loop(ctx, sig_fd);
+	dm_tty_restore(&ctx->tty);
 	return 0;
 }
 
@@ -221,12 +224,62 @@ static void teardown(struct dm_ctx *ctx, pthread_t thread, bool thread_started)
 	dm_vm_close(&ctx->vm);
 }
 
+/* The APIC ID of each pCPU in mask, lowest first (an offline CPU's: its pCPU id); how many. */
+static size_t pcpu_apic_ids(uint64_t mask, uint32_t *ids)
+{
+	size_t n = 0;
+
+	for (unsigned int cpu = 0; cpu < DM_PCPU_ID_LIMIT && n < DM_VCPUS_MAX; cpu++) {
+		if (!(mask & (1ull << cpu)))
+			continue;
+		if (dm_pcpu_apic_id(cpu, &ids[n]))
+			ids[n] =
+				cpu; /* offline already: Cairn's pCPU ids are the APIC IDs on a PC */
+		n++;
+	}
+	return n;
+}
+
+static int load_elf(struct dm_ctx *ctx, uint64_t *entry)
+{
+	char err_text[ERR_SIZE];
+	int err =
+		dm_elf_load_file(&ctx->mem, ctx->cfg->elf_file, entry, err_text, sizeof(err_text));
+
+	if (err)
+		fprintf(stderr, "cairn-dm: -E %s: %s\n", ctx->cfg->elf_file, err_text);
+	return err;
+}
+
+static int load_linux(struct dm_ctx *ctx, const uint32_t *apic_ids, size_t ncpus,
+		      struct acrn_vcpu_regs *regs)
+{
+	const struct dm_config *cfg = ctx->cfg;
+	struct dm_linux_placed p;
+	char err_text[ERR_SIZE];
+	int err = dm_linux_load_files(&ctx->mem, cfg->kernel, cfg->ramdisk, cfg->bootargs, apic_ids,
+				      ncpus, regs, &p, err_text, sizeof(err_text));
+
+	if (err) {
+		fprintf(stderr, "cairn-dm: -k %s: %s\n", cfg->kernel, err_text);
+		return err;
+	}
+	fprintf(stderr,
+		"cairn-dm: Linux boot protocol %x.%02x, kernel at 0x%" PRIx64 "-0x%" PRIx64
+		", initrd %" PRIu64 " KiB at 0x%" PRIx64 ", ACPI RSDP at 0x%" PRIx64 "\n",
+		p.protocol >> 8, p.protocol & 0xFF, p.kernel_gpa, p.kernel_end, p.initrd_size >> 10,
+		p.initrd_gpa, p.rsdp_gpa);
+	return 0;
+}
+
 int dm_run(const struct dm_config *cfg)
 {
 	struct dm_ctx *ctx = calloc(1, sizeof(*ctx));
 	char err_text[ERR_SIZE], cpus[128];
 	uint64_t entry = 0, offlined = 0, left;
-	uint32_t apic_id = 0;
+	uint32_t apic_id = 0, apic_ids[DM_VCPUS_MAX];
+	struct acrn_vcpu_regs linux_regs;
+	size_t ncpus;
 	pthread_t thread;
 	bool thread_started = false;
 	sigset_t sigs;
@@ -237,6 +290,7 @@ int dm_run(const struct dm_config *cfg)
 	ctx->cfg = cfg;
 	ctx->vm.fd = -1;
 	ctx->mem.fd = -1;
+	ctx->tty.fd = -1;
 	sig_fd = setup_signals(&sigs);
 	ctx->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (sig_fd < 0 || ctx->stop_fd < 0) {
@@ -257,21 +311,23 @@ int dm_run(const struct dm_config *cfg)
 			cfg->mem_size >> 20, strerror(-err));
 		goto out;
 	}
-	err = dm_elf_load_file(&ctx->mem, cfg->elf_file, &entry, err_text, sizeof(err_text));
-	if (err) {
-		fprintf(stderr, "cairn-dm: -E %s: %s\n", cfg->elf_file, err_text);
+	ncpus = pcpu_apic_ids(cfg->cpu_affinity, apic_ids);
+	apic_id = apic_ids[0];
+	if (cfg->kernel)
+		err = load_linux(ctx, apic_ids, ncpus, &linux_regs);
+	else
+		err = load_elf(ctx, &entry);
+	if (err)
 		goto out;
-	}
 	if (dm_devices_create(ctx))
 		goto out;
-	if (dm_pcpu_apic_id((unsigned int)lowest_bit(cfg->cpu_affinity), &apic_id))
-		apic_id = (uint32_t)lowest_bit(cfg->cpu_affinity); /* offline already: pCPU id */
 	err = dm_pcpus_release(cfg->cpu_affinity, &offlined, err_text, sizeof(err_text));
 	if (err) {
 		fprintf(stderr, "cairn-dm: %s\n", err_text);
 		goto out;
 	}
-	if (run_vm(ctx, entry, apic_id, sig_fd, &thread, &thread_started) == 0) {
+	if (run_vm(ctx, entry, apic_id, cfg->kernel ? &linux_regs : NULL, sig_fd, &thread,
+		   &thread_started) == 0) {
 		int reason = __atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE);
 
 		fprintf(stderr, "cairn-dm: vm %s: ending: %s\n", cfg->vm_name, stop_names[reason]);

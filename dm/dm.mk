@@ -12,8 +12,10 @@ DM_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE -pthread -Wall -Wextra -Werror -Wno
 # The hypervisor's portable pieces cairn-dm links (not copies), built for the host as the unit
 # tests build them; only the files that use them see the hypervisor's headers.
 DM_HV_CFLAGS := $(DM_CFLAGS) -DCAIRN_HOST_TEST -Ihypervisor/include
-DM_HV_SRCS   := hypervisor/lib/elf64.c hypervisor/arch/x86/guest/boot_tables.c
-DM_HV_USERS  := dm/boot/elf.c dm/boot/entry.c
+DM_HV_SRCS   := hypervisor/lib/elf64.c hypervisor/arch/x86/guest/boot_tables.c \
+	hypervisor/arch/x86/guest/linux_boot.c hypervisor/acpi/acpi_tables.c \
+	hypervisor/acpi/acpi_vm_tables.c
+DM_HV_USERS  := dm/boot/elf.c dm/boot/entry.c dm/boot/bzimage.c dm/boot/acpi.c
 
 DM_SRCS := $(wildcard dm/*.c dm/hw/*.c dm/boot/*.c)
 DM_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_SRCS) $(DM_HV_SRCS))

@@ -88,8 +88,14 @@ UNIT_SRCS_test_acpi_vm_tables := hypervisor/acpi/acpi_vm_tables.c hypervisor/acp
 UNIT_SRCS_test_dm_options := dm/options.c
 UNIT_SRCS_test_dm_bus	  := dm/bus.c
 UNIT_SRCS_test_dm_uart	  := dm/hw/uart.c dm/bus.c
-UNIT_SRCS_test_dm_elf	  := dm/boot/elf.c dm/boot/entry.c dm/mem.c dm/vm.c hypervisor/lib/elf64.c \
-			     hypervisor/arch/x86/guest/boot_tables.c
+UNIT_SRCS_test_dm_elf	  := dm/boot/elf.c dm/boot/entry.c dm/boot/image_file.c dm/mem.c dm/vm.c \
+			     hypervisor/lib/elf64.c hypervisor/arch/x86/guest/boot_tables.c
+UNIT_DM_ACPI		  := dm/boot/acpi.c hypervisor/acpi/acpi_vm_tables.c \
+			     hypervisor/acpi/acpi_tables.c
+UNIT_SRCS_test_dm_acpi	  := $(UNIT_DM_ACPI) dm/mem.c dm/vm.c
+UNIT_SRCS_test_dm_bzimage := dm/boot/bzimage.c dm/boot/image_file.c $(UNIT_DM_ACPI) dm/mem.c \
+			     dm/vm.c hypervisor/arch/x86/guest/linux_boot.c \
+			     hypervisor/arch/x86/guest/acrn_regs.c tests/unit/stub_set_state.c
 UNIT_SRCS_test_dm_ioreq	  := dm/ioreq.c dm/bus.c dm/vm.c dm/hw/testdev.c dm/hw/power.c
 $(UNIT_OBJ)/dm/%.o: UNIT_CFLAGS += -D_GNU_SOURCE
 

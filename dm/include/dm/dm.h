@@ -13,6 +13,7 @@
 #include "dm/mem.h"
 #include "dm/power.h"
 #include "dm/testdev.h"
+#include "dm/tty.h"
 #include "dm/uart.h"
 #include "dm/vm.h"
 
@@ -33,6 +34,7 @@ struct dm_ctx {
 	struct dm_power power;
 	struct dm_uart com1;
 	struct dm_testdev testdev;
+	struct dm_tty tty; /* stdin in raw mode while the VM runs (-l com1,stdio on a terminal) */
 	struct dm_range_client ranges[2]; /* --testdev_clients: ports, MMIO */
 	unsigned int nranges;
 	struct dm_ioreq_stats stats; /* the default client's */
