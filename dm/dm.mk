@@ -25,11 +25,15 @@ DM_HV_OBJS := $(patsubst %.c,$(DM_OBJDIR)/%.o,$(DM_HV_SRCS) $(DM_HV_USERS))
 DM_GUESTS     := hello heartbeat iotest faulty
 DM_SVM_GUESTS := $(patsubst %,$(SVM_ROOT)/usr/lib/cairn/guests/%.elf,$(DM_GUESTS))
 DM_SVM_BIN    := $(SVM_ROOT)/bin/cairn-dm
+# The default Linux User VM launch-uvm starts: the Service VM's own Debian kernel and the User VM
+# initramfs tools/fetch-images.sh builds (its fetch stage runs before service-vm-root).
+DM_SVM_UVM    := $(SVM_ROOT)/usr/lib/cairn/uvm/vmlinuz $(SVM_ROOT)/usr/lib/cairn/uvm/initramfs.cpio.gz \
+	$(SVM_ROOT)/bin/launch-uvm
 
 .PHONY: dm
 dm: $(DM_BIN)
 all: $(DM_BIN)
-service-vm-root: $(DM_SVM_BIN) $(DM_SVM_GUESTS)
+service-vm-root: $(DM_SVM_BIN) $(DM_SVM_GUESTS) $(DM_SVM_UVM)
 
 $(filter-out $(DM_HV_OBJS),$(DM_OBJS)): $(DM_OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -48,6 +52,18 @@ $(DM_BIN): $(DM_OBJS)
 $(DM_SVM_BIN): $(DM_BIN)
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
+
+$(SVM_ROOT)/usr/lib/cairn/uvm/vmlinuz: $(BUILD)/images/vmlinuz
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+$(SVM_ROOT)/usr/lib/cairn/uvm/initramfs.cpio.gz: $(BUILD)/images/uvm-initramfs.cpio.gz
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+$(SVM_ROOT)/bin/launch-uvm: guests/user-vm/launch-uvm
+	@mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
 
 $(SVM_ROOT)/usr/lib/cairn/guests/%.elf: $(BUILD)/guests/%.elf
 	@mkdir -p $(dir $@)
