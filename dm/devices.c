@@ -59,6 +59,12 @@ static int pm1_create(struct dm_ctx *ctx)
 	return err ? err : add(ctx, dm_power_pm1_region(&ctx->power));
 }
 
+static int pm_timer_create(struct dm_ctx *ctx)
+{
+	dm_pm_timer_init(&ctx->pm_timer);
+	return add(ctx, dm_pm_timer_region(&ctx->pm_timer));
+}
+
 static int debugexit_create(struct dm_ctx *ctx)
 {
 	return add(ctx, dm_power_debugexit_region(&ctx->power));
@@ -111,6 +117,7 @@ static int testdev_create(struct dm_ctx *ctx)
 
 static const struct dm_device_type dm_device_table[] = {
 	{ "pm1a-cnt", always, pm1_create },
+	{ "pm-timer", always, pm_timer_create },
 	{ "debugexit", want_debugexit, debugexit_create },
 	{ "com1", want_com1, com1_create },
 	{ "testdev", want_testdev, testdev_create },

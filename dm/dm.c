@@ -19,7 +19,8 @@
 #include "dm/pcpu.h"
 #include "dm/tty.h"
 
-#define ERR_SIZE 256
+#define ERR_SIZE	 256
+#define DM_COM1_FLUSH_MS 20 /* a partial line of COM1 output waits at most this long */
 
 static const char *const stop_names[] = {
 	[DM_STOP_NONE] = "running",
@@ -101,8 +102,17 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 		{ .fd = ctx->cfg->com1_stdio ? STDIN_FILENO : -1, .events = POLLIN },
 	};
 
+	/* COM1 sends whole lines; a prompt without one is flushed when the guest pauses. */
+	int timeout_ms = ctx->cfg->com1_stdio ? DM_COM1_FLUSH_MS : -1;
+
 	while (__atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE) == DM_STOP_NONE) {
-		if (poll(fds, 3, -1) < 0) {
+		int ready = poll(fds, 3, timeout_ms);
+
+		if (ready == 0) {
+			dm_uart_flush(&ctx->com1);
+			continue;
+		}
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			dm_request_stop(ctx, DM_STOP_ERROR);
@@ -258,14 +268,14 @@ static int load_linux(struct dm_ctx *ctx, const uint32_t *apic_ids, size_t ncpus
 	struct dm_linux_placed p;
 	char err_text[ERR_SIZE];
 	int err = dm_linux_load_files(&ctx->mem, cfg->kernel, cfg->ramdisk, cfg->bootargs, apic_ids,
-				      ncpus, regs, &p, err_text, sizeof(err_text));
+				      ncpus, cfg->com1_stdio, regs, &p, err_text, sizeof(err_text));
 
 	if (err) {
 		fprintf(stderr, "cairn-dm: -k %s: %s\n", cfg->kernel, err_text);
 		return err;
 	}
 	fprintf(stderr,
-		"cairn-dm: Linux boot protocol %x.%02x, kernel at 0x%" PRIx64 "-0x%" PRIx64
+		"cairn-dm: Linux boot protocol %u.%02u, kernel at 0x%" PRIx64 "-0x%" PRIx64
 		", initrd %" PRIu64 " KiB at 0x%" PRIx64 ", ACPI RSDP at 0x%" PRIx64 "\n",
 		p.protocol >> 8, p.protocol & 0xFF, p.kernel_gpa, p.kernel_end, p.initrd_size >> 10,
 		p.initrd_gpa, p.rsdp_gpa);

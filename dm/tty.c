@@ -14,8 +14,7 @@ void dm_tty_raw(struct dm_tty *tty, int fd)
 	raw = tty->saved;
 	cfmakeraw(&raw);
 	raw.c_lflag |= ISIG;
-	raw.c_oflag |= tty->saved.c_oflag & OPOST; /* output as before: the guest sends \r\n */
-	raw.c_oflag &= ~(tcflag_t)ONLCR;
+	raw.c_oflag = tty->saved.c_oflag; /* output as before: COM1 sends lines ending in \n */
 	if (tcsetattr(fd, TCSANOW, &raw) == 0)
 		tty->fd = fd;
 }

@@ -6,6 +6,7 @@
 #include "acpi/acpi_vm_tables.h"
 #include "x86/guest/vioapic.h"
 #include "dm/acpi.h"
+#include "dm/pm_timer.h"
 #include "dm/power.h"
 
 /*
@@ -26,6 +27,8 @@
 #define FADT_SMI_CMD	    48
 #define FADT_PM1A_EVT_BLK   56
 #define FADT_PM1A_CNT_BLK   64
+#define FADT_PM_TMR_BLK	    76
+#define FADT_PM_TMR_LEN	    91
 #define FADT_PM1_EVT_LEN    88
 #define FADT_PM1_CNT_LEN    89
 #define FADT_IAPC_BOOT_ARCH 109
@@ -33,6 +36,7 @@
 #define BOOT_ARCH_NO_VGA    (1u << 2)
 #define BOOT_ARCH_NO_RTC    (1u << 5) /* the wall clock comes from kvmclock */
 #define FLAG_WBINVD	    (1u << 0)
+#define FLAG_TMR_VAL_EXT    (1u << 8) /* a 32-bit PM timer */
 #define FLAG_PWR_BUTTON	    (1u << 4) /* set: no fixed-hardware power button */
 #define FLAG_SLP_BUTTON	    (1u << 5)
 #define FACS_LEN	    64
@@ -40,17 +44,35 @@
 #define DSDT_REVISION	    2 /* 64-bit AML integers */
 #define MAX_CPUS	    16
 
+/* clang-format off */
 /* AML: Name (_S5, Package (4) { 5, 5, 0, 0 }): SLP_TYPa = SLP_TYPb = 5 (dm/hw/power.c). */
-static const uint8_t dsdt_aml[] = {
-	0x08, '_',
-	'S',  '5',
-	'_', /* NameOp, NameSeg */
-	0x12, 0x08,
-	0x04,			  /* PackageOp, PkgLength (8 bytes from here), 4 elements */
-	0x0A, DM_PM1A_SLP_TYP_S5, /* BytePrefix 5 */
+static const uint8_t aml_s5[] = {
+	0x08, '_', 'S', '5', '_',		/* NameOp, NameSeg */
+	0x12, 0x08, 0x04,			/* PackageOp, PkgLength 8, 4 elements */
+	0x0A, DM_PM1A_SLP_TYP_S5,		/* BytePrefix 5 */
 	0x0A, DM_PM1A_SLP_TYP_S5,
-	0x00, 0x00, /* ZeroOp, ZeroOp */
+	0x00, 0x00,				/* ZeroOp, ZeroOp */
 };
+
+/*
+ * AML: Scope (\_SB) { Device (COM1) { Name (_HID, EisaId ("PNP0501")) Name (_UID, 1)
+ * Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 0, 8) IRQNoFlags () { 4 } }) } }.
+ * Without an 8259 Linux numbers the IOAPIC's interrupts dynamically, so the 8250 driver's
+ * built-in "IRQ 4" of COM1 reaches no pin; the PNP device makes Linux map GSI 4 for it.
+ */
+static const uint8_t aml_com1[] = {
+	0x10, 0x33, '\\', '_', 'S', 'B', '_',	/* ScopeOp, PkgLength 51, \_SB_ */
+	0x5B, 0x82, 0x2B, 'C', 'O', 'M', '1',	/* DeviceOp, PkgLength 43, COM1 */
+	0x08, '_', 'H', 'I', 'D',		/* Name (_HID, */
+	0x0C, 0x41, 0xD0, 0x05, 0x01,		/*   DWordConst: EISA ID PNP0501) */
+	0x08, '_', 'U', 'I', 'D', 0x01,		/* Name (_UID, One) */
+	0x08, '_', 'C', 'R', 'S',		/* Name (_CRS, */
+	0x11, 0x10, 0x0A, 0x0D,			/*   BufferOp, PkgLength 16, 13 bytes: */
+	0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x00, 0x08,	/* I/O 0x3F8-0x3F8, align 0, 8 ports */
+	0x22, 0x10, 0x00,			/* IRQ mask: 4 (edge, active high) */
+	0x79, 0x00,				/* end tag) */
+};
+/* clang-format on */
 
 static void put16(uint8_t *p, size_t off, uint16_t v)
 {
@@ -74,12 +96,18 @@ static void header(struct acpi_sdt_header *h, const char *sig, uint32_t length, 
 	h->creator_revision = 1;
 }
 
-static void write_dsdt(uint8_t *dsdt)
+static void write_dsdt(uint8_t *dsdt, bool com1)
 {
-	memset(dsdt, 0, sizeof(struct acpi_sdt_header) + sizeof(dsdt_aml));
-	header((struct acpi_sdt_header *)dsdt, "DSDT",
-	       (uint32_t)(sizeof(struct acpi_sdt_header) + sizeof(dsdt_aml)), DSDT_REVISION);
-	memcpy(dsdt + sizeof(struct acpi_sdt_header), dsdt_aml, sizeof(dsdt_aml));
+	size_t len = sizeof(struct acpi_sdt_header);
+
+	memcpy(dsdt + len, aml_s5, sizeof(aml_s5));
+	len += sizeof(aml_s5);
+	if (com1) {
+		memcpy(dsdt + len, aml_com1, sizeof(aml_com1));
+		len += sizeof(aml_com1);
+	}
+	memset(dsdt, 0, sizeof(struct acpi_sdt_header));
+	header((struct acpi_sdt_header *)dsdt, "DSDT", (uint32_t)len, DSDT_REVISION);
 	acpi_table_set_checksum((struct acpi_sdt_header *)dsdt);
 }
 
@@ -120,12 +148,15 @@ static void platform_fadt(uint8_t *fadt)
 	put32(fadt, FADT_PM1A_CNT_BLK, DM_PM1A_CNT_PORT);
 	fadt[FADT_PM1_EVT_LEN] = DM_PM1A_EVT_LEN;
 	fadt[FADT_PM1_CNT_LEN] = 2;
+	put32(fadt, FADT_PM_TMR_BLK, DM_PM_TIMER_PORT);
+	fadt[FADT_PM_TMR_LEN] = DM_PM_TIMER_LEN;
 	put16(fadt, FADT_IAPC_BOOT_ARCH, BOOT_ARCH_NO_VGA | BOOT_ARCH_NO_RTC);
-	put32(fadt, FADT_FLAGS, FLAG_WBINVD | FLAG_PWR_BUTTON | FLAG_SLP_BUTTON);
+	put32(fadt, FADT_FLAGS, FLAG_WBINVD | FLAG_TMR_VAL_EXT | FLAG_PWR_BUTTON | FLAG_SLP_BUTTON);
 	acpi_table_set_checksum((struct acpi_sdt_header *)fadt);
 }
 
-int dm_acpi_build(struct dm_mem *mem, const uint32_t *apic_ids, size_t ncpus, uint64_t *rsdp_gpa)
+int dm_acpi_build(struct dm_mem *mem, const uint32_t *apic_ids, size_t ncpus, bool com1,
+		  uint64_t *rsdp_gpa)
 {
 	uint8_t *area = dm_gpa_to_hva(mem, DM_ACPI_AREA_GPA, DM_ACPI_AREA_SIZE);
 	uint8_t madt[MADT_HEADER_LEN + MADT_IOAPIC_LEN], fadt[FADT_LEN];
@@ -142,7 +173,7 @@ int dm_acpi_build(struct dm_mem *mem, const uint32_t *apic_ids, size_t ncpus, ui
 	if (ncpus == 0 || ncpus > MAX_CPUS)
 		return -ENOSPC;
 	memset(area, 0, DM_ACPI_AREA_SIZE);
-	write_dsdt(area + (DM_ACPI_DSDT_GPA - DM_ACPI_AREA_GPA));
+	write_dsdt(area + (DM_ACPI_DSDT_GPA - DM_ACPI_AREA_GPA), com1);
 	write_facs(area + (DM_ACPI_FACS_GPA - DM_ACPI_AREA_GPA));
 	platform_madt(madt);
 	platform_fadt(fadt);

@@ -156,7 +156,7 @@ static int write_ram(struct dm_mem *mem, const struct dm_linux_boot *b,
 	};
 	uint32_t code32 = (uint32_t)placed->kernel_gpa;
 	uint8_t *zero_page = dm_gpa_to_hva(mem, DM_LINUX_ZERO_PAGE_GPA, LINUX_BOOT_PARAMS_SIZE);
-	int rc = dm_acpi_build(mem, b->apic_ids, b->ncpus, &placed->rsdp_gpa);
+	int rc = dm_acpi_build(mem, b->apic_ids, b->ncpus, b->com1, &placed->rsdp_gpa);
 
 	if (rc)
 		return refuse(err, err_size, rc, "cannot build the ACPI tables: %s", strerror(-rc));
@@ -209,11 +209,13 @@ int dm_linux_load(struct dm_mem *mem, const struct dm_linux_boot *b, struct acrn
 }
 
 int dm_linux_load_files(struct dm_mem *mem, const char *kernel_path, const char *initrd_path,
-			const char *cmdline, const uint32_t *apic_ids, size_t ncpus,
+			const char *cmdline, const uint32_t *apic_ids, size_t ncpus, bool com1,
 			struct acrn_vcpu_regs *regs, struct dm_linux_placed *placed, char *err,
 			size_t err_size)
 {
-	struct dm_linux_boot b = { .cmdline = cmdline, .apic_ids = apic_ids, .ncpus = ncpus };
+	struct dm_linux_boot b = {
+		.cmdline = cmdline, .apic_ids = apic_ids, .ncpus = ncpus, .com1 = com1
+	};
 	uint8_t *kernel = NULL, *initrd = NULL;
 	int rc = dm_image_file_read(kernel_path, DM_LINUX_KERNEL_MAX, &kernel, &b.kernel_size, err,
 				    err_size);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests for a Linux User VM's ACPI tables (dm/boot/acpi.c): checksums, lengths, MADT, FADT, DSDT. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "acpi/acpi.h"
 #include "dm/acpi.h"
+#include "dm/pm_timer.h"
 #include "dm/power.h"
 #include "harness.h"
 
@@ -66,7 +68,7 @@ TEST(rsdp_valid_in_the_bios_area_and_found_by_the_scan)
 	const uint32_t ids[2] = { 1, 2 };
 
 	setup();
-	ASSERT_EQ(dm_acpi_build(&mem, ids, 2, &rsdp_gpa), 0);
+	ASSERT_EQ(dm_acpi_build(&mem, ids, 2, false, &rsdp_gpa), 0);
 	const struct acpi_rsdp *rsdp = dm_gpa_to_hva(&mem, rsdp_gpa, sizeof(*rsdp));
 	EXPECT_EQ(acpi_rsdp_validate(rsdp), 0); /* both checksums, revision 2 */
 	EXPECT_EQ(rsdp->revision, 2);
@@ -84,7 +86,7 @@ TEST(madt_lists_each_vcpu_and_the_virtual_ioapic)
 	struct acpi_madt_info *info = calloc(1, sizeof(*info));
 
 	setup();
-	ASSERT_EQ(dm_acpi_build(&mem, ids, 3, &rsdp_gpa), 0);
+	ASSERT_EQ(dm_acpi_build(&mem, ids, 3, false, &rsdp_gpa), 0);
 	const struct acpi_sdt_header *madt = xsdt_find("APIC");
 	ASSERT_NOT_NULL(madt);
 	ASSERT_EQ(acpi_parse_madt(madt, info), 0);
@@ -110,7 +112,7 @@ TEST(fadt_pm1a_blocks_no_smi_physical_destination)
 	struct acpi_fadt_info f;
 
 	setup();
-	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, &rsdp_gpa), 0);
+	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, false, &rsdp_gpa), 0);
 	const struct acpi_sdt_header *fadt = xsdt_find("FACP");
 	ASSERT_NOT_NULL(fadt);
 	ASSERT_EQ(acpi_parse_fadt(fadt, &f), 0);
@@ -119,7 +121,8 @@ TEST(fadt_pm1a_blocks_no_smi_physical_destination)
 	EXPECT_EQ(f.pm1a_cnt.len, 2);
 	EXPECT_EQ(f.pm1b_cnt.space, ACPI_REG_NONE);
 	EXPECT_EQ(f.smi_cmd_port, 0);
-	EXPECT_EQ(f.pm_timer_port, 0);
+	EXPECT_EQ(f.pm_timer_port, DM_PM_TIMER_PORT);
+	EXPECT_TRUE(f.pm_timer_32bit);
 	EXPECT_EQ(f.reset_reg.space, ACPI_REG_NONE);
 	EXPECT_TRUE(f.flags & (1u << 19));  /* FORCE_APIC_PHYSICAL_DESTINATION_MODE */
 	EXPECT_FALSE(f.flags & (1u << 20)); /* not hardware-reduced: PM1a is what powers off */
@@ -138,7 +141,7 @@ TEST(dsdt_has_s5_and_facs_is_aligned)
 				      0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
 
 	setup();
-	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, &rsdp_gpa), 0);
+	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, false, &rsdp_gpa), 0);
 	const struct acpi_sdt_header *fadt = xsdt_find("FACP");
 	ASSERT_NOT_NULL(fadt);
 	const struct acpi_sdt_header *dsdt = table_at(u32_at(fadt, 40), "DSDT");
@@ -151,17 +154,59 @@ TEST(dsdt_has_s5_and_facs_is_aligned)
 	EXPECT_EQ(u32_at(mem.hva + facs, 4), 64);
 }
 
+/* Walks one AML package length (ACPI 20.2.4) at p: its value and how many bytes encode it. */
+static size_t pkg_length(const uint8_t *p, size_t *bytes)
+{
+	size_t follow = p[0] >> 6, len = follow ? p[0] & 0xF : p[0] & 0x3F;
+
+	for (size_t i = 0; i < follow; i++)
+		len |= (size_t)p[1 + i] << (4 + 8 * i);
+	*bytes = follow + 1;
+	return len;
+}
+
+TEST(dsdt_describes_com1_as_a_pnp_device_on_irq_4)
+{
+	const uint32_t ids[1] = { 1 };
+	static const uint8_t io[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x00, 0x08 };
+	static const uint8_t irq4[] = { 0x22, 0x10, 0x00, 0x79 };
+	size_t n;
+
+	setup();
+	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, true, &rsdp_gpa), 0);
+	const struct acpi_sdt_header *dsdt = table_at(u32_at(xsdt_find("FACP"), 40), "DSDT");
+	ASSERT_NOT_NULL(dsdt);
+	const uint8_t *aml = (const uint8_t *)(dsdt + 1),
+		      *end = (const uint8_t *)dsdt + dsdt->length;
+	const uint8_t *scope = memchr(aml, 0x10, (size_t)(end - aml));
+	ASSERT_NOT_NULL(scope);
+	/* The scope's and the device's package lengths end exactly at the table's end. */
+	EXPECT_EQ(scope + 1 + pkg_length(scope + 1, &n), end);
+	EXPECT_MEMEQ(scope + 1 + n, "\\_SB_", 5);
+	const uint8_t *dev = scope + 1 + n + 5;
+	EXPECT_EQ(dev[0], 0x5B);
+	EXPECT_EQ(dev[1], 0x82);
+	EXPECT_EQ(dev + 2 + pkg_length(dev + 2, &n), end);
+	EXPECT_MEMEQ(dev + 2 + n, "COM1", 4);
+	EXPECT_NOT_NULL(memmem(aml, (size_t)(end - aml), "_HID\x0C\x41\xD0\x05\x01", 9));
+	EXPECT_NOT_NULL(memmem(aml, (size_t)(end - aml), io, sizeof(io)));
+	EXPECT_NOT_NULL(memmem(aml, (size_t)(end - aml), irq4, sizeof(irq4)));
+	/* Without COM1 the DSDT holds \_S5 alone. */
+	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, false, &rsdp_gpa), 0);
+	EXPECT_EQ(table_at(u32_at(xsdt_find("FACP"), 40), "DSDT")->length, 36 + 14);
+}
+
 TEST(bad_cpu_lists_and_small_ram_refused)
 {
 	uint32_t ids[17] = { 1, 256 };
 
 	setup();
-	EXPECT_EQ(dm_acpi_build(&mem, ids, 2, &rsdp_gpa), -ERANGE);
-	EXPECT_EQ(dm_acpi_build(&mem, ids, 0, &rsdp_gpa), -ENOSPC);
+	EXPECT_EQ(dm_acpi_build(&mem, ids, 2, false, &rsdp_gpa), -ERANGE);
+	EXPECT_EQ(dm_acpi_build(&mem, ids, 0, false, &rsdp_gpa), -ENOSPC);
 	for (unsigned int i = 0; i < 17; i++)
 		ids[i] = i + 1;
-	EXPECT_EQ(dm_acpi_build(&mem, ids, 17, &rsdp_gpa), -ENOSPC);
-	EXPECT_EQ(dm_acpi_build(&mem, ids, 16, &rsdp_gpa), 0);
+	EXPECT_EQ(dm_acpi_build(&mem, ids, 17, false, &rsdp_gpa), -ENOSPC);
+	EXPECT_EQ(dm_acpi_build(&mem, ids, 16, false, &rsdp_gpa), 0);
 	mem.size = DM_ACPI_AREA_GPA + DM_ACPI_AREA_SIZE - 1;
-	EXPECT_EQ(dm_acpi_build(&mem, ids, 1, &rsdp_gpa), -EINVAL);
+	EXPECT_EQ(dm_acpi_build(&mem, ids, 1, false, &rsdp_gpa), -EINVAL);
 }

@@ -97,6 +97,7 @@ static int load(const char *cmdline, size_t image_size, bool with_initrd)
 		.cmdline = cmdline,
 		.apic_ids = apic_ids,
 		.ncpus = 2,
+		.com1 = true,
 	};
 
 	err[0] = '\0';

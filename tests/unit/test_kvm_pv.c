@@ -212,8 +212,8 @@ TEST(time_scale_maps_ticks_to_nanoseconds)
 /* A User VM on pCPUs 1-2 (APIC IDs 3, 4) that the Service VM on pCPU 0 (APIC ID 2) created. */
 static struct vcpu *user_vm(void)
 {
-	struct vm *svc = fake_vm_create(&(struct fake_vm_spec){
-		.name = "svc", .kind = VM_KIND_SERVICE, .first_pcpu = 0 });
+	struct vm *svc = fake_vm_create(
+		&(struct fake_vm_spec){ .name = "svc", .kind = VM_KIND_SERVICE, .first_pcpu = 0 });
 
 	vm = fake_vm_create(&(struct fake_vm_spec){
 		.name = "u", .kind = VM_KIND_USER, .nvcpus = 2, .first_pcpu = 1 });

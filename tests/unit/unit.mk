@@ -96,6 +96,7 @@ UNIT_SRCS_test_dm_acpi	  := $(UNIT_DM_ACPI) dm/mem.c dm/vm.c
 UNIT_SRCS_test_dm_bzimage := dm/boot/bzimage.c dm/boot/image_file.c $(UNIT_DM_ACPI) dm/mem.c \
 			     dm/vm.c hypervisor/arch/x86/guest/linux_boot.c \
 			     hypervisor/arch/x86/guest/acrn_regs.c tests/unit/stub_set_state.c
+UNIT_SRCS_test_dm_pm_timer := dm/hw/pm_timer.c dm/bus.c
 UNIT_SRCS_test_dm_ioreq	  := dm/ioreq.c dm/bus.c dm/vm.c dm/hw/testdev.c dm/hw/power.c
 $(UNIT_OBJ)/dm/%.o: UNIT_CFLAGS += -D_GNU_SOURCE
 

@@ -3,6 +3,7 @@
 #ifndef CAIRN_DM_ACPI_H
 #define CAIRN_DM_ACPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,11 +23,13 @@
 /*
  * Writes the tables for a VM whose vCPU i runs on the pCPU with APIC ID apic_ids[i] (vCPU 0 first).
  * The MADT lists those local APICs and the hypervisor's virtual IOAPIC (24 pins from GSI 0); the
- * FADT has PM1a event and control blocks at 0x400 and 0x404 (dm/hw/power.c), no SMI command
- * port, SCI on IRQ 9, physical destination mode forced, no 8042, VGA or CMOS RTC; the DSDT
- * holds \_S5 = {5, 5} (SLP_TYP 5). 0 with *rsdp_gpa set, -EINVAL when RAM does not reach 1 MiB,
- * -ERANGE for an APIC ID above 255, -ENOSPC for too many CPUs.
+ * FADT has PM1a event and control blocks at 0x400 and 0x404 (dm/hw/power.c), a 32-bit PM timer at
+ * 0x408 (dm/hw/pm_timer.c), no SMI command port, SCI on IRQ 9, physical destination mode forced, no 8042, VGA or CMOS RTC; the DSDT
+ * holds \_S5 = {5, 5} (SLP_TYP 5) and, with com1, a PNP0501 device at 0x3F8 on IRQ 4 (the 16550
+ * of -l com1,stdio). 0 with *rsdp_gpa set, -EINVAL when RAM does not reach 1 MiB, -ERANGE for
+ * an APIC ID above 255, -ENOSPC for too many CPUs.
  */
-int dm_acpi_build(struct dm_mem *mem, const uint32_t *apic_ids, size_t ncpus, uint64_t *rsdp_gpa);
+int dm_acpi_build(struct dm_mem *mem, const uint32_t *apic_ids, size_t ncpus, bool com1,
+		  uint64_t *rsdp_gpa);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef CAIRN_DM_BZIMAGE_H
 #define CAIRN_DM_BZIMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,7 @@ struct dm_linux_boot {
 	const char *cmdline;	  /* NULL: empty */
 	const uint32_t *apic_ids; /* of the VM's pCPUs, vCPU 0 first (its MADT) */
 	size_t ncpus;
+	bool com1; /* -l com1,stdio: the DSDT describes the 16550 */
 };
 
 /* Where things went, for the log and the tests. */
@@ -57,7 +59,7 @@ int dm_linux_load(struct dm_mem *mem, const struct dm_linux_boot *boot, struct a
 
 /* dm_linux_load() with the kernel and the initrd (NULL: none) read from files. */
 int dm_linux_load_files(struct dm_mem *mem, const char *kernel_path, const char *initrd_path,
-			const char *cmdline, const uint32_t *apic_ids, size_t ncpus,
+			const char *cmdline, const uint32_t *apic_ids, size_t ncpus, bool com1,
 			struct acrn_vcpu_regs *regs, struct dm_linux_placed *placed, char *err,
 			size_t err_size);
 

@@ -11,6 +11,7 @@
 #include "dm/ioreq.h"
 #include "dm/ioreq_range.h"
 #include "dm/mem.h"
+#include "dm/pm_timer.h"
 #include "dm/power.h"
 #include "dm/testdev.h"
 #include "dm/tty.h"
@@ -32,6 +33,7 @@ struct dm_ctx {
 	struct dm_mem mem;
 	struct dm_bus bus;
 	struct dm_power power;
+	struct dm_pm_timer pm_timer;
 	struct dm_uart com1;
 	struct dm_testdev testdev;
 	struct dm_tty tty; /* stdin in raw mode while the VM runs (-l com1,stdio on a terminal) */

@@ -8,8 +8,9 @@
 
 /*
  * With -l com1,stdio on a terminal, the guest's serial console is the user's: the terminal
- * must pass each byte as typed (no line buffering, no local echo, no CR/NL rewriting), or the
- * guest's shell sees whole lines and every character shows twice. ISIG stays on: Ctrl-C is
+ * must pass each byte as typed (no line buffering, no local echo, no CR/NL rewriting of input),
+ * or the guest's shell sees whole lines and every character shows twice. Output processing is
+ * kept (COM1's lines end in \n alone). ISIG stays on: Ctrl-C is
  * SIGINT to cairn-dm, which ends the VM (as before). Not a terminal: nothing changes.
  */
 struct dm_tty {
