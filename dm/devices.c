@@ -54,7 +54,15 @@ static int add(struct dm_ctx *ctx, struct dm_region r)
 static int pm1_create(struct dm_ctx *ctx)
 {
 	dm_power_init(&ctx->power);
-	return add(ctx, dm_power_pm1_region(&ctx->power));
+	int err = add(ctx, dm_power_pm1_evt_region(&ctx->power));
+
+	return err ? err : add(ctx, dm_power_pm1_region(&ctx->power));
+}
+
+static int pm_timer_create(struct dm_ctx *ctx)
+{
+	dm_pm_timer_init(&ctx->pm_timer);
+	return add(ctx, dm_pm_timer_region(&ctx->pm_timer));
 }
 
 static int debugexit_create(struct dm_ctx *ctx)
@@ -114,6 +122,7 @@ static bool want_pci(const struct dm_config *cfg)
 
 static const struct dm_device_type dm_device_table[] = {
 	{ "pm1a-cnt", always, pm1_create },
+	{ "pm-timer", always, pm_timer_create },
 	{ "debugexit", want_debugexit, debugexit_create },
 	{ "com1", want_com1, com1_create },
 	{ "testdev", want_testdev, testdev_create },

@@ -14,13 +14,16 @@
 
 #include "cairn/acrn.h"
 #include "dm/boot.h"
+#include "dm/bzimage.h"
 #include "dm/ctl.h"
 #include "dm/dm.h"
 #include "dm/input.h"
 #include "dm/pcpu.h"
+#include "dm/tty.h"
 #include "dm/virtio_devices.h"
 
-#define ERR_SIZE 256
+#define ERR_SIZE	 256
+#define DM_COM1_FLUSH_MS 20 /* a partial line of COM1 output waits at most this long */
 
 static const char *const stop_names[] = {
 	[DM_STOP_NONE] = "running",
@@ -151,11 +154,20 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 		{ .fd = have_input == 0 ? in.wake_fd : -1, .events = POLLIN },
 	};
 
+	/* COM1 sends whole lines; a prompt without one is flushed when the guest pauses. */
+	int timeout_ms = ctx->cfg->com1_stdio ? DM_COM1_FLUSH_MS : -1;
+
 	if (have_input < 0)
 		fprintf(stderr, "cairn-dm: no console input: %s\n", strerror(-have_input));
 	while (__atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE) == DM_STOP_NONE) {
 		fds[2].fd = have_input == 0 ? dm_input_poll_fd(&in) : -1;
-		if (poll(fds, 5, -1) < 0) {
+		int ready = poll(fds, 5, timeout_ms);
+
+		if (ready == 0) {
+			dm_uart_flush(&ctx->com1);
+			continue;
+		}
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			dm_request_stop(ctx, DM_STOP_ERROR);
@@ -180,9 +192,61 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 		input_close(ctx, &in);
 }
 
-static uint64_t lowest_bit(uint64_t mask)
+/* The APIC ID of each pCPU in mask, lowest first (an offline CPU's: its pCPU id); how many. */
+static size_t pcpu_apic_ids(uint64_t mask, uint32_t *ids)
 {
-	return (uint64_t)__builtin_ctzll(mask);
+	size_t n = 0;
+
+	for (unsigned int cpu = 0; cpu < DM_PCPU_ID_LIMIT && n < DM_VCPUS_MAX; cpu++) {
+		if (!(mask & (1ull << cpu)))
+			continue;
+		if (dm_pcpu_apic_id(cpu, &ids[n]))
+			ids[n] =
+				cpu; /* offline already: Cairn's pCPU ids are the APIC IDs on a PC */
+		n++;
+	}
+	return n;
+}
+
+static int load_elf(struct dm_ctx *ctx, uint64_t *entry)
+{
+	char err_text[ERR_SIZE];
+	int err =
+		dm_elf_load_file(&ctx->mem, ctx->cfg->elf_file, entry, err_text, sizeof(err_text));
+
+	if (err)
+		fprintf(stderr, "cairn-dm: -E %s: %s\n", ctx->cfg->elf_file, err_text);
+	return err;
+}
+
+static int load_linux(struct dm_ctx *ctx, const uint32_t *apic_ids, size_t ncpus,
+		      struct acrn_vcpu_regs *regs)
+{
+	const struct dm_config *cfg = ctx->cfg;
+	struct dm_linux_placed p;
+	char err_text[ERR_SIZE];
+	int err = dm_linux_load_files(&ctx->mem, cfg->kernel, cfg->ramdisk, cfg->bootargs, apic_ids,
+				      ncpus, cfg->com1_stdio, regs, &p, err_text, sizeof(err_text));
+
+	if (err) {
+		fprintf(stderr, "cairn-dm: -k %s: %s\n", cfg->kernel, err_text);
+		return err;
+	}
+	fprintf(stderr,
+		"cairn-dm: Linux boot protocol %u.%02u, kernel at 0x%" PRIx64 "-0x%" PRIx64
+		", initrd %" PRIu64 " KiB at 0x%" PRIx64 ", ACPI RSDP at 0x%" PRIx64 "\n",
+		p.protocol >> 8, p.protocol & 0xFF, p.kernel_gpa, p.kernel_end, p.initrd_size >> 10,
+		p.initrd_gpa, p.rsdp_gpa);
+	return 0;
+}
+
+/* Loads the guest image into RAM (at start and for a reset): the ELF's entry or Linux's
+ * registers are kept in ctx for set_boot_vcpu(). 0 or -errno (printed). */
+static int load_image(struct dm_ctx *ctx)
+{
+	if (ctx->cfg->kernel)
+		return load_linux(ctx, ctx->apic_ids, ctx->ncpus, &ctx->linux_regs);
+	return load_elf(ctx, &ctx->entry);
 }
 
 /* vCPU 0's state for the loaded image: SET_VCPU_REGS. 0 or -errno. */
@@ -198,8 +262,11 @@ static int set_boot_vcpu(struct dm_ctx *ctx)
 		.vm_name = cfg->vm_name,
 		.cmdline = cfg->bootargs,
 	};
-	int err = dm_boot_entry_64(&ctx->mem, &start, &regs);
+	int err;
 
+	if (cfg->kernel)
+		return dm_vm_set_vcpu_regs(&ctx->vm, &ctx->linux_regs);
+	err = dm_boot_entry_64(&ctx->mem, &start, &regs);
 	return err ? err : dm_vm_set_vcpu_regs(&ctx->vm, &regs);
 }
 
@@ -230,20 +297,14 @@ static int ctl_resume(void *opaque)
 static int ctl_reset(void *opaque)
 {
 	struct dm_ctx *ctx = opaque;
-	char why[ERR_SIZE];
-	uint64_t entry;
 	int err = dm_vm_reset(&ctx->vm);
 
 	if (err)
 		return err;
 	dm_pci_devices_reset(ctx);
-	err = dm_elf_load_file(&ctx->mem, ctx->cfg->elf_file, &entry, why, sizeof(why));
-	if (err) {
-		fprintf(stderr, "cairn-dm: reset: -E %s: %s\n", ctx->cfg->elf_file, why);
-		return err;
-	}
-	ctx->entry = entry;
-	err = set_boot_vcpu(ctx);
+	err = load_image(ctx);
+	if (!err)
+		err = set_boot_vcpu(ctx);
 	if (!err)
 		err = dm_vm_start(&ctx->vm);
 	if (!err) {
@@ -330,7 +391,9 @@ static int run_vm(struct dm_ctx *ctx, int sig_fd, pthread_t *thread, bool *threa
 	/* For debugging (and tests/service-vm/scribble.c): where this process maps the page. */
 	fprintf(stderr, "cairn-dm: vm %s: request page at %p in process %d\n", cfg->vm_name,
 		(void *)ctx->vm.ioreq_page, (int)getpid());
+	dm_tty_raw(&ctx->tty, cfg->com1_stdio ? STDIN_FILENO : -1);
 	main_loop(ctx, sig_fd);
+	dm_tty_restore(&ctx->tty);
 	return 0;
 }
 
@@ -373,6 +436,7 @@ int dm_run(const struct dm_config *cfg)
 	ctx->vm.fd = -1;
 	ctx->mem.fd = -1;
 	ctx->ctl_fd = -1;
+	ctx->tty.fd = -1;
 	sig_fd = setup_signals(&sigs);
 	ctx->stop_fd = eventfd(0, EFD_CLOEXEC);
 	if (sig_fd < 0 || ctx->stop_fd < 0) {
@@ -395,16 +459,12 @@ int dm_run(const struct dm_config *cfg)
 			cfg->mem_size >> 20, strerror(-err));
 		goto out;
 	}
-	err = dm_elf_load_file(&ctx->mem, cfg->elf_file, &ctx->entry, err_text, sizeof(err_text));
-	if (err) {
-		fprintf(stderr, "cairn-dm: -E %s: %s\n", cfg->elf_file, err_text);
+	ctx->ncpus = pcpu_apic_ids(cfg->cpu_affinity, ctx->apic_ids);
+	ctx->apic_id = ctx->apic_ids[0];
+	if (load_image(ctx))
 		goto out;
-	}
 	if (dm_devices_create(ctx))
 		goto out;
-	/* A pCPU offline already has no APIC ID in sysfs: its pCPU id stands in. */
-	if (dm_pcpu_apic_id((unsigned int)lowest_bit(cfg->cpu_affinity), &ctx->apic_id))
-		ctx->apic_id = (uint32_t)lowest_bit(cfg->cpu_affinity);
 	err = dm_pcpus_release(cfg->cpu_affinity, &offlined, err_text, sizeof(err_text));
 	if (err) {
 		fprintf(stderr, "cairn-dm: %s\n", err_text);

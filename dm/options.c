@@ -24,6 +24,8 @@ static const struct option long_options[] = {
 	{ "memsize", required_argument, NULL, 'm' },
 	{ "cpu_affinity", required_argument, NULL, OPT_CPU_AFFINITY },
 	{ "elf_file", required_argument, NULL, 'E' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "ramdisk", required_argument, NULL, 'r' },
 	{ "lpc", required_argument, NULL, 'l' },
 	{ "bootargs", required_argument, NULL, 'B' },
 	{ "pci_slot", required_argument, NULL, 's' },
@@ -36,7 +38,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = ":m:E:l:B:s:h";
+static const char short_options[] = ":m:E:k:r:l:B:s:h";
 
 void dm_options_usage(FILE *out)
 {
@@ -48,10 +50,12 @@ void dm_options_usage(FILE *out)
 	      "most\n"
 	      "                            16; the Service VM gives them up while the VM lives\n"
 	      "  -E, --elf_file <path>     the ELF64 guest to load (abi/cairn/guest_boot.h)\n"
+	      "  -k, --kernel <path>       a Linux bzImage to boot instead (its 32-bit entry)\n"
+	      "  -r, --ramdisk <path>      the Linux kernel's initrd\n"
 	      "  -l, --lpc com1,stdio      a 16550 at 0x3F8 (IRQ 4) on cairn-dm's stdin and "
 	      "stdout\n"
-	      "  -B, --bootargs <text>     the guest's command line (start info), at most 255 "
-	      "bytes\n"
+	      "  -B, --bootargs <text>     the guest's command line: Linux's (at most 4095 bytes)\n"
+	      "                            or the ELF guest's start info (at most 255)\n"
 	      "      --ioreq_polling       complete I/O requests by polling (the User VM's pCPU\n"
 	      "                            spins on its slot) instead of notification (default)\n"
 	      "      --testdev             the iotest guest's test device (abi/cairn/testdev.h)\n"
@@ -289,6 +293,29 @@ static int parse_pci_slot(const char *arg, struct dm_config *cfg, char *err, siz
 	return 0;
 }
 
+/* One guest image: an ELF (-E, start info up to 255 bytes) or a bzImage (-k, with -r). */
+static int check_image(const struct dm_config *cfg, char *err, size_t err_size)
+{
+	if (!cfg->elf_file && !cfg->kernel) {
+		say(err, err_size, "no guest image: -E <elf file> or -k <bzImage> is required");
+		return -1;
+	}
+	if (cfg->elf_file && cfg->kernel) {
+		say(err, err_size, "-E and -k both name a guest image: give one");
+		return -1;
+	}
+	if (cfg->ramdisk && !cfg->kernel) {
+		say(err, err_size, "-r needs a Linux kernel (-k)");
+		return -1;
+	}
+	if (cfg->elf_file && cfg->bootargs && strlen(cfg->bootargs) > DM_BOOTARGS_MAX) {
+		say(err, err_size, "-B: at most %d bytes for an ELF guest's start info",
+		    DM_BOOTARGS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 /* One option; 0, or -1 with err set. */
 static int take_option(int opt, const char *arg, const char *word, struct dm_config *cfg, char *err,
 		       size_t err_size)
@@ -301,6 +328,12 @@ static int take_option(int opt, const char *arg, const char *word, struct dm_con
 	case 'E':
 		cfg->elf_file = arg;
 		return 0;
+	case 'k':
+		cfg->kernel = arg;
+		return 0;
+	case 'r':
+		cfg->ramdisk = arg;
+		return 0;
 	case 'l':
 		if (strcmp(arg, "com1,stdio") != 0) {
 			say(err, err_size, "-l '%s': only com1,stdio is supported", arg);
@@ -309,8 +342,8 @@ static int take_option(int opt, const char *arg, const char *word, struct dm_con
 		cfg->com1_stdio = true;
 		return 0;
 	case 'B':
-		if (strlen(arg) > DM_BOOTARGS_MAX) {
-			say(err, err_size, "-B: at most %d bytes", DM_BOOTARGS_MAX);
+		if (strlen(arg) > DM_LINUX_ARGS_MAX) {
+			say(err, err_size, "-B: at most %d bytes", DM_LINUX_ARGS_MAX);
 			return -1;
 		}
 		cfg->bootargs = arg;
@@ -373,10 +406,8 @@ int dm_options_parse(int argc, char **argv, struct dm_config *cfg, char *err, si
 	cfg->vm_name = argv[optind];
 	if (check_vm_name(cfg->vm_name, err, err_size))
 		return -1;
-	if (!cfg->elf_file) {
-		say(err, err_size, "no guest image: -E <elf file> is required");
+	if (check_image(cfg, err, err_size))
 		return -1;
-	}
 	if (!cfg->cpu_affinity) {
 		say(err, err_size, "no pCPU: --cpu_affinity <list> is required");
 		return -1;

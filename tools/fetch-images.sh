@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Fetches Debian's current kernel, its headers and busybox-static and builds the Service VM images under BUILD_DIR/images/.
-# Outputs: vmlinuz, kernel-version, kbuild-dir, initramfs.cpio.gz, test-disk.img. Does nothing when all are up to date.
+# Outputs: vmlinuz, kernel-version, kbuild-dir, initramfs.cpio.gz, uvm-initramfs.cpio.gz (the Linux
+# User VM's, built in the fetch stage), test-disk.img. Does nothing when all are up to date.
 # `fetch-images.sh BUILD fetch` stops after the downloads (the Makefile then builds the Service VM's
 # test programs and modules against the headers); `fetch-images.sh BUILD initramfs` packs
 # BUILD/service-vm/root (if present) into the initramfs too. No second argument does both.
@@ -14,6 +15,7 @@ stage=${2:-all}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 self="$repo/tools/fetch-images.sh"
 init_script="$repo/guests/service-vm/init"
+uvm_init_script="$repo/guests/user-vm/init"
 
 mkdir -p "$build/images"
 images=$(cd "$build/images" && pwd)
@@ -21,6 +23,8 @@ debs="$images/debs"
 busybox_root="$images/busybox-static"
 initramfs_root="$images/initramfs-root"
 initramfs="$images/initramfs.cpio.gz"
+uvm_initramfs_root="$images/uvm-initramfs-root"
+uvm_initramfs="$images/uvm-initramfs.cpio.gz"
 test_disk="$images/test-disk.img"
 # The Service VM's test programs and modules (tests/service-vm/), built by `make service-vm-root`.
 overlay_root="$build/service-vm/root"
@@ -204,15 +208,44 @@ copy_module() {
 	esac
 }
 
+# Busybox and its applets into the tree $1 (default: the Service VM's).
 populate_busybox() {
-	local applet
-	mkdir -p "$initramfs_root/bin" "$initramfs_root/sbin"
-	cp "$busybox_root/bin/busybox" "$initramfs_root/bin/busybox"
+	local root=${1:-$initramfs_root} applet
+	mkdir -p "$root/bin" "$root/sbin"
+	cp "$busybox_root/bin/busybox" "$root/bin/busybox"
 	for applet in $("$busybox_root/bin/busybox" --list); do
-		[ "$applet" = busybox ] || ln -s busybox "$initramfs_root/bin/$applet"
+		[ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
 	done
 	# The kernel's request_module() runs /sbin/modprobe.
-	ln -s ../bin/busybox "$initramfs_root/sbin/modprobe"
+	ln -s ../bin/busybox "$root/sbin/modprobe"
+}
+
+# Packs the tree $1 into the gzipped newc cpio $2 (through $2.tmp).
+pack_cpio() {
+	# The kernel opens /dev/console for /init before /init can mount devtmpfs.
+	if [ "$(id -u)" -eq 0 ]; then
+		mknod -m 0600 "$1/dev/console" c 5 1
+	fi
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z \
+		| cpio --null --create --format=newc --owner=0:0 --reproducible --quiet) \
+		| gzip -9 -n >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+uvm_initramfs_is_current() {
+	[ -s "$uvm_initramfs" ] && [ "$uvm_initramfs" -nt "$uvm_init_script" ] \
+		&& [ "$uvm_initramfs" -nt "$self" ] && [ "$uvm_initramfs" -nt "$busybox_root/bin/busybox" ]
+}
+
+# The Linux User VM's initramfs (launch-uvm's, under /usr/lib/cairn/uvm/ in the Service VM's):
+# busybox and its /init, nothing else yet.
+build_uvm_initramfs() {
+	log "building $uvm_initramfs"
+	rm -rf "$uvm_initramfs_root"
+	mkdir -p "$uvm_initramfs_root"/{dev,proc,sys,tmp,root,etc}
+	populate_busybox "$uvm_initramfs_root"
+	install -m 0755 "$uvm_init_script" "$uvm_initramfs_root/init"
+	pack_cpio "$uvm_initramfs_root" "$uvm_initramfs"
 }
 
 populate_modules() {
@@ -242,14 +275,7 @@ build_initramfs() {
 	populate_modules
 	populate_overlay
 	install -m 0755 "$init_script" "$initramfs_root/init"
-	# The kernel opens /dev/console for /init before /init can mount devtmpfs.
-	if [ "$(id -u)" -eq 0 ]; then
-		mknod -m 0600 "$initramfs_root/dev/console" c 5 1
-	fi
-	(cd "$initramfs_root" && find . -print0 | LC_ALL=C sort -z \
-		| cpio --null --create --format=newc --owner=0:0 --reproducible --quiet) \
-		| gzip -9 -n >"$initramfs.tmp"
-	mv "$initramfs.tmp" "$initramfs"
+	pack_cpio "$initramfs_root" "$initramfs"
 }
 
 make_test_disk() {
@@ -260,13 +286,14 @@ make_test_disk() {
 }
 
 if ! kernel_is_ready || ! headers_are_ready || [ ! -x "$busybox_root/bin/busybox" ] \
-	|| ! initramfs_is_current; then
+	|| ! initramfs_is_current || ! uvm_initramfs_is_current; then
 	ensure_host_tools
 fi
 if [ "$stage" != initramfs ]; then
 	kernel_is_ready || fetch_kernel
 	headers_are_ready || fetch_headers
 	fetch_busybox
+	uvm_initramfs_is_current || build_uvm_initramfs
 	make_test_disk
 fi
 if [ "$stage" != fetch ]; then

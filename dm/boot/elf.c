@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Loading a test guest's ELF64 image into guest RAM, with the hypervisor's own checked parser. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cairn/guest_boot.h"
 #include "lib/elf64.h"
 #include "dm/boot.h"
+#include "dm/image_file.h"
 
 #define MAX_SEGMENTS   8
 #define MAX_IMAGE_SIZE (64u << 20)
@@ -57,44 +55,13 @@ int dm_elf_load(struct dm_mem *mem, const void *image, size_t size, uint64_t *en
 int dm_elf_load_file(struct dm_mem *mem, const char *path, uint64_t *entry, char *err,
 		     size_t err_size)
 {
-	struct stat st;
 	uint8_t *image;
-	size_t done = 0;
-	int fd, rc;
+	size_t size;
+	int rc = dm_image_file_read(path, MAX_IMAGE_SIZE, &image, &size, err, err_size);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		rc = -errno;
-		snprintf(err, err_size, "cannot read %s: %s", path, strerror(-rc));
-		if (fd >= 0)
-			close(fd);
+	if (rc)
 		return rc;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > MAX_IMAGE_SIZE) {
-		snprintf(err, err_size, "%s: not a regular file of 1 byte to 64 MiB", path);
-		close(fd);
-		return -EINVAL;
-	}
-	image = malloc((size_t)st.st_size);
-	if (!image) {
-		close(fd);
-		snprintf(err, err_size, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t got = read(fd, image + done, (size_t)st.st_size - done);
-
-		if (got <= 0) {
-			rc = got < 0 ? -errno : -EIO;
-			snprintf(err, err_size, "cannot read %s: %s", path, strerror(-rc));
-			free(image);
-			close(fd);
-			return rc;
-		}
-		done += (size_t)got;
-	}
-	close(fd);
-	rc = dm_elf_load(mem, image, done, entry, err, err_size);
+	rc = dm_elf_load(mem, image, size, entry, err, err_size);
 	free(image);
 	return rc;
 }

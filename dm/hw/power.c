@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* How a User VM powers off: ACRN's virtual PM1a control register at 0x404, and acrn-dm's debug exit. */
+/* How a User VM powers off: ACRN's virtual PM1a event and control blocks (0x400, 0x404), and acrn-dm's debug exit. */
 #include <string.h>
 
 #include "dm/power.h"
@@ -38,6 +38,29 @@ static enum dm_io_result pm1_access(void *opaque, struct dm_access *a)
 	return result;
 }
 
+/* Bytes of the PM1a event block: status at 0x400-0x401 (always 0), enable at 0x402-0x403. */
+static enum dm_io_result pm1_evt_access(void *opaque, struct dm_access *a)
+{
+	struct dm_power *p = opaque;
+	uint32_t block;
+
+	pthread_mutex_lock(&p->lock);
+	block = (uint32_t)p->pm1_enable << 16;
+	if (!a->write) {
+		a->value = (uint64_t)(block >> (8 * a->offset));
+	} else {
+		for (unsigned int i = 0; i < a->size; i++) {
+			unsigned int shift = 8 * ((unsigned int)a->offset + i);
+
+			block = (block & ~(0xFFu << shift)) |
+				(uint32_t)(((a->value >> (8 * i)) & 0xFF) << shift);
+		}
+		p->pm1_enable = (uint16_t)(block >> 16); /* status writes clear nothing: it is 0 */
+	}
+	pthread_mutex_unlock(&p->lock);
+	return DM_IO_DONE;
+}
+
 static enum dm_io_result debugexit_access(void *opaque, struct dm_access *a)
 {
 	struct dm_power *p = opaque;
@@ -58,6 +81,16 @@ struct dm_region dm_power_pm1_region(struct dm_power *p)
 				   .access = pm1_access,
 				   .opaque = p,
 				   .name = "pm1a-cnt" };
+}
+
+struct dm_region dm_power_pm1_evt_region(struct dm_power *p)
+{
+	return (struct dm_region){ .space = DM_SPACE_PIO,
+				   .start = DM_PM1A_EVT_PORT,
+				   .size = DM_PM1A_EVT_LEN,
+				   .access = pm1_evt_access,
+				   .opaque = p,
+				   .name = "pm1a-evt" };
 }
 
 struct dm_region dm_power_debugexit_region(struct dm_power *p)

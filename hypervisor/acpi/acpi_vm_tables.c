@@ -99,10 +99,10 @@ static bool sig_is(const struct acpi_sdt_header *t, const char *sig)
 	return memcmp(t->signature, sig, 4) == 0;
 }
 
-static int build_xsdt(struct table_writer *w, const struct acpi_sdt_header **tables, size_t n,
-		      uint64_t madt_pa, uint64_t fadt_pa, uint64_t *pa)
+static int build_xsdt(struct table_writer *w, const struct acpi_vm_platform *p, uint64_t madt_pa,
+		      uint64_t fadt_pa, uint64_t *pa)
 {
-	struct acpi_sdt_header *xsdt = writer_take(w, sizeof(*xsdt) + (n + 2) * 8, pa);
+	struct acpi_sdt_header *xsdt = writer_take(w, sizeof(*xsdt) + (p->ntables + 2) * 8, pa);
 	size_t count = 0;
 
 	if (!xsdt)
@@ -111,12 +111,14 @@ static int build_xsdt(struct table_writer *w, const struct acpi_sdt_header **tab
 	uint64_t ours[2] = { fadt_pa, madt_pa };
 	memcpy(entries, ours, sizeof(ours));
 	count = 2;
-	for (size_t i = 0; i < n; i++) {
-		if (sig_is(tables[i], "APIC") || sig_is(tables[i], "FACP"))
+	for (size_t i = 0; i < p->ntables; i++) {
+		const struct acpi_sdt_header *t = p->tables[i];
+
+		if (sig_is(t, "APIC") || sig_is(t, "FACP"))
 			continue;
-		if (sig_is(tables[i], "IVRS"))
+		if (sig_is(t, "IVRS"))
 			continue; /* the IOMMU is the hypervisor's: the VM must not find it */
-		uint64_t addr = (uint64_t)(uintptr_t)tables[i];
+		uint64_t addr = (uint64_t)(uintptr_t)t;
 		memcpy(entries + count++ * 8, &addr, 8);
 	}
 	memcpy(xsdt->signature, "XSDT", 4);
@@ -150,26 +152,39 @@ static int build_rsdp(struct table_writer *w, uint64_t xsdt_pa, uint64_t *pa)
 	return 0;
 }
 
+int acpi_build_platform_vm_tables(void *buf, uint64_t buf_pa, const struct acpi_vm_platform *p,
+				  const struct acpi_vm_cpus *cpus, uint64_t *rsdp_pa)
+{
+	struct table_writer w = { buf, buf_pa, 0 };
+	uint64_t madt_pa, fadt_pa, xsdt_pa;
+
+	if (!p->madt || !p->fadt)
+		return -ENOENT;
+	int err = build_madt(&w, p->madt, cpus, &madt_pa);
+	if (!err)
+		err = build_fadt(&w, p->fadt, &fadt_pa);
+	if (!err)
+		err = build_xsdt(&w, p, madt_pa, fadt_pa, &xsdt_pa);
+	if (!err)
+		err = build_rsdp(&w, xsdt_pa, rsdp_pa);
+	return err;
+}
+
 int acpi_build_vm_tables(void *buf, uint64_t buf_pa, const struct acpi_rsdp *host_rsdp,
 			 const struct acpi_vm_cpus *cpus, uint64_t *rsdp_pa)
 {
 	static const struct acpi_sdt_header *tables[MAX_TABLES]; /* boot pCPU only, once */
 	size_t n = acpi_list_tables(host_rsdp, tables, MAX_TABLES);
-	const struct acpi_sdt_header *madt = acpi_find_table(host_rsdp, "APIC");
-	const struct acpi_sdt_header *fadt = acpi_find_table(host_rsdp, "FACP");
-	struct table_writer w = { buf, buf_pa, 0 };
-	uint64_t madt_pa, fadt_pa, xsdt_pa;
+	const struct acpi_vm_platform platform = {
+		.madt = acpi_find_table(host_rsdp, "APIC"),
+		.fadt = acpi_find_table(host_rsdp, "FACP"),
+		.tables = tables,
+		.ntables = n,
+	};
 
-	if (!madt || !fadt)
+	if (!platform.madt || !platform.fadt)
 		return -ENOENT;
 	if (n == MAX_TABLES)
 		return -ENOSPC; /* maybe more: never hand out a table list with some silently missing */
-	int err = build_madt(&w, madt, cpus, &madt_pa);
-	if (!err)
-		err = build_fadt(&w, fadt, &fadt_pa);
-	if (!err)
-		err = build_xsdt(&w, tables, n, madt_pa, fadt_pa, &xsdt_pa);
-	if (!err)
-		err = build_rsdp(&w, xsdt_pa, rsdp_pa);
-	return err;
+	return acpi_build_platform_vm_tables(buf, buf_pa, &platform, cpus, rsdp_pa);
 }

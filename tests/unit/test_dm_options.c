@@ -222,3 +222,30 @@ TEST(pci_slot_refusals)
 		  -1);
 	EXPECT_TRUE(strstr(err, "already taken") != NULL);
 }
+
+TEST(linux_kernel_ramdisk_and_long_bootargs)
+{
+	char long_args[DM_LINUX_ARGS_MAX + 2];
+
+	ASSERT_EQ(parse("-k", "/vmlinuz", "-r", "/initrd", "--cpu_affinity", "1,2", "-B",
+			"console=ttyS0", "uvm", NULL),
+		  0);
+	EXPECT_STREQ(cfg.kernel, "/vmlinuz");
+	EXPECT_STREQ(cfg.ramdisk, "/initrd");
+	EXPECT_NULL(cfg.elf_file);
+	ASSERT_EQ(parse("--kernel", "k", "--ramdisk", "r", "--cpu_affinity", "2", "u", NULL), 0);
+	EXPECT_STREQ(cfg.kernel, "k");
+	memset(long_args, 'a', DM_LINUX_ARGS_MAX);
+	long_args[DM_LINUX_ARGS_MAX] = '\0';
+	EXPECT_EQ(parse("-k", "k", "--cpu_affinity", "2", "-B", long_args, "v", NULL), 0);
+	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "-B", long_args, "v", NULL), -1);
+	EXPECT_TRUE(strstr(err, "255") != NULL);
+	long_args[DM_LINUX_ARGS_MAX] = 'a';
+	long_args[DM_LINUX_ARGS_MAX + 1] = '\0';
+	EXPECT_EQ(parse("-k", "k", "--cpu_affinity", "2", "-B", long_args, "v", NULL), -1);
+	EXPECT_EQ(parse("-k", "k", "-E", "x", "--cpu_affinity", "2", "v", NULL), -1);
+	EXPECT_TRUE(strstr(err, "give one") != NULL);
+	EXPECT_EQ(parse("-r", "r", "-E", "x", "--cpu_affinity", "2", "v", NULL), -1);
+	EXPECT_TRUE(strstr(err, "-k") != NULL);
+	EXPECT_EQ(parse("-r", "r", "--cpu_affinity", "2", "v", NULL), -1);
+}

@@ -86,7 +86,7 @@ TEST(rest_of_the_hypervisor_range_is_zero_not_the_hosts)
 	}
 }
 
-TEST(kvm_leaves_at_0x40000100_only_for_the_service_vm)
+TEST(kvm_leaves_at_0x40000100_for_the_service_vm_and_user_vms_only)
 {
 	struct vm *svc = fake_vm_create(&(struct fake_vm_spec){ .kind = VM_KIND_SERVICE });
 	struct cpuid_regs base = run_cpuid(&svc->vcpus[0], 0x40000100, 0);
@@ -104,6 +104,13 @@ TEST(kvm_leaves_at_0x40000100_only_for_the_service_vm)
 
 	struct vm *part = partition(0, 0);
 	EXPECT_NE(run_cpuid(&part->vcpus[0], 0x40000100, 0).ebx, KVM_SIGNATURE_EBX);
+
+	/* A Linux User VM gets the same leaves (kvmclock, PV IPIs, the REALTIME hint). */
+	struct vm *user = fake_vm_create(&(struct fake_vm_spec){ .kind = VM_KIND_USER });
+	user->creator = svc;
+	EXPECT_EQ(run_cpuid(&user->vcpus[0], 0x40000100, 0).ebx, KVM_SIGNATURE_EBX);
+	EXPECT_EQ(run_cpuid(&user->vcpus[0], 0x40000101, 0).eax, features.eax);
+	EXPECT_EQ(run_cpuid(&user->vcpus[0], 0x40000101, 0).edx, 1);
 }
 
 TEST(leaf_1_hides_vmx_sets_hypervisor_and_follows_guest_osxsave)

@@ -208,3 +208,51 @@ TEST(time_scale_maps_ticks_to_nanoseconds)
 	uint64_t ns = ((3000000000ull >> 1) * mul) >> 32;
 	EXPECT_TRUE(ns >= 999999999ull && ns <= 1000000000ull);
 }
+
+/* A User VM on pCPUs 1-2 (APIC IDs 3, 4) that the Service VM on pCPU 0 (APIC ID 2) created. */
+static struct vcpu *user_vm(void)
+{
+	struct vm *svc = fake_vm_create(
+		&(struct fake_vm_spec){ .name = "svc", .kind = VM_KIND_SERVICE, .first_pcpu = 0 });
+
+	vm = fake_vm_create(&(struct fake_vm_spec){
+		.name = "u", .kind = VM_KIND_USER, .nvcpus = 2, .first_pcpu = 1 });
+	vm->creator = svc;
+	return &vm->vcpus[0];
+}
+
+TEST(user_vm_pv_ipis_reach_its_own_cpus_only)
+{
+	struct vcpu *vcpu = user_vm();
+
+	/* APIC IDs 2 (the Service VM's), 3 and 4 (its own): two delivered, one dropped. */
+	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, 0x7, 0, 2, 0xEC), 2);
+	ASSERT_EQ(fake_lapic_ipi_count(), 2);
+	EXPECT_EQ(fake_lapic_ipi(0).dest, 3);
+	EXPECT_EQ(fake_lapic_ipi(1).dest, 4);
+	EXPECT_EQ(vm->arch.ipis_dropped, 1);
+	fake_vcpu(vcpu)->cpl = 3;
+	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, 0x2, 0, 2, 0xEC), -KVM_EPERM);
+	EXPECT_EQ(fake_lapic_ipi_count(), 2);
+}
+
+TEST(user_vm_kvmclock_starts_again_for_a_new_vm)
+{
+	struct vcpu *vcpu = user_vm();
+	struct pvclock_vcpu_time_info t;
+
+	fake_cpu_set_tsc(BOOT_TSC);
+	EXPECT_TRUE(write_msr(vcpu, MSR_KVM_SYSTEM_TIME_NEW, CLOCK_GPA | 1));
+	memcpy(&t, fake_guest_ptr(vm, CLOCK_GPA), sizeof(t));
+	EXPECT_EQ(t.tsc_timestamp, BOOT_TSC);
+	EXPECT_EQ(t.flags, 1);
+	/* The slot's next VM (its build resets the clock) gets its own origin, not the old one. */
+	kvm_pv_clock_reset(vm);
+	fake_cpu_set_tsc(BOOT_TSC * 3);
+	EXPECT_TRUE(write_msr(&vm->vcpus[1], MSR_KVM_SYSTEM_TIME_NEW, (CLOCK_GPA + 64) | 1));
+	memcpy(&t, fake_guest_ptr(vm, CLOCK_GPA + 64), sizeof(t));
+	EXPECT_EQ(t.tsc_timestamp, BOOT_TSC * 3);
+	/* Pointers outside its RAM are refused as for the Service VM. */
+	EXPECT_FALSE(write_msr(vcpu, MSR_KVM_SYSTEM_TIME_NEW, 0x40000000ull | 1));
+	EXPECT_EQ(fake_vcpu(vcpu)->exception_vector, VECTOR_GP);
+}

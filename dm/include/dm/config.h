@@ -6,14 +6,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DM_VM_NAME_MAX	 15	      /* acrn_vm_creation.uuid holds 16 bytes, NUL-padded */
-#define DM_BOOTARGS_MAX	 255	      /* cairn_start_info.cmdline holds 256, NUL-terminated */
-#define DM_MEM_ALIGN	 (2ull << 20) /* one 2 MiB huge page */
-#define DM_MEM_DEFAULT	 (16ull << 20)
-#define DM_MEM_MAX	 (3ull << 30) /* RAM stays below the 3 GiB MMIO line (abi/cairn/testdev.h) */
-#define DM_VCPUS_MAX	 16	      /* ACRN_IO_REQUEST_MAX: one request slot per vCPU */
-#define DM_PCPU_ID_LIMIT 64	      /* cpu_affinity is a 64-bit mask */
-#define DM_PCI_SLOTS_MAX 16	      /* -s options */
+#define DM_VM_NAME_MAX	  15	       /* acrn_vm_creation.uuid holds 16 bytes, NUL-padded */
+#define DM_BOOTARGS_MAX	  255	       /* cairn_start_info.cmdline holds 256, NUL-terminated */
+#define DM_LINUX_ARGS_MAX 4095	       /* a Linux command line: one page (dm/bzimage.h) */
+#define DM_MEM_ALIGN	  (2ull << 20) /* one 2 MiB huge page */
+#define DM_MEM_DEFAULT	  (16ull << 20)
+#define DM_MEM_MAX	  (3ull << 30) /* RAM stays below the 3 GiB MMIO line (abi/cairn/testdev.h) */
+#define DM_VCPUS_MAX	  16	       /* ACRN_IO_REQUEST_MAX: one request slot per vCPU */
+#define DM_PCPU_ID_LIMIT  64	       /* cpu_affinity is a 64-bit mask */
+#define DM_PCI_SLOTS_MAX  16	       /* -s options */
 
 /* One -s <slot>[:<func>],<type>[,<options>]: where, and what (dm/devices.c knows the types). */
 struct dm_pci_slot {
@@ -27,7 +28,9 @@ struct dm_config {
 	uint64_t mem_size;     /* -m/--memsize: bytes, a multiple of 2 MiB */
 	uint64_t cpu_affinity; /* --cpu_affinity: pCPU ids; the lowest runs vCPU 0 */
 	const char *elf_file;  /* -E/--elf_file */
-	const char *bootargs;  /* -B/--bootargs: the guest's start-info command line */
+	const char *kernel;    /* -k/--kernel: a Linux bzImage (instead of -E) */
+	const char *ramdisk;   /* -r/--ramdisk: its initrd */
+	const char *bootargs;  /* -B/--bootargs: the ELF's start info or Linux's command line */
 	bool com1_stdio;       /* -l com1,stdio */
 	bool ioreq_polling;    /* --ioreq_polling: GUEST_FLAG_IO_COMPLETION_POLLING */
 	bool testdev;	       /* --testdev: the iotest guest's device (abi/cairn/testdev.h) */

@@ -12,8 +12,10 @@
 #include "dm/ioreq_range.h"
 #include "dm/mem.h"
 #include "dm/msi.h"
+#include "dm/pm_timer.h"
 #include "dm/power.h"
 #include "dm/testdev.h"
+#include "dm/tty.h"
 #include "dm/uart.h"
 #include "dm/vm.h"
 
@@ -36,21 +38,26 @@ struct dm_ctx {
 	struct dm_mem mem;
 	struct dm_bus bus;
 	struct dm_power power;
+	struct dm_pm_timer pm_timer;
 	struct dm_uart com1;
 	struct dm_testdev testdev;
+	struct dm_tty tty; /* stdin in raw mode while the VM runs (-l com1,stdio on a terminal) */
 	struct dm_range_client ranges[2]; /* --testdev_clients: ports, MMIO */
 	unsigned int nranges;
 	struct dm_pci_dev *pci[DM_PCI_SLOTS_MAX]; /* -s devices, in command-line order */
 	unsigned int npci;
-	uint64_t pci_bar_next;		/* where the next BAR is placed */
-	struct dm_msi msi;		/* the PCI devices' MSI-X delivery */
-	struct virtio_console *console; /* virtio-console on stdio, if any */
-	struct dm_ioreq_stats stats;	/* the default client's */
-	int stop_fd;			/* an eventfd the main thread polls */
-	int stop_reason;		/* enum dm_stop_reason, set once */
-	uint64_t entry;			/* vCPU 0's entry point, kept for a reset */
-	uint32_t apic_id;		/* the APIC ID of vCPU 0's pCPU */
-	int ctl_fd;			/* the control socket (dm/ctl.c), or -1 */
+	uint64_t pci_bar_next;		  /* where the next BAR is placed */
+	struct dm_msi msi;		  /* the PCI devices' MSI-X delivery */
+	struct virtio_console *console;	  /* virtio-console on stdio, if any */
+	struct dm_ioreq_stats stats;	  /* the default client's */
+	int stop_fd;			  /* an eventfd the main thread polls */
+	int stop_reason;		  /* enum dm_stop_reason, set once */
+	uint64_t entry;			  /* the ELF's entry point, kept for a reset */
+	struct acrn_vcpu_regs linux_regs; /* -k: vCPU 0's Linux entry state, the same */
+	uint32_t apic_ids[DM_VCPUS_MAX];  /* each vCPU's pCPU's APIC ID, vCPU 0 first */
+	size_t ncpus;
+	uint32_t apic_id; /* the APIC ID of vCPU 0's pCPU */
+	int ctl_fd;	  /* the control socket (dm/ctl.c), or -1 */
 	char ctl_path[108];
 	bool paused; /* by cairnctl pause */
 	bool vm_created;

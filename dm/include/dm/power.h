@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* How a User VM powers off: ACRN's virtual PM1a control register at 0x404, and acrn-dm's debug exit. */
+/* How a User VM powers off: ACRN's virtual PM1a event and control blocks (0x400, 0x404), and acrn-dm's debug exit. */
 #ifndef CAIRN_DM_POWER_H
 #define CAIRN_DM_POWER_H
 
@@ -15,7 +15,12 @@
  * post-launched VM that triple-faults. cairn-dm serves the register the same way: such a write
  * ends the VM (DM_IO_POWEROFF); other values are kept (reads give them back without SLP_EN).
  * With --debugexit a write of any value to port 0xF4 ends it too (acrn-dm's option).
+ * The PM1a event block at 0x400 (ACRN's VIRTUAL_PM1A_EVT_ADDR; the FADT Linux User VMs get names
+ * it, dm/boot/acpi.c): a status register that never shows an event (no power button, no timer,
+ * no wake) and an enable register that keeps what the guest writes.
  */
+#define DM_PM1A_EVT_PORT   0x400
+#define DM_PM1A_EVT_LEN	   4 /* status (2 bytes), enable (2 bytes) */
 #define DM_PM1A_CNT_PORT   CAIRN_GUEST_PM1A_CNT_PORT
 #define DM_PM1A_SLP_EN	   CAIRN_GUEST_PM1A_SLP_EN
 #define DM_PM1A_SLP_TYP(v) (((v) >> 10) & 7)
@@ -25,11 +30,13 @@
 struct dm_power {
 	pthread_mutex_t lock;
 	uint16_t pm1_cnt;
+	uint16_t pm1_enable;
 	uint64_t exit_value; /* what the guest wrote to power off */
 };
 
 void dm_power_init(struct dm_power *p);
 struct dm_region dm_power_pm1_region(struct dm_power *p);
+struct dm_region dm_power_pm1_evt_region(struct dm_power *p);
 struct dm_region dm_power_debugexit_region(struct dm_power *p);
 
 #endif

@@ -25,4 +25,21 @@ struct acpi_vm_cpus {
 int acpi_build_vm_tables(void *buf, uint64_t buf_pa, const struct acpi_rsdp *host_rsdp,
 			 const struct acpi_vm_cpus *cpus, uint64_t *rsdp_pa);
 
+/* A platform the VM's tables derive from: a firmware's (above), or one a device model describes. */
+struct acpi_vm_platform {
+	const struct acpi_sdt_header *madt; /* its IOAPICs, overrides and NMI sources are kept */
+	const struct acpi_sdt_header *fadt; /* copied, FORCE_APIC_PHYSICAL_DESTINATION_MODE set */
+	const struct acpi_sdt_header *const
+		*tables; /* the rest the XSDT lists (not APIC, FACP, IVRS) */
+	size_t ntables;
+};
+
+/*
+ * acpi_build_vm_tables() from a platform given table by table: the same RSDP, XSDT, MADT and FADT
+ * in buf. An XSDT entry is a table's address as its pointer says. -ENOENT without a MADT or FADT;
+ * the other errors as above.
+ */
+int acpi_build_platform_vm_tables(void *buf, uint64_t buf_pa, const struct acpi_vm_platform *p,
+				  const struct acpi_vm_cpus *cpus, uint64_t *rsdp_pa);
+
 #endif

@@ -44,9 +44,15 @@ _Static_assert(sizeof(struct pvclock_wall_clock) == 12, "kvmclock ABI");
 /* kvmclock's zero: the TSC value at which the guest's system time is 0, fixed per VM. */
 static uint64_t vm_clock_origin[MAX_VMS];
 
+/* Stock Linux guests: the Service VM and the User VMs (not the partitions' small guests). */
 bool kvm_pv_enabled(const struct vcpu *vcpu)
 {
-	return vcpu->vm->config->kind == VM_KIND_SERVICE;
+	return vcpu->vm->config->kind == VM_KIND_SERVICE || vm_is_user(vcpu->vm);
+}
+
+void kvm_pv_clock_reset(const struct vm *vm)
+{
+	vm_clock_origin[vm->id] = 0;
 }
 
 bool kvm_pv_cpuid(struct vcpu *vcpu, uint32_t leaf, struct cpuid_regs *out)

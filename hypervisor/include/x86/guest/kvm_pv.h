@@ -13,6 +13,8 @@
 #define KVM_CPUID_BASE 0x40000100u
 
 bool kvm_pv_enabled(const struct vcpu *vcpu);
+/* A new VM in vm's slot: its kvmclock starts again at 0 with its first kvmclock MSR write. */
+void kvm_pv_clock_reset(const struct vm *vm);
 bool kvm_pv_cpuid(struct vcpu *vcpu, uint32_t leaf, struct cpuid_regs *out);
 /* Returns true when msr is a KVM MSR (handled, *ok says whether the access was valid). */
 bool kvm_pv_msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *value, bool *ok);
