@@ -30,6 +30,8 @@ test_disk="$images/test-disk.img"
 overlay_root="$build/service-vm/root"
 
 # Modules the initramfs carries (their dependencies are added from modules.dep).
+# The Linux User VM's: cairn-dm's virtio devices (docs/user-vms.md).
+uvm_modules=(virtio_pci virtio_blk virtio_net virtio_console virtio-rng)
 initramfs_modules=(virtio_pci virtio_blk tun) # tun: taps for cairn-dm's virtio-net
 # Small module index files copied as they are; depmod regenerates the rest for the copied tree.
 module_index_files=(modules.builtin modules.builtin.modinfo)
@@ -189,7 +191,8 @@ populate_overlay() {
 # Prints the .ko paths (relative to lib/modules/<version>/) of the modules and everything they depend on.
 module_closure() {
 	local tree=$1 version=$2 module
-	for module in "${initramfs_modules[@]}"; do
+	shift 2
+	for module in "$@"; do
 		modprobe -C /dev/null -d "$tree" -S "$version" --show-depends "$module" \
 			| awk '$1 == "insmod" { print $2 }'
 	done | sed "s|^$tree/lib/modules/$version/||" | awk '!seen[$0]++'
@@ -238,23 +241,28 @@ uvm_initramfs_is_current() {
 }
 
 # The Linux User VM's initramfs (launch-uvm's, under /usr/lib/cairn/uvm/ in the Service VM's):
-# busybox and its /init, nothing else yet.
+# busybox, the virtio modules and its /init.
 build_uvm_initramfs() {
 	log "building $uvm_initramfs"
 	rm -rf "$uvm_initramfs_root"
 	mkdir -p "$uvm_initramfs_root"/{dev,proc,sys,tmp,root,etc}
 	populate_busybox "$uvm_initramfs_root"
+	populate_modules "$uvm_initramfs_root" "${uvm_modules[@]}"
 	install -m 0755 "$uvm_init_script" "$uvm_initramfs_root/init"
 	pack_cpio "$uvm_initramfs_root" "$uvm_initramfs"
 }
 
+# The modules $2... (default: the Service VM's) and their dependencies into the tree $1 (default:
+# the Service VM's), indexed for modprobe.
 populate_modules() {
-	local version tree modules_dir relative file
+	local root=${1:-$initramfs_root} version tree modules_dir relative file
+	shift || true
+	[ $# -gt 0 ] || set -- "${initramfs_modules[@]}"
 	version=$(cat "$images/kernel-version")
 	tree=$(kernel_tree "$version")
-	modules_dir="$initramfs_root/lib/modules/$version"
+	modules_dir="$root/lib/modules/$version"
 	mkdir -p "$modules_dir"
-	for relative in $(module_closure "$tree" "$version"); do
+	for relative in $(module_closure "$tree" "$version" "$@"); do
 		copy_module "$tree/lib/modules/$version/$relative" "$modules_dir" "$relative"
 		echo "${relative%.ko*}.ko" >>"$modules_dir/modules.order"
 	done
@@ -263,7 +271,7 @@ populate_modules() {
 			cp "$tree/lib/modules/$version/$file" "$modules_dir/"
 		fi
 	done
-	depmod -b "$initramfs_root" "$version"
+	depmod -b "$root" "$version"
 	log "initramfs modules: $(cd "$modules_dir" && find . -name '*.ko' -printf '%f ' )"
 }
 
