@@ -235,6 +235,18 @@ def _run_one(fn):
     return error, crashed
 
 
+SERVICE_VM_WAIT = re.compile(r"timed out after \d+s waiting for /\^?cairn-svm: ")
+
+
+def _service_vm_boot_hung(error):
+    """The known rare Service VM boot hang (docs/testing.md, "Known"): the hypervisor is up, a
+    machine's Linux never reached its /init's ready line, and the test failed waiting for it."""
+    if not error or not SERVICE_VM_WAIT.match(error):
+        return []
+    return [m.name for m in _machines
+            if "cairn: ready" in m.text() and "cairn-svm: ready" not in m.text()]
+
+
 def run_all(selected=None):
     passed = failed = 0
     for name, fn in _tests:
@@ -242,6 +254,16 @@ def run_all(selected=None):
             continue
         start = time.monotonic()
         error, crashed = _run_one(fn)
+        hung = _service_vm_boot_hung(error) if not crashed else []
+        if hung:
+            # Not explained yet, and not the test's subject: it says so, with the state dump of
+            # the first try printed here, and runs once more (docs/testing.md).
+            print(f"# known Service VM boot hang in {', '.join(hung)} during '{name}': "
+                  f"running it once more (docs/testing.md); the first try's state:", flush=True)
+            for m in _machines:
+                for line in getattr(m, "diagnostics", []) or []:
+                    print(f"#   | {line}")
+            error, crashed = _run_one(fn)
         if error and crashed:
             # QEMU 7.2's TCG segfaults now and then (memory_region_dispatch_write): that is
             # QEMU's failure, not the hypervisor's, so the test runs once more, and says so.
