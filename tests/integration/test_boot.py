@@ -2,7 +2,7 @@
 """Boot tests: the hypervisor image comes up in QEMU TCG with every pCPU online, by -kernel and GRUB."""
 import os
 
-from harness import BUILD, boot, check, test
+from harness import LINUX_BOOT, BUILD, boot, check, test
 
 ELF = os.path.join(BUILD, "cairn.elf")
 ISO = os.path.join(BUILD, "cairn.iso")
@@ -59,7 +59,7 @@ def boot_grub_iso():
     m.wait_for(r"cairn: 3 boot modules", 5)
     m.wait_for(r"cairn: module 0: [0-9a-f]+-[0-9a-f]+ \(\d+ bytes\) \"vmlinuz\"", 5)
     expect_online(m, 4)
-    m.wait_for(r"cairn-svm: ready", 180)
+    m.wait_for(r"cairn-svm: ready", LINUX_BOOT)
     m.wait_for(r"\[heartbeat\] heartbeat heartbeat 3$", 30)
 
 

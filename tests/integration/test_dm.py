@@ -3,9 +3,8 @@
 import re
 import time
 
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180  # seconds: as in test_service_vm.py
 SVM_PCPUS = 3
 HELLO = "cairn-dm -m 16M --cpu_affinity 2 -E /usr/lib/cairn/guests/hello.elf -l com1,stdio hello1"
 

@@ -2,9 +2,8 @@
 """The HSM (hsm/, cairn_hsm.ko) in the real Debian Service VM: loaded at boot, /dev/acrn_hsm answers."""
 import re
 
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180
 REMOVE_CPU = "/sys/devices/virtual/misc/acrn_hsm/remove_cpu"
 # Before the hypervisor serves HC_CREATE_VM its answer is -ENOTTY; once it does, a VM is made.
 # cairn-hsm-check asks for a pCPU the Service VM still runs on: the hypervisor's -EBUSY comes back

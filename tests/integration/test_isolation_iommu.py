@@ -5,8 +5,7 @@ import re
 import socket
 import time
 
-from harness import BUILD, boot_scenario, check, heartbeat_rises, test
-from test_service_vm import LINUX_BOOT
+from harness import LINUX_BOOT, BUILD, boot_scenario, check, heartbeat_rises, test
 
 SCENARIO = "test-iommu-dma"
 HYPERVISOR_IMAGE = 0x100000

@@ -4,9 +4,8 @@
 import re
 import time
 
-from harness import TestFailure, boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, TestFailure, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 240  # seconds: a stock kernel under TCG on a loaded machine
 SCENARIO = "test-irq-routes"
 EDU = ["-device", "edu,dma_mask=0xffffffff"]
 PARTITION_APIC_ID = 3

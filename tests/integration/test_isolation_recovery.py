@@ -3,9 +3,8 @@
 import re
 import time
 
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180  # seconds, as in test_service_vm.py
 READY = 60
 WATCHDOG_S = 5.0  # `watchdog = 5000` in the test-recovery scenarios
 # The watchdog must fire this long after the guest says it stopped kicking (it kicked at most

@@ -10,9 +10,8 @@ reboot the machine.
 """
 import re
 
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180  # seconds, as in test_service_vm.py
 SCENARIO = "test-reset-paths"
 PM1A_CNT = 0x604  # QEMU q35: PMBASE 0x600 + 4 (the FADT's PM1a_CNT_BLK)
 

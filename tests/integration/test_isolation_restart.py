@@ -2,9 +2,8 @@
 """Service VM restart (scenario flag reset-on-fault): a reboot, a reset through port 0xCF9 and a
 kernel crash each restart Linux alone from the boot modules; the partition beats throughout and
 the restarted Service VM has its CPUs, clock and disk again (docs/isolation.md)."""
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180
 
 
 def boots_again(m, since, nth):

@@ -5,9 +5,8 @@ outside its RAM (at 4 and 8 GiB, at devices, at the hypervisor) are refused with
 instead of faulting a hypervisor pCPU. The heartbeat partition beats throughout (docs/isolation.md)."""
 import re
 
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180
 EFAULT, EINVAL, EPERM = -14, -22, -1
 HC_GET_API_VERSION, HC_DESTROY_VM, HC_START_VM, HC_PAUSE_VM = (
     0x80000000, 0x80000011, 0x80000012, 0x80000013)

@@ -2,9 +2,8 @@
 """A stock Debian Linux User VM (docs/user-vms.md, "Linux User VMs"): the Service VM's own kernel
 booted by cairn-dm (bzImage, boot_params, ACPI, startup_32) on two pCPUs the Service VM gives up,
 its shell on cairn-dm's COM1, kvmclock, and ACPI S5 power-off giving the pCPUs back."""
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180  # seconds: the Service VM, as in test_user_vm.py
 UVM_BOOT = 300  # the User VM: the same kernel, its console and ports through I/O requests
 SVM_PCPUS = 3
 

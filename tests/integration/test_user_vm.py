@@ -3,9 +3,8 @@
 Debian Service VM, the HSM, cairn-dm and the iotest guest on a pCPU the Service VM gave up."""
 import re
 
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180  # seconds: as in test_service_vm.py
 SVM_PCPUS = 3
 ROUNDS = 10000
 IOTEST = ("cairn-dm -m 16M --cpu_affinity 2 {flags} -B n={n} "

@@ -3,9 +3,8 @@
 taken back. Driven by /bin/cairn-uservm (tests/service-vm/uservm.c) through /dev/cairn_probe."""
 import re
 
-from harness import boot_scenario, check, heartbeat_rises, test
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-LINUX_BOOT = 180
 HEARTBEAT_VMID, HEARTBEAT_PCPU = 1, 3  # configs/service.scn: the Service VM on pCPUs 0-2
 
 
