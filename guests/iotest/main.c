@@ -6,21 +6,13 @@
 #include "console.h"
 #include "cpu.h"
 #include "guest.h"
+#include "mmio_map.h"
 #include "tsc.h"
 
 #define DEFAULT_ROUNDS 10000
 #define MAX_REPORTS    3 /* mismatches printed per kind */
-#define PTE_P	       0x1ull
-#define PTE_RW	       0x2ull
-#define PTE_PWT	       0x8ull
-#define PTE_PCD	       0x10ull
-#define PTE_PS	       0x80ull
-#define PTE_ADDR       0x000FFFFFFFFFF000ull
 #define PCI_CONF_ADDR  0xCF8
 #define PCI_CONF_DATA  0xCFC
-
-/* A page directory for the GiB that holds the MMIO window (the loader maps only RAM). */
-static uint64_t mmio_pd[512] __aligned(4096);
 
 struct result {
 	uint64_t rounds, wrong, dm_writes, dm_bad, cycles;
@@ -29,24 +21,6 @@ struct result {
 static uint64_t mask_of(unsigned int size)
 {
 	return size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
-}
-
-/* Maps [CAIRN_TESTDEV_MMIO_BASE, +2 MiB) uncached, identity, through a PD of our own. */
-static void map_mmio(void)
-{
-	uint64_t *pml4 = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
-	uint64_t *pdpt = (uint64_t *)(uintptr_t)(pml4[0] & PTE_ADDR);
-	unsigned int gib = (unsigned int)(CAIRN_TESTDEV_MMIO_BASE >> 30);
-	unsigned int slot = (unsigned int)((CAIRN_TESTDEV_MMIO_BASE >> 21) & 511);
-	uint64_t *pd = mmio_pd;
-
-	if (pdpt[gib] & PTE_P)
-		pd = (uint64_t *)(uintptr_t)(pdpt[gib] & PTE_ADDR);
-	else
-		pdpt[gib] = (uint64_t)(uintptr_t)mmio_pd | PTE_P | PTE_RW;
-	pd[slot] = (CAIRN_TESTDEV_MMIO_BASE & ~((1ull << 21) - 1)) | PTE_P | PTE_RW | PTE_PWT |
-		   PTE_PCD | PTE_PS;
-	write_cr3(read_cr3());
 }
 
 static void mmio_write(uint64_t addr, unsigned int size, uint64_t v)
@@ -240,7 +214,7 @@ void guest_main(const struct cairn_start_info *si)
 	guest_printf("iotest: %lu rounds each on ports 0x%x, MMIO 0x%lx, PCI 00:%02x.%u\n", rounds,
 		     CAIRN_TESTDEV_PORT_BASE, (uint64_t)CAIRN_TESTDEV_MMIO_BASE,
 		     CAIRN_TESTDEV_PCI_DEV, CAIRN_TESTDEV_PCI_FUNC);
-	map_mmio();
+	guest_map_uncached(CAIRN_TESTDEV_MMIO_BASE, 1); /* the loader maps only RAM */
 	if (do_pio)
 		round_trips("pio", false, rounds, &pio);
 	if (do_mmio)

@@ -4,6 +4,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "guest.h"
+#include "mmio_map.h"
 #include "tsc.h"
 
 /*
@@ -28,12 +29,6 @@
 #define CFG_COMMON 1
 #define CFG_NOTIFY 2
 #define CFG_DEVICE 4
-#define PTE_P	   0x1ull
-#define PTE_RW	   0x2ull
-#define PTE_PWT	   0x8ull
-#define PTE_PCD	   0x10ull
-#define PTE_PS	   0x80ull
-#define PTE_ADDR   0x000FFFFFFFFFF000ull
 
 /* Common configuration (virtio 1.x §4.1.4.3). */
 #define C_DFSELECT 0x00
@@ -102,7 +97,6 @@ struct vdev {
 	uint16_t avail_idx, used_seen;
 };
 
-static uint64_t bar_pd[512] __aligned(4096);
 static struct ring rng_ring __aligned(4096), blk_ring __aligned(4096);
 static uint8_t buf[2][SECTOR] __aligned(64);
 static struct {
@@ -126,24 +120,6 @@ static void cfg_write(unsigned int devfn, unsigned int reg, unsigned int size, u
 }
 
 /* --- MMIO --- */
-
-static void map_bar_window(void)
-{
-	uint64_t *pml4 = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
-	uint64_t *pdpt = (uint64_t *)(uintptr_t)(pml4[0] & PTE_ADDR);
-	unsigned int gib = (unsigned int)(BAR_WINDOW >> 30);
-	unsigned int slot = (unsigned int)((BAR_WINDOW >> 21) & 511);
-	uint64_t *pd = bar_pd;
-
-	if (pdpt[gib] & PTE_P)
-		pd = (uint64_t *)(uintptr_t)(pdpt[gib] & PTE_ADDR);
-	else
-		pdpt[gib] = (uint64_t)(uintptr_t)bar_pd | PTE_P | PTE_RW;
-	for (unsigned int i = 0; i < BAR_WINDOW_2MIB; i++)
-		pd[slot + i] = (BAR_WINDOW + ((uint64_t)i << 21)) | PTE_P | PTE_RW | PTE_PWT |
-			       PTE_PCD | PTE_PS;
-	write_cr3(read_cr3());
-}
 
 static uint32_t rd(uint64_t addr, unsigned int size)
 {
@@ -422,7 +398,10 @@ static void blk_tests(void)
 void guest_main(const struct cairn_start_info *si)
 {
 	guest_printf("virtiotest: start\n");
-	map_bar_window();
+	if (!guest_map_uncached(BAR_WINDOW, BAR_WINDOW_2MIB)) {
+		guest_printf("virtiotest: FAILED: cannot map the BAR window\n");
+		guest_poweroff();
+	}
 	rng_tests();
 	blk_tests();
 	guest_printf("virtiotest: done\n");
