@@ -231,11 +231,13 @@ void virtq_interrupt(struct virtio_dev *vd, unsigned int q)
 		vd->interrupt(vd->transport, vq->msix_vector);
 }
 
-size_t virtq_chain_read(const struct virtq_chain *c, uint64_t off, void *dst, size_t len)
+/* Copies between buf and the chain's buffers [first, first + count), from byte off of them. */
+static size_t chain_copy(const struct virtq_chain *c, unsigned int first, unsigned int count,
+			 uint64_t off, uint8_t *buf, size_t len, bool to_guest)
 {
 	size_t done = 0;
 
-	for (unsigned int i = 0; i < c->nout && done < len; i++) {
+	for (unsigned int i = first; i < first + count && done < len; i++) {
 		const struct virtq_buf *b = &c->bufs[i];
 		size_t n;
 
@@ -244,29 +246,22 @@ size_t virtq_chain_read(const struct virtq_chain *c, uint64_t off, void *dst, si
 			continue;
 		}
 		n = b->len - off < len - done ? b->len - off : len - done;
-		memcpy((uint8_t *)dst + done, b->hva + off, n);
+		if (to_guest)
+			memcpy(b->hva + off, buf + done, n);
+		else
+			memcpy(buf + done, b->hva + off, n);
 		done += n;
 		off = 0;
 	}
 	return done;
 }
 
+size_t virtq_chain_read(const struct virtq_chain *c, uint64_t off, void *dst, size_t len)
+{
+	return chain_copy(c, 0, c->nout, off, dst, len, false);
+}
+
 size_t virtq_chain_write(const struct virtq_chain *c, uint64_t off, const void *src, size_t len)
 {
-	size_t done = 0;
-
-	for (unsigned int i = c->nout; i < c->nout + c->nin && done < len; i++) {
-		const struct virtq_buf *b = &c->bufs[i];
-		size_t n;
-
-		if (off >= b->len) {
-			off -= b->len;
-			continue;
-		}
-		n = b->len - off < len - done ? b->len - off : len - done;
-		memcpy(b->hva + off, (const uint8_t *)src + done, n);
-		done += n;
-		off = 0;
-	}
-	return done;
+	return chain_copy(c, c->nout, c->nin, off, (uint8_t *)src, len, true);
 }
