@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A Linux User VM's ACPI tables: RSDP, XSDT, MADT, FADT, FACS and a DSDT with \_S5, in its BIOS area. */
+/* A Linux User VM's ACPI tables: RSDP, XSDT, MADT, FADT, FACS and a DSDT (\_S5, COM1, PCI0) in its BIOS area. */
 #include <errno.h>
 #include <string.h>
 
 #include "acpi/acpi_vm_tables.h"
 #include "x86/guest/vioapic.h"
 #include "dm/acpi.h"
+#include "dm/aml.h"
+#include "dm/pci.h"
 #include "dm/pm_timer.h"
 #include "dm/power.h"
 
@@ -44,36 +46,6 @@
 #define DSDT_REVISION	    2 /* 64-bit AML integers */
 #define MAX_CPUS	    16
 
-/* clang-format off */
-/* AML: Name (_S5, Package (4) { 5, 5, 0, 0 }): SLP_TYPa = SLP_TYPb = 5 (dm/hw/power.c). */
-static const uint8_t aml_s5[] = {
-	0x08, '_', 'S', '5', '_',		/* NameOp, NameSeg */
-	0x12, 0x08, 0x04,			/* PackageOp, PkgLength 8, 4 elements */
-	0x0A, DM_PM1A_SLP_TYP_S5,		/* BytePrefix 5 */
-	0x0A, DM_PM1A_SLP_TYP_S5,
-	0x00, 0x00,				/* ZeroOp, ZeroOp */
-};
-
-/*
- * AML: Scope (\_SB) { Device (COM1) { Name (_HID, EisaId ("PNP0501")) Name (_UID, 1)
- * Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 0, 8) IRQNoFlags () { 4 } }) } }.
- * Without an 8259 Linux numbers the IOAPIC's interrupts dynamically, so the 8250 driver's
- * built-in "IRQ 4" of COM1 reaches no pin; the PNP device makes Linux map GSI 4 for it.
- */
-static const uint8_t aml_com1[] = {
-	0x10, 0x33, '\\', '_', 'S', 'B', '_',	/* ScopeOp, PkgLength 51, \_SB_ */
-	0x5B, 0x82, 0x2B, 'C', 'O', 'M', '1',	/* DeviceOp, PkgLength 43, COM1 */
-	0x08, '_', 'H', 'I', 'D',		/* Name (_HID, */
-	0x0C, 0x41, 0xD0, 0x05, 0x01,		/*   DWordConst: EISA ID PNP0501) */
-	0x08, '_', 'U', 'I', 'D', 0x01,		/* Name (_UID, One) */
-	0x08, '_', 'C', 'R', 'S',		/* Name (_CRS, */
-	0x11, 0x10, 0x0A, 0x0D,			/*   BufferOp, PkgLength 16, 13 bytes: */
-	0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x00, 0x08,	/* I/O 0x3F8-0x3F8, align 0, 8 ports */
-	0x22, 0x10, 0x00,			/* IRQ mask: 4 (edge, active high) */
-	0x79, 0x00,				/* end tag) */
-};
-/* clang-format on */
-
 static void put16(uint8_t *p, size_t off, uint16_t v)
 {
 	memcpy(p + off, &v, sizeof(v));
@@ -96,19 +68,85 @@ static void header(struct acpi_sdt_header *h, const char *sig, uint32_t length, 
 	h->creator_revision = 1;
 }
 
-static void write_dsdt(uint8_t *dsdt, bool com1)
+/* Name (_S5, Package (4) { 5, 5, 0, 0 }): SLP_TYPa = SLP_TYPb = 5 (dm/hw/power.c). */
+static void aml_s5(struct aml *a)
 {
-	size_t len = sizeof(struct acpi_sdt_header);
+	aml_name(a, "_S5");
+	aml_mark pkg = aml_package(a, 4);
+	aml_integer(a, DM_PM1A_SLP_TYP_S5);
+	aml_integer(a, DM_PM1A_SLP_TYP_S5);
+	aml_integer(a, 0);
+	aml_integer(a, 0);
+	aml_close(a, pkg);
+}
 
-	memcpy(dsdt + len, aml_s5, sizeof(aml_s5));
-	len += sizeof(aml_s5);
-	if (com1) {
-		memcpy(dsdt + len, aml_com1, sizeof(aml_com1));
-		len += sizeof(aml_com1);
-	}
-	memset(dsdt, 0, sizeof(struct acpi_sdt_header));
-	header((struct acpi_sdt_header *)dsdt, "DSDT", (uint32_t)len, DSDT_REVISION);
+/*
+ * Device (COM1): PNP0501 at 0x3F8 on IRQ 4. Without an 8259 Linux numbers the IOAPIC's
+ * interrupts dynamically, so the 8250 driver's built-in "IRQ 4" of COM1 reaches no pin; the PNP
+ * device makes Linux map GSI 4 for it.
+ */
+static void aml_com1(struct aml *a)
+{
+	aml_mark dev = aml_device(a, "COM1");
+	aml_name(a, "_HID");
+	aml_eisa_id(a, "PNP0501");
+	aml_name(a, "_UID");
+	aml_integer(a, 1);
+	aml_name(a, "_CRS");
+	aml_mark crs = aml_resources(a);
+	aml_res_io(a, 0x3F8, 8);
+	aml_res_irq(a, 4);
+	aml_resources_end(a, crs);
+	aml_close(a, dev);
+}
+
+/*
+ * Device (PCI0): the host bridge of cairn-dm's bus 0 (dm/pci), PNP0A03, segment 0, bus 0. With
+ * ACPI Linux scans only the root bridges the DSDT names, and takes their windows from _CRS:
+ * bus 0, configuration ports 0xCF8-0xCFF, the ports around them, and the 32-bit window the
+ * device model places BARs in. No _PRT: its devices interrupt by MSI or MSI-X.
+ */
+static void aml_pci_root(struct aml *a)
+{
+	aml_mark dev = aml_device(a, "PCI0");
+	aml_name(a, "_HID");
+	aml_eisa_id(a, "PNP0A03");
+	aml_name(a, "_UID");
+	aml_integer(a, 0);
+	aml_name(a, "_SEG");
+	aml_integer(a, 0);
+	aml_name(a, "_BBN");
+	aml_integer(a, 0);
+	aml_name(a, "_CRS");
+	aml_mark crs = aml_resources(a);
+	aml_res_bus_numbers(a, 0, 0);
+	aml_res_io(a, 0xCF8, 8);
+	aml_res_io_window(a, 0x0000, 0x0CF7);
+	aml_res_io_window(a, 0x0D00, 0xFFFF);
+	aml_res_mem32_window(a, (uint32_t)DM_PCI_MMIO32_BASE,
+			     (uint32_t)(DM_PCI_MMIO32_BASE + DM_PCI_MMIO32_SIZE - 1));
+	aml_resources_end(a, crs);
+	aml_close(a, dev);
+}
+
+static int write_dsdt(uint8_t *dsdt, size_t size, bool com1)
+{
+	const size_t hdr = sizeof(struct acpi_sdt_header);
+	struct aml a;
+
+	aml_init(&a, dsdt + hdr, size - hdr);
+	aml_s5(&a);
+	aml_mark sb = aml_scope(&a, "\\_SB");
+	if (com1)
+		aml_com1(&a);
+	aml_pci_root(&a);
+	aml_close(&a, sb);
+	if (a.overflow)
+		return -ENOSPC;
+	memset(dsdt, 0, hdr);
+	header((struct acpi_sdt_header *)dsdt, "DSDT", (uint32_t)(hdr + a.len), DSDT_REVISION);
 	acpi_table_set_checksum((struct acpi_sdt_header *)dsdt);
+	return 0;
 }
 
 static void write_facs(uint8_t *facs)
@@ -173,7 +211,9 @@ int dm_acpi_build(struct dm_mem *mem, const uint32_t *apic_ids, size_t ncpus, bo
 	if (ncpus == 0 || ncpus > MAX_CPUS)
 		return -ENOSPC;
 	memset(area, 0, DM_ACPI_AREA_SIZE);
-	write_dsdt(area + (DM_ACPI_DSDT_GPA - DM_ACPI_AREA_GPA), com1);
+	if (write_dsdt(area + (DM_ACPI_DSDT_GPA - DM_ACPI_AREA_GPA),
+		       DM_ACPI_FACS_GPA - DM_ACPI_DSDT_GPA, com1))
+		return -ENOSPC;
 	write_facs(area + (DM_ACPI_FACS_GPA - DM_ACPI_AREA_GPA));
 	platform_madt(madt);
 	platform_fadt(fadt);

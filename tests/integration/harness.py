@@ -5,8 +5,10 @@ Each test is a function decorated with @test(name). The runner prints exactly on
 `ok - integration: NAME` or `not ok - integration: NAME`, followed on failure by the reason and
 the tail of the serial log (indented with '#'). Every QEMU run has a hard timeout.
 """
+import bisect
 import os
 import re
+import socket
 import subprocess
 import threading
 import time
@@ -44,9 +46,15 @@ class Machine:
         self.name = name
         self.log_path = os.path.join(BUILD, "test-logs", name + ".log")
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        self.kernel = kernel
+        # The QEMU monitor, only for the runner's state dump after a failure (_cpu_dump).
+        self.monitor_path = f"/tmp/cairn-mon-{os.getpid()}-{len(_machines)}-{name[:40]}.sock"
+        if os.path.exists(self.monitor_path):
+            os.unlink(self.monitor_path)
         args = [QEMU, "-accel", "tcg", "-machine", "q35", "-cpu", cpu, "-smp", str(smp),
-                "-m", mem, "-display", "none", "-monitor", "none", "-serial", "stdio",
-                "-no-reboot"]
+                "-m", mem, "-display", "none",
+                "-monitor", f"unix:{self.monitor_path},server=on,wait=off",
+                "-serial", "stdio", "-no-reboot"]
         if kernel:
             args += ["-kernel", kernel]
             if append:
@@ -128,12 +136,34 @@ class Machine:
     def tail(self, n=SERIAL_TAIL_LINES):
         return self.text().splitlines()[-n:]
 
+    def monitor(self, command, timeout=10):
+        """QEMU monitor (HMP) commands' output (one per line of `command`), or '' when the monitor
+        does not answer."""
+        out, prompts = b"", command.count("\n") + 2
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(timeout)
+                s.connect(self.monitor_path)
+                s.sendall(command.encode() + b"\n")
+                deadline = time.monotonic() + timeout
+                while time.monotonic() < deadline and out.count(b"(qemu)") < prompts:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    out += chunk
+        except OSError:
+            pass
+        text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out.decode("utf-8", "replace"))
+        return text.replace("\r", "")
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
         self._reader.join(timeout=2)
         self._log.close()
+        if os.path.exists(self.monitor_path):
+            os.unlink(self.monitor_path)
 
 
 _machines = []
@@ -216,6 +246,60 @@ def _dump_state(m):
     m.diagnostics = [line for line in m.text()[start:].splitlines() if DIAGNOSTIC_LINE.match(line)]
 
 
+def _symbolizer(elf):
+    """addr -> 'symbol+0xoff' for the hypervisor's ELF (or None when nm cannot read it)."""
+    try:
+        out = subprocess.run(["nm", "-n", elf], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    rows = [l.split()[:3] for l in out.splitlines() if len(l.split()) >= 3]
+    syms = [(int(a, 16), n) for a, t, n in rows if t in "tTwW"]
+    end = max((int(a, 16) for a, _, n in rows if n == "__image_end"), default=0)
+    addrs = [a for a, _ in syms]
+
+    def name(addr):
+        i = bisect.bisect_right(addrs, addr) - 1
+        return f"{syms[i][1]}+{addr - syms[i][0]:#x}" if i >= 0 and addr < end else ""
+    return name
+
+
+def _cpu_dump(m):
+    """Every emulated CPU as QEMU sees it (the monitor's `info registers -a`): RIP (named in the
+    hypervisor's ELF when it is in it), RSP, RFLAGS, CPL and whether the CPU is halted. Unlike the
+    hypervisor shell this answers for a pCPU stuck in the hypervisor with GIF clear."""
+    if m.proc.poll() is not None:
+        return []
+    regs = m.monitor("info registers -a", timeout=15)
+    name = _symbolizer(m.kernel) if m.kernel else None
+    lines = []
+    for cpu in re.split(r"\n(?=CPU#\d+)", regs):
+        found = re.match(r"CPU#(\d+)", cpu)
+        rip = re.search(r"RIP=([0-9a-f]+) RFL=([0-9a-f]+).*CPL=(\d).*HLT=(\d)", cpu, re.S)
+        if not found or not rip:
+            continue
+        rsp = re.search(r"RSP=([0-9a-f]+)", cpu)
+        addr = int(rip.group(1), 16)
+        where = name(addr) if name and addr >> 47 == 0 and rip.group(3) == "0" else ""
+        where = f"(if in the hypervisor: {where}) " if where else ""
+        lines.append(f"qemu: CPU {found.group(1)}: rip {addr:#x} {where}rsp 0x"
+                     f"{rsp.group(1) if rsp else '?'} rflags 0x{rip.group(2)} "
+                     f"cpl {rip.group(3)} halted {rip.group(4)}")
+        if where and rsp and rip.group(4) == "0":
+            lines += _stack_trace(m, found.group(1), int(rsp.group(1), 16), name)
+    return lines
+
+
+def _stack_trace(m, cpu, rsp, name):
+    """The hypervisor code addresses on a running CPU's stack (a guess at its callers)."""
+    words = m.monitor(f"cpu {cpu}\nx /64gx {rsp:#x}", timeout=10)
+    calls = []
+    for word in re.findall(r"0x([0-9a-f]{16})", words.split("x /64gx", 1)[-1]):
+        where = name(int(word, 16)) if int(word, 16) >> 47 == 0 else ""
+        if where and not where.startswith("__image") and len(calls) < 12:
+            calls.append(where)
+    return [f"qemu: CPU {cpu}: on its stack: {' '.join(calls)}"] if calls else []
+
+
 def _run_one(fn):
     """Runs one test; returns (error or None, names of machines whose QEMU crashed)."""
     _machines.clear()
@@ -230,7 +314,9 @@ def _run_one(fn):
         crashed = _qemu_crashed() if error else []
         for m in _machines:
             if error and not crashed:
+                cpus = _cpu_dump(m)  # first: where each CPU is at the failure itself
                 _dump_state(m)
+                m.diagnostics = cpus + (getattr(m, "diagnostics", None) or [])
             m.stop()
     return error, crashed
 

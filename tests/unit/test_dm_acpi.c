@@ -7,6 +7,7 @@
 
 #include "acpi/acpi.h"
 #include "dm/acpi.h"
+#include "dm/pci.h"
 #include "dm/pm_timer.h"
 #include "dm/power.h"
 #include "harness.h"
@@ -134,21 +135,26 @@ TEST(fadt_pm1a_blocks_no_smi_physical_destination)
 	EXPECT_EQ(u32_at(fadt, 109) & 0xFFFF, (1u << 2) | (1u << 5));
 }
 
-TEST(dsdt_has_s5_and_facs_is_aligned)
+static const struct acpi_sdt_header *built_dsdt(bool com1)
 {
 	const uint32_t ids[1] = { 1 };
-	static const uint8_t s5[] = { 0x08, '_',  'S',	'5',  '_',  0x12, 0x08,
-				      0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
 
 	setup();
-	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, false, &rsdp_gpa), 0);
+	if (dm_acpi_build(&mem, ids, 1, com1, &rsdp_gpa))
+		return NULL;
 	const struct acpi_sdt_header *fadt = xsdt_find("FACP");
-	ASSERT_NOT_NULL(fadt);
-	const struct acpi_sdt_header *dsdt = table_at(u32_at(fadt, 40), "DSDT");
+	return fadt ? table_at(u32_at(fadt, 40), "DSDT") : NULL;
+}
+
+TEST(dsdt_has_s5_first_and_facs_is_aligned)
+{
+	static const uint8_t s5[] = { 0x08, '_',  'S',	'5',  '_',  0x12, 0x08,
+				      0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
+	const struct acpi_sdt_header *dsdt = built_dsdt(false);
+
 	ASSERT_NOT_NULL(dsdt);
-	EXPECT_EQ(dsdt->length, 36 + sizeof(s5));
 	EXPECT_MEMEQ(dsdt + 1, s5, sizeof(s5));
-	uint32_t facs = u32_at(fadt, 36);
+	uint32_t facs = u32_at(xsdt_find("FACP"), 36);
 	EXPECT_EQ(facs % 64, 0);
 	EXPECT_MEMEQ(mem.hva + facs, "FACS", 4);
 	EXPECT_EQ(u32_at(mem.hva + facs, 4), 64);
@@ -165,35 +171,81 @@ static size_t pkg_length(const uint8_t *p, size_t *bytes)
 	return len;
 }
 
-TEST(dsdt_describes_com1_as_a_pnp_device_on_irq_4)
+/* The Device (name) in \_SB's scope: its first byte after the name, and its end. */
+static const uint8_t *sb_device(const struct acpi_sdt_header *dsdt, const char *name,
+				const uint8_t **dev_end)
 {
-	const uint32_t ids[1] = { 1 };
-	static const uint8_t io[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x00, 0x08 };
-	static const uint8_t irq4[] = { 0x22, 0x10, 0x00, 0x79 };
-	size_t n;
-
-	setup();
-	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, true, &rsdp_gpa), 0);
-	const struct acpi_sdt_header *dsdt = table_at(u32_at(xsdt_find("FACP"), 40), "DSDT");
-	ASSERT_NOT_NULL(dsdt);
 	const uint8_t *aml = (const uint8_t *)(dsdt + 1),
 		      *end = (const uint8_t *)dsdt + dsdt->length;
-	const uint8_t *scope = memchr(aml, 0x10, (size_t)(end - aml));
-	ASSERT_NOT_NULL(scope);
-	/* The scope's and the device's package lengths end exactly at the table's end. */
-	EXPECT_EQ(scope + 1 + pkg_length(scope + 1, &n), end);
-	EXPECT_MEMEQ(scope + 1 + n, "\\_SB_", 5);
-	const uint8_t *dev = scope + 1 + n + 5;
-	EXPECT_EQ(dev[0], 0x5B);
-	EXPECT_EQ(dev[1], 0x82);
-	EXPECT_EQ(dev + 2 + pkg_length(dev + 2, &n), end);
-	EXPECT_MEMEQ(dev + 2 + n, "COM1", 4);
-	EXPECT_NOT_NULL(memmem(aml, (size_t)(end - aml), "_HID\x0C\x41\xD0\x05\x01", 9));
-	EXPECT_NOT_NULL(memmem(aml, (size_t)(end - aml), io, sizeof(io)));
-	EXPECT_NOT_NULL(memmem(aml, (size_t)(end - aml), irq4, sizeof(irq4)));
-	/* Without COM1 the DSDT holds \_S5 alone. */
-	ASSERT_EQ(dm_acpi_build(&mem, ids, 1, false, &rsdp_gpa), 0);
-	EXPECT_EQ(table_at(u32_at(xsdt_find("FACP"), 40), "DSDT")->length, 36 + 14);
+	const uint8_t *scope = aml + 14; /* after \_S5 */
+	size_t n;
+
+	if (scope >= end || scope[0] != 0x10)
+		return NULL;
+	/* The scope's package length ends exactly at the table's end. */
+	if (scope + 1 + pkg_length(scope + 1, &n) != end || memcmp(scope + 1 + n, "\\_SB_", 5))
+		return NULL;
+	for (const uint8_t *dev = scope + 1 + n + 5; dev + 2 < end;) {
+		if (dev[0] != 0x5B || dev[1] != 0x82)
+			return NULL;
+		const uint8_t *next = dev + 2 + pkg_length(dev + 2, &n);
+		if (next > end)
+			return NULL;
+		if (!memcmp(dev + 2 + n, name, 4)) {
+			*dev_end = next;
+			return dev + 2 + n + 4;
+		}
+		dev = next;
+	}
+	return NULL;
+}
+
+TEST(dsdt_describes_com1_as_a_pnp_device_on_irq_4)
+{
+	static const uint8_t io[] = { 0x47, 0x01, 0xF8, 0x03, 0xF8, 0x03, 0x01, 0x08 };
+	static const uint8_t irq4[] = { 0x22, 0x10, 0x00, 0x79 };
+	const uint8_t *end, *com1 = sb_device(built_dsdt(true), "COM1", &end);
+
+	ASSERT_NOT_NULL(com1);
+	EXPECT_MEMEQ(com1, "\x08_HID\x0C\x41\xD0\x05\x01", 10);
+	EXPECT_NOT_NULL(memmem(com1, (size_t)(end - com1), io, sizeof(io)));
+	EXPECT_NOT_NULL(memmem(com1, (size_t)(end - com1), irq4, sizeof(irq4)));
+	/* Without COM1 the DSDT has the PCI root bridge alone. */
+	EXPECT_NULL(sb_device(built_dsdt(false), "COM1", &end));
+}
+
+TEST(dsdt_describes_the_pci_root_bridge_and_its_windows)
+{
+	/* WordBusNumber 0-0; WordIO 0-0xCF7 and 0xD00-0xFFFF; DWordMemory over the BAR window. */
+	static const uint8_t bus[] = { 0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0x00, 0x00,
+				       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00 };
+	static const uint8_t io_low[] = { 0x88, 0x0D, 0x00, 0x01, 0x0C, 0x03, 0x00, 0x00,
+					  0x00, 0x00, 0xF7, 0x0C, 0x00, 0x00, 0xF8, 0x0C };
+	static const uint8_t io_high[] = { 0x88, 0x0D, 0x00, 0x01, 0x0C, 0x03, 0x00, 0x00,
+					   0x00, 0x0D, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0xF3 };
+	static const uint8_t conf1[] = { 0x47, 0x01, 0xF8, 0x0C, 0xF8, 0x0C, 0x01, 0x08 };
+	uint8_t mem32[26] = { 0x87, 0x17, 0x00, 0x00, 0x0C, 0x01 };
+	uint32_t v[5] = { 0, (uint32_t)DM_PCI_MMIO32_BASE,
+			  (uint32_t)(DM_PCI_MMIO32_BASE + DM_PCI_MMIO32_SIZE - 1), 0,
+			  (uint32_t)DM_PCI_MMIO32_SIZE };
+	memcpy(mem32 + 6, v, sizeof(v));
+
+	for (int com1 = 0; com1 < 2; com1++) {
+		const uint8_t *end, *pci = sb_device(built_dsdt(com1), "PCI0", &end);
+		ASSERT_NOT_NULL(pci);
+		size_t n = (size_t)(end - pci);
+		/* _HID PNP0A03 (EISA ID 0x030AD041) first, then _UID, _SEG and _BBN 0. */
+		EXPECT_MEMEQ(pci, "\x08_HID\x0C\x41\xD0\x0A\x03", 10);
+		EXPECT_NOT_NULL(memmem(pci, n, "\x08_UID\x00\x08_SEG\x00\x08_BBN\x00", 18));
+		const uint8_t *crs = memmem(pci, n, "\x08_CRS\x11", 6);
+		ASSERT_NOT_NULL(crs);
+		EXPECT_NOT_NULL(memmem(crs, n, bus, sizeof(bus)));
+		EXPECT_NOT_NULL(memmem(crs, n, conf1, sizeof(conf1)));
+		EXPECT_NOT_NULL(memmem(crs, n, io_low, sizeof(io_low)));
+		EXPECT_NOT_NULL(memmem(crs, n, io_high, sizeof(io_high)));
+		EXPECT_NOT_NULL(memmem(crs, n, mem32, sizeof(mem32)));
+		EXPECT_MEMEQ(end - 2, "\x79\x00", 2); /* the end tag closes the buffer and device */
+	}
 }
 
 TEST(bad_cpu_lists_and_small_ram_refused)
