@@ -65,6 +65,28 @@ static int pm_timer_create(struct dm_ctx *ctx)
 	return add(ctx, dm_pm_timer_region(&ctx->pm_timer));
 }
 
+static void guest_reset(void *owner)
+{
+	dm_guest_event(owner, DM_GUEST_RESET);
+}
+
+static void guest_panicked(void *owner)
+{
+	dm_guest_event(owner, DM_GUEST_PANICKED);
+}
+
+static int reset_create(struct dm_ctx *ctx)
+{
+	dm_reset_init(&ctx->reset, guest_reset, ctx);
+	return add(ctx, dm_reset_region(&ctx->reset));
+}
+
+static int pvpanic_create(struct dm_ctx *ctx)
+{
+	dm_pvpanic_init(&ctx->pvpanic, guest_panicked, ctx);
+	return add(ctx, dm_pvpanic_region(&ctx->pvpanic));
+}
+
 static int debugexit_create(struct dm_ctx *ctx)
 {
 	return add(ctx, dm_power_debugexit_region(&ctx->power));
@@ -123,6 +145,8 @@ static bool want_pci(const struct dm_config *cfg)
 static const struct dm_device_type dm_device_table[] = {
 	{ "pm1a-cnt", always, pm1_create },
 	{ "pm-timer", always, pm_timer_create },
+	{ "reset-control", always, reset_create },
+	{ "pvpanic", always, pvpanic_create },
 	{ "debugexit", want_debugexit, debugexit_create },
 	{ "com1", want_com1, com1_create },
 	{ "testdev", want_testdev, testdev_create },

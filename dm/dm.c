@@ -32,6 +32,8 @@ static const char *const stop_names[] = {
 	[DM_STOP_CLIENT_GONE] = "the HSM ended its I/O client",
 	[DM_STOP_ERROR] = "an I/O client failed",
 	[DM_STOP_CTL] = "cairnctl stop",
+	[DM_STOP_CRASH] = "the guest crashed (--crash_policy exit)",
+	[DM_STOP_RESET_FAILED] = "the guest's reset failed",
 };
 
 void dm_request_stop(struct dm_ctx *ctx, enum dm_stop_reason reason)
@@ -45,6 +47,15 @@ void dm_request_stop(struct dm_ctx *ctx, enum dm_stop_reason reason)
 		abort(); /* an eventfd write of 1 cannot fail unless the fd is gone */
 }
 
+void dm_guest_event(struct dm_ctx *ctx, uint32_t event)
+{
+	uint64_t one = 1;
+
+	__atomic_fetch_or(&ctx->guest_events, event, __ATOMIC_ACQ_REL);
+	if (write(ctx->guest_event_fd, &one, sizeof(one)) < 0)
+		abort(); /* as for stop_fd */
+}
+
 static void *ioreq_thread(void *arg)
 {
 	struct dm_ctx *ctx = arg;
@@ -52,7 +63,14 @@ static void *ioreq_thread(void *arg)
 
 	switch (dm_ioreq_run(&ctx->vm, &ctx->bus, &ctx->stats, &ctx->ioreq_stop, &err)) {
 	case DM_IOREQ_END_POWEROFF:
-		dm_request_stop(ctx, DM_STOP_POWEROFF);
+		/* The hypervisor's notice of a crash comes as a marked S5 (dm/include/dm/power.h). A
+		 * stopped VM cannot be reset (HC_RESET_VM wants it running or paused): it ends. */
+		if (ctx->power.crashed)
+			fprintf(stderr,
+				"cairn-dm: vm %s: the hypervisor stopped the guest (a crash)%s\n",
+				ctx->cfg->vm_name,
+				ctx->cfg->crash_restart ? ": it cannot be restarted in place" : "");
+		dm_request_stop(ctx, ctx->power.crashed ? DM_STOP_CRASH : DM_STOP_POWEROFF);
 		break;
 	case DM_IOREQ_END_CLIENT_GONE:
 		dm_request_stop(ctx, DM_STOP_CLIENT_GONE);
@@ -137,6 +155,8 @@ static void input_close(struct dm_ctx *ctx, struct dm_input *in)
 	dm_input_close(in);
 }
 
+static void serve_guest_events(struct dm_ctx *ctx);
+
 /*
  * Waits for a reason to stop, feeding typed bytes to COM1 or the virtio console meanwhile. stdin
  * is polled only while the device took everything read so far; when it could not, its wake
@@ -146,12 +166,13 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 {
 	struct dm_input in = { .in_fd = -1, .wake_fd = -1 };
 	int have_input = input_open(ctx, &in);
-	struct pollfd fds[5] = {
+	struct pollfd fds[6] = {
 		{ .fd = ctx->stop_fd, .events = POLLIN },
 		{ .fd = sig_fd, .events = POLLIN },
 		{ .fd = -1, .events = POLLIN },
 		{ .fd = dm_ctl_fd(ctx), .events = POLLIN },
 		{ .fd = have_input == 0 ? in.wake_fd : -1, .events = POLLIN },
+		{ .fd = ctx->guest_event_fd, .events = POLLIN },
 	};
 
 	/* COM1 sends whole lines; a prompt without one is flushed when the guest pauses. */
@@ -161,7 +182,7 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 		fprintf(stderr, "cairn-dm: no console input: %s\n", strerror(-have_input));
 	while (__atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE) == DM_STOP_NONE) {
 		fds[2].fd = have_input == 0 ? dm_input_poll_fd(&in) : -1;
-		int ready = poll(fds, 5, timeout_ms);
+		int ready = poll(fds, 6, timeout_ms);
 
 		if (ready == 0) {
 			dm_uart_flush(&ctx->com1);
@@ -187,6 +208,8 @@ static void main_loop(struct dm_ctx *ctx, int sig_fd)
 			dm_input_woken(&in);
 		if (fds[3].revents & POLLIN)
 			dm_ctl_serve(ctx);
+		if (fds[5].revents & POLLIN)
+			serve_guest_events(ctx);
 	}
 	if (have_input == 0)
 		input_close(ctx, &in);
@@ -294,9 +317,8 @@ static int ctl_resume(void *opaque)
 
 /* A cold reset: RESET_VM stops the vCPUs and drops requests in flight, the image is loaded again
  * over guest RAM, vCPU 0 starts at its entry and the others wait for their SIPI again. */
-static int ctl_reset(void *opaque)
+static int cold_reset(struct dm_ctx *ctx)
 {
-	struct dm_ctx *ctx = opaque;
 	int err = dm_vm_reset(&ctx->vm);
 
 	if (err)
@@ -307,11 +329,53 @@ static int ctl_reset(void *opaque)
 		err = set_boot_vcpu(ctx);
 	if (!err)
 		err = dm_vm_start(&ctx->vm);
-	if (!err) {
+	if (!err)
 		ctx->paused = false;
-		fprintf(stderr, "cairn-dm: vm %s: reset by cairnctl\n", ctx->cfg->vm_name);
-	}
+	/* A reset or panic the old guest asked for as it went is served already. */
+	__atomic_store_n(&ctx->guest_events, 0, __ATOMIC_RELEASE);
 	return err;
+}
+
+static int ctl_reset(void *opaque)
+{
+	struct dm_ctx *ctx = opaque;
+	int err = cold_reset(ctx);
+
+	if (!err)
+		fprintf(stderr, "cairn-dm: vm %s: reset by cairnctl\n", ctx->cfg->vm_name);
+	return err;
+}
+
+/* The guest's own reset (`reboot`) boots it again; a panic ends it or does the same, by policy. */
+static void serve_guest_events(struct dm_ctx *ctx)
+{
+	const char *name = ctx->cfg->vm_name;
+	uint64_t count;
+	int err;
+
+	if (read(ctx->guest_event_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		return;
+	uint32_t events = __atomic_exchange_n(&ctx->guest_events, 0, __ATOMIC_ACQ_REL);
+	if (events & DM_GUEST_PANICKED) {
+		fprintf(stderr, "cairn-dm: vm %s: the guest panicked (pvpanic)%s\n", name,
+			ctx->cfg->crash_restart ? ": restarting it (--crash_policy restart)" : "");
+		if (!ctx->cfg->crash_restart) {
+			dm_request_stop(ctx, DM_STOP_CRASH);
+			return;
+		}
+	} else if (events & DM_GUEST_RESET) {
+		fprintf(stderr, "cairn-dm: vm %s: the guest reset itself: booting it again\n",
+			name);
+	} else {
+		return;
+	}
+	err = cold_reset(ctx);
+	if (err) {
+		fprintf(stderr, "cairn-dm: vm %s: reset failed: %s\n", name, strerror(-err));
+		dm_request_stop(ctx, DM_STOP_RESET_FAILED);
+		return;
+	}
+	ctx->restarts++;
 }
 
 static void ctl_stop(void *opaque)
@@ -439,7 +503,8 @@ int dm_run(const struct dm_config *cfg)
 	ctx->tty.fd = -1;
 	sig_fd = setup_signals(&sigs);
 	ctx->stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (sig_fd < 0 || ctx->stop_fd < 0) {
+	ctx->guest_event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sig_fd < 0 || ctx->stop_fd < 0 || ctx->guest_event_fd < 0) {
 		fprintf(stderr, "cairn-dm: cannot set up signals: %s\n", strerror(errno));
 		free(ctx);
 		return 1;

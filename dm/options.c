@@ -18,6 +18,7 @@ enum {
 	OPT_TESTDEV_CLIENTS,
 	OPT_DEBUGEXIT,
 	OPT_VIRTIO_IRQFD,
+	OPT_CRASH_POLICY,
 };
 
 static const struct option long_options[] = {
@@ -34,6 +35,7 @@ static const struct option long_options[] = {
 	{ "testdev_clients", no_argument, NULL, OPT_TESTDEV_CLIENTS },
 	{ "debugexit", no_argument, NULL, OPT_DEBUGEXIT },
 	{ "virtio_irqfd", no_argument, NULL, OPT_VIRTIO_IRQFD },
+	{ "crash_policy", required_argument, NULL, OPT_CRASH_POLICY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -68,11 +70,15 @@ void dm_options_usage(FILE *out)
 	      "                            virtio-rnd, virtio-net,tap=<tap>[,mac=<mac>] (an\n"
 	      "                            existing tap; virtio-net,<tap> too)\n"
 	      "      --virtio_irqfd        virtio interrupts through irqfds, not INJECT_MSI\n"
+	      "      --crash_policy <p>    when the guest panics (pvpanic) or triple-faults:\n"
+	      "                            exit (default: end the VM, exit status 1) or\n"
+	      "                            restart (boot it again; a triple fault still ends it)\n"
 	      "  -h, --help                this text\n"
 	      "<vm name>: 1-15 of A-Z a-z 0-9 . _ -; it goes in acrn_vm_creation.uuid.\n"
 	      "The VM ends when the guest powers off (ACPI S5 written to port 0x404), the HSM\n"
 	      "ends its I/O client, or cairn-dm gets SIGINT or SIGTERM; its pCPUs then come "
-	      "back.\n",
+	      "back.\n"
+	      "A guest reset (reset control 0xCF9: `reboot`) boots it again.\n",
 	      out);
 }
 
@@ -352,6 +358,13 @@ static int take_option(int opt, const char *arg, const char *word, struct dm_con
 		return parse_pci_slot(arg, cfg, err, err_size);
 	case OPT_VIRTIO_IRQFD:
 		cfg->virtio_irqfd = true;
+		return 0;
+	case OPT_CRASH_POLICY:
+		if (strcmp(arg, "exit") && strcmp(arg, "restart")) {
+			say(err, err_size, "--crash_policy '%s': exit or restart", arg);
+			return -1;
+		}
+		cfg->crash_restart = !strcmp(arg, "restart");
 		return 0;
 	case OPT_IOREQ_POLLING:
 		cfg->ioreq_polling = true;

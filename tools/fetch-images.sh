@@ -31,7 +31,7 @@ overlay_root="$build/service-vm/root"
 
 # Modules the initramfs carries (their dependencies are added from modules.dep).
 # The Linux User VM's: cairn-dm's virtio devices (docs/user-vms.md).
-uvm_modules=(virtio_pci virtio_blk virtio_net virtio_console virtio-rng)
+uvm_modules=(virtio_pci virtio_blk virtio_net virtio_console virtio-rng pvpanic-mmio ext4)
 initramfs_modules=(virtio_pci virtio_blk tun) # tun: taps for cairn-dm's virtio-net
 # Small module index files copied as they are; depmod regenerates the rest for the copied tree.
 module_index_files=(modules.builtin modules.builtin.modinfo)

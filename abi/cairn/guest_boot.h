@@ -58,5 +58,12 @@ CAIRN_ABI_OFFSET_IS(struct cairn_start_info, cmdline, 64);
 #define CAIRN_GUEST_PM1A_CNT_PORT 0x404
 #define CAIRN_GUEST_PM1A_SLP_EN	  0x2000
 #define CAIRN_GUEST_PM1A_S5	  (CAIRN_GUEST_PM1A_SLP_EN | (5 << 10))
+/*
+ * The S5 write the hypervisor posts for a User VM that stopped by itself (a triple fault, a fault
+ * the hypervisor stopped it for) also sets bit 15, reserved in PM1 control, so that its device
+ * model can tell a crash from the guest's own power-off. ACRN's device model ignores the bit and
+ * sees S5, as it does for ACRN's own notice.
+ */
+#define CAIRN_GUEST_PM1A_CRASHED 0x8000
 
 #endif

@@ -10,6 +10,8 @@
 #include "dm/pci.h"
 #include "dm/pm_timer.h"
 #include "dm/power.h"
+#include "dm/pvpanic.h"
+#include "dm/reset.h"
 
 /*
  * cairn-dm describes the User VM's platform as a firmware would (a MADT with the virtual IOAPIC,
@@ -35,6 +37,11 @@
 #define FADT_PM1_CNT_LEN    89
 #define FADT_IAPC_BOOT_ARCH 109
 #define FADT_FLAGS	    112
+#define FADT_RESET_REG	    116 /* a Generic Address Structure */
+#define FADT_RESET_VALUE    128
+#define GAS_SYSTEM_IO	    1
+#define GAS_ACCESS_BYTE	    1
+#define FLAG_RESET_REG_SUP  (1u << 10)
 #define BOOT_ARCH_NO_VGA    (1u << 2)
 #define BOOT_ARCH_NO_RTC    (1u << 5) /* the wall clock comes from kvmclock */
 #define FLAG_WBINVD	    (1u << 0)
@@ -100,6 +107,19 @@ static void aml_com1(struct aml *a)
 	aml_close(a, dev);
 }
 
+/* Device (PEVT): QEMU's pvpanic (dm/hw/pvpanic.c), which Linux's pvpanic-mmio drives. */
+static void aml_pvpanic(struct aml *a)
+{
+	aml_mark dev = aml_device(a, "PEVT");
+	aml_name(a, "_HID");
+	aml_string(a, "QEMU0001");
+	aml_name(a, "_CRS");
+	aml_mark crs = aml_resources(a);
+	aml_res_io(a, DM_PVPANIC_PORT, 1);
+	aml_resources_end(a, crs);
+	aml_close(a, dev);
+}
+
 /*
  * Device (PCI0): the host bridge of cairn-dm's bus 0 (dm/pci), PNP0A03, segment 0, bus 0. With
  * ACPI Linux scans only the root bridges the DSDT names, and takes their windows from _CRS:
@@ -139,6 +159,7 @@ static int write_dsdt(uint8_t *dsdt, size_t size, bool com1)
 	aml_mark sb = aml_scope(&a, "\\_SB");
 	if (com1)
 		aml_com1(&a);
+	aml_pvpanic(&a);
 	aml_pci_root(&a);
 	aml_close(&a, sb);
 	if (a.overflow)
@@ -189,7 +210,14 @@ static void platform_fadt(uint8_t *fadt)
 	put32(fadt, FADT_PM_TMR_BLK, DM_PM_TIMER_PORT);
 	fadt[FADT_PM_TMR_LEN] = DM_PM_TIMER_LEN;
 	put16(fadt, FADT_IAPC_BOOT_ARCH, BOOT_ARCH_NO_VGA | BOOT_ARCH_NO_RTC);
-	put32(fadt, FADT_FLAGS, FLAG_WBINVD | FLAG_TMR_VAL_EXT | FLAG_PWR_BUTTON | FLAG_SLP_BUTTON);
+	fadt[FADT_RESET_REG] = GAS_SYSTEM_IO;
+	fadt[FADT_RESET_REG + 1] = 8; /* bit width */
+	fadt[FADT_RESET_REG + 3] = GAS_ACCESS_BYTE;
+	put32(fadt, FADT_RESET_REG + 4, DM_RESET_PORT);
+	fadt[FADT_RESET_VALUE] = DM_RESET_VALUE;
+	put32(fadt, FADT_FLAGS,
+	      FLAG_WBINVD | FLAG_TMR_VAL_EXT | FLAG_PWR_BUTTON | FLAG_SLP_BUTTON |
+		      FLAG_RESET_REG_SUP);
 	acpi_table_set_checksum((struct acpi_sdt_header *)fadt);
 }
 

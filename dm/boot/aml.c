@@ -10,6 +10,7 @@
 #define OP_BYTE		  0x0A
 #define OP_WORD		  0x0B
 #define OP_DWORD	  0x0C
+#define OP_STRING	  0x0D
 #define OP_QWORD	  0x0E
 #define OP_SCOPE	  0x10
 #define OP_BUFFER	  0x11
@@ -117,6 +118,12 @@ void aml_integer(struct aml *a, uint64_t value)
 		byte(a, OP_QWORD);
 		le(a, value, 8);
 	}
+}
+
+void aml_string(struct aml *a, const char *text)
+{
+	byte(a, OP_STRING);
+	aml_bytes(a, text, strlen(text) + 1);
 }
 
 /* "PNP0A03": three letters of 5 bits each (A = 1), then four hex digits, stored big-endian. */

@@ -30,9 +30,11 @@ static enum dm_io_result pm1_access(void *opaque, struct dm_access *a)
 		}
 		if ((v & DM_PM1A_SLP_EN) && DM_PM1A_SLP_TYP(v) == DM_PM1A_SLP_TYP_S5) {
 			p->exit_value = v;
+			p->crashed = v & CAIRN_GUEST_PM1A_CRASHED;
 			result = DM_IO_POWEROFF;
 		}
-		p->pm1_cnt = v & (uint16_t)~DM_PM1A_SLP_EN; /* SLP_EN reads as 0 */
+		/* SLP_EN reads as 0, and so does the hypervisor's crash mark */
+		p->pm1_cnt = v & (uint16_t) ~(DM_PM1A_SLP_EN | CAIRN_GUEST_PM1A_CRASHED);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return result;

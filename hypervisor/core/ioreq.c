@@ -190,7 +190,7 @@ void ioreq_post_power_off(struct vm *vm)
 				       .addr = CAIRN_GUEST_PM1A_CNT_PORT,
 				       .size = 2,
 				       .write = true,
-				       .value = CAIRN_GUEST_PM1A_S5 };
+				       .value = CAIRN_GUEST_PM1A_S5 | CAIRN_GUEST_PM1A_CRASHED };
 	int err = -ENODEV;
 
 	uint32_t garbage = ACRN_IOREQ_STATE_FREE;

@@ -1,39 +1,82 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """A stock Debian Linux User VM (docs/user-vms.md, "Linux User VMs"): the Service VM's own kernel
 booted by cairn-dm (bzImage, boot_params, ACPI, startup_32) on two pCPUs the Service VM gives up,
-its shell on cairn-dm's COM1, kvmclock, and ACPI S5 power-off giving the pCPUs back."""
+with launch-uvm's devices: its shell on virtio-console, a virtio-blk disk, virtio-net to the
+Service VM's tap, virtio-rng; kvmclock; `reboot` boots it again; ACPI S5 power-off gives the pCPUs
+back."""
 from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test
 
-UVM_BOOT = 300  # the User VM: the same kernel, its console and ports through I/O requests
+UVM_BOOT = 300  # the User VM: the same kernel, its devices through I/O requests
 SVM_PCPUS = 3
+BLOB_MIB = 16
 
 
-@test("Linux User VM: launch-uvm boots Debian on 2 vCPUs, kvm-clock, poweroff gives the pCPUs back")
-def linux_user_vm_boots_and_powers_off():
-    m = boot_scenario("service", name="linux-user-vm")
+def service_vm(name):
+    m = boot_scenario("service", name=name)
     m.wait_for(r"cairn-svm: hsm loaded$", LINUX_BOOT)
     m.wait_for(r"cairn-svm: ready$", 60)
     m.wait_for(r"/ # ", 30)
+    return m
+
+
+def uvm_ready(m, since):
+    ready = m.wait_for(r"cairn-uvm: ready: (\d+) CPUs, clocksource (\S+)", UVM_BOOT, since=since)
+    m.wait_for(r"# ", 30, since=ready.end())
+    return ready
+
+
+@test("Linux User VM: launch-uvm boots Debian on 2 vCPUs with virtio console, disk, net and rng; "
+      "a file on its disk survives reboot; ping and 16 MiB over virtio-net; poweroff gives the "
+      "pCPUs back")
+def linux_user_vm_with_virtio():
+    m = service_vm("linux-user-vm")
+    # A 16 MiB file the User VM fetches from the Service VM over virtio-net, and its checksum.
+    m.shell(f"mkdir -p /tmp/www && dd if=/dev/urandom of=/tmp/www/blob bs=1M count={BLOB_MIB} "
+            "2>/dev/null && httpd -p 8080 -h /tmp/www && echo svm-served", r"svm-served\s*$", 60)
+    blob_sum = m.shell("sha256sum /tmp/www/blob", r"^([0-9a-f]{64})  /tmp/www/blob", 60).group(1)
     start = len(m.text())
     m.send("launch-uvm; echo uvm-rc=$?\r")
     m.wait_for(r"^launch-uvm: cairn-dm -m 256M --cpu_affinity 1,2 -k \S+/vmlinuz -r \S+ "
-               r"-l com1,stdio -B \"console=ttyS0", 30, since=start)
-    m.wait_for(r"cairn-dm: Linux boot protocol 2\.\d+, kernel at 0x1000000", 60, since=start)
-    ready = m.wait_for(r"cairn-uvm: ready: (\d+) CPUs, clocksource (\S+)", UVM_BOOT, since=start)
+               r"-s 0:0,hostbridge -s 3,virtio-rnd -s 4,virtio-blk,/var/lib/cairn/uvm1\.img "
+               r"-s 5,virtio-net,tap=tap0 -s 6,virtio-console,@stdio:stdio_port "
+               r"-B \"console=hvc0 ", 30, since=start)
+    ready = uvm_ready(m, start)
     check(ready.group(1) == "2", f"the User VM runs on {ready.group(1)} CPUs, not 2")
-    m.wait_for(r"# ", 30, since=ready.end())
-    # Typed into the User VM's shell through cairn-dm's stdin and its 16550.
-    line = m.shell("echo uvm-nproc=$(nproc)", r"uvm-nproc=(\d+)", 60)
-    check(line.group(1) == "2", f"nproc in the User VM is {line.group(1)}")
-    cs = m.shell("cat /sys/devices/system/clocksource/clocksource0/current_clocksource",
-                 r"^(kvm-clock|tsc|refined-jiffies|jiffies|acpi_pm|hpet)\s*$", 60)
-    check(cs.group(1) == "kvm-clock", f"the User VM's clocksource is {cs.group(1)}")
+    check(ready.group(2) == "kvm-clock", f"the User VM's clocksource is {ready.group(2)}")
+    check("init: modprobe failed" not in m.text()[start:], "a module did not load in the User VM")
+    # Typed into the User VM's shell through cairn-dm's stdin and its virtio-console: hvc0.
+    m.shell("echo uvm-nproc=$(nproc) tty=$(cat /sys/class/tty/console/active)",
+            r"uvm-nproc=2 tty=hvc0\s*$", 60)
+    m.shell("echo uvm-pci=$(ls /sys/bus/pci/devices | tr '\\n' ' ')",
+            r"uvm-pci=0000:00:00\.0 0000:00:03\.0 0000:00:04\.0 0000:00:05\.0 0000:00:06\.0", 60)
+    m.shell("echo uvm-msix=$(grep -c PCI-MSI /proc/interrupts)", r"uvm-msix=([5-9]|\d\d)\s*$", 60)
+    m.shell("head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \\n'; echo ' uvm-rng'",
+            r"^[0-9a-f]{64} uvm-rng\s*$", 60)
+    # virtio-blk: a file system on the image, a file written and synced.
+    m.shell("mke2fs -q /dev/vda && mount -t ext4 /dev/vda /mnt && "
+            "echo cairn-disk-marker-4242 > /mnt/note && sync && umount /mnt && echo uvm-written",
+            r"uvm-written\s*$", 120)
+    # virtio-net: ping the Service VM, then the 16 MiB file with its checksum.
+    m.shell("ping -c 3 -W 5 10.0.2.1 | grep -c 'bytes from'; echo uvm-pinged",
+            r"^3\s+uvm-pinged\s*$", 60)
+    got = m.shell("wget -q -O - http://10.0.2.1:8080/blob | sha256sum",
+                  r"^([0-9a-f]{64})  -\s*$", 300).group(1)
+    check(got == blob_sum, f"the User VM received {got}, the Service VM sent {blob_sum}")
+    # `reboot`: cairn-dm resets the VM (reset control 0xCF9) and it boots again; the file is there.
+    off = len(m.text())
+    m.send("reboot\r")
+    m.wait_for(r"cairn-dm: vm uvm1: the guest reset itself: booting it again", 120, since=off)
+    uvm_ready(m, off)
+    m.shell("mount -t ext4 /dev/vda /mnt && cat /mnt/note && umount /mnt",
+            r"^cairn-disk-marker-4242\s*$", 120)
     off = len(m.text())
     m.send("poweroff\r")
     m.wait_for(r"cairn-dm: vm uvm1: ending: the guest powered off", 120, since=off)
     m.wait_for(r"cairn-dm: pCPU 1,2 back online in the Service VM", 60, since=off)
     m.wait_for(r"uvm-rc=0", 30, since=off)
     m.shell("echo svm-nproc=$(nproc)", rf"svm-nproc={SVM_PCPUS}", 30)
+    # The data is in the image file on the Service VM's side.
+    m.shell("grep -c cairn-disk-marker-4242 /var/lib/cairn/uvm1.img", r"^1\s*$", 30)
     heartbeat_rises(m)
     out = m.text()[start:]
     check("not ok" not in out and "vm service fault" not in out, "a fault was reported")

@@ -10,6 +10,8 @@
 #include "dm/pci.h"
 #include "dm/pm_timer.h"
 #include "dm/power.h"
+#include "dm/pvpanic.h"
+#include "dm/reset.h"
 #include "harness.h"
 
 #define MEM (2ull << 20)
@@ -124,7 +126,11 @@ TEST(fadt_pm1a_blocks_no_smi_physical_destination)
 	EXPECT_EQ(f.smi_cmd_port, 0);
 	EXPECT_EQ(f.pm_timer_port, DM_PM_TIMER_PORT);
 	EXPECT_TRUE(f.pm_timer_32bit);
-	EXPECT_EQ(f.reset_reg.space, ACPI_REG_NONE);
+	/* RESET_REG: a byte at port 0xCF9, written 0x06 (dm/hw/reset.c). */
+	EXPECT_EQ(f.reset_reg.space, ACPI_REG_IO);
+	EXPECT_EQ(f.reset_reg.address, DM_RESET_PORT);
+	EXPECT_EQ(f.reset_value, DM_RESET_VALUE);
+	EXPECT_TRUE(f.flags & (1u << 10));  /* RESET_REG_SUP */
 	EXPECT_TRUE(f.flags & (1u << 19));  /* FORCE_APIC_PHYSICAL_DESTINATION_MODE */
 	EXPECT_FALSE(f.flags & (1u << 20)); /* not hardware-reduced: PM1a is what powers off */
 	EXPECT_TRUE(fadt->revision >= 3);
@@ -212,6 +218,17 @@ TEST(dsdt_describes_com1_as_a_pnp_device_on_irq_4)
 	EXPECT_NOT_NULL(memmem(com1, (size_t)(end - com1), irq4, sizeof(irq4)));
 	/* Without COM1 the DSDT has the PCI root bridge alone. */
 	EXPECT_NULL(sb_device(built_dsdt(false), "COM1", &end));
+}
+
+TEST(dsdt_describes_pvpanic_at_0x505)
+{
+	static const uint8_t io[] = { 0x47, 0x01, 0x05, 0x05, 0x05, 0x05, 0x01, 0x01 };
+	const uint8_t *end, *dev = sb_device(built_dsdt(false), "PEVT", &end);
+
+	ASSERT_NOT_NULL(dev);
+	EXPECT_MEMEQ(dev, "\x08_HID\x0DQEMU0001\x00", 15);
+	EXPECT_NOT_NULL(memmem(dev, (size_t)(end - dev), io, sizeof(io)));
+	EXPECT_EQ(DM_PVPANIC_PORT, 0x505);
 }
 
 TEST(dsdt_describes_the_pci_root_bridge_and_its_windows)

@@ -297,6 +297,19 @@ TEST(an_s5_write_powers_off_and_is_left_unfinished)
 	EXPECT_EQ(rec.calls, 0); /* the pass stopped there */
 }
 
+TEST(the_hypervisors_crash_notice_is_told_from_a_power_off)
+{
+	setup();
+	pio(0, ACRN_IOREQ_DIR_WRITE, CAIRN_GUEST_PM1A_CNT_PORT, 2, CAIRN_GUEST_PM1A_S5);
+	EXPECT_EQ(serve(1), -1);
+	EXPECT_FALSE(power.crashed);
+	setup();
+	pio(0, ACRN_IOREQ_DIR_WRITE, CAIRN_GUEST_PM1A_CNT_PORT, 2,
+	    CAIRN_GUEST_PM1A_S5 | CAIRN_GUEST_PM1A_CRASHED);
+	EXPECT_EQ(serve(1), -1);
+	EXPECT_TRUE(power.crashed);
+}
+
 TEST(other_sleep_states_do_not_power_off)
 {
 	struct acrn_io_request *s;

@@ -483,7 +483,7 @@ TEST(a_vm_stopped_over_a_garbage_slot_still_tells_its_device_model)
 	EXPECT_EQ(slot(0)->processed, ACRN_IOREQ_STATE_PENDING);
 	EXPECT_EQ(slot(0)->type, ACRN_IOREQ_TYPE_PORTIO);
 	EXPECT_EQ(slot(0)->reqs.pio_request.address, CAIRN_GUEST_PM1A_CNT_PORT);
-	EXPECT_EQ(slot(0)->reqs.pio_request.value, CAIRN_GUEST_PM1A_S5);
+	EXPECT_EQ(slot(0)->reqs.pio_request.value, CAIRN_GUEST_PM1A_S5 | CAIRN_GUEST_PM1A_CRASHED);
 	EXPECT_EQ(slot(0)->reqs.pio_request.direction, ACRN_IOREQ_DIR_WRITE);
 	EXPECT_EQ(fake_lapic_ipi_count(), 1);
 }

@@ -95,6 +95,7 @@ UNIT_DM_ACPI		  := dm/boot/acpi.c dm/boot/aml.c hypervisor/acpi/acpi_vm_tables.c
 			     hypervisor/acpi/acpi_tables.c
 UNIT_SRCS_test_dm_acpi	  := $(UNIT_DM_ACPI) dm/mem.c dm/vm.c
 UNIT_SRCS_test_dm_aml	  := dm/boot/aml.c
+UNIT_SRCS_test_dm_reset	  := dm/hw/reset.c dm/hw/pvpanic.c dm/bus.c
 UNIT_SRCS_test_dm_bzimage := dm/boot/bzimage.c dm/boot/image_file.c $(UNIT_DM_ACPI) dm/mem.c \
 			     dm/vm.c hypervisor/arch/x86/guest/linux_boot.c \
 			     hypervisor/arch/x86/guest/acrn_regs.c tests/unit/stub_set_state.c

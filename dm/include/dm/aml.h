@@ -23,6 +23,8 @@ void aml_bytes(struct aml *a, const void *bytes, size_t n);
 void aml_name_string(struct aml *a, const char *name);
 /* Integers in their shortest encoding (ZeroOp, OneOp, byte, word, dword or qword constant). */
 void aml_integer(struct aml *a, uint64_t value);
+/* A string constant ("QEMU0001"). */
+void aml_string(struct aml *a, const char *text);
 /* An EISA ID ("PNP0A03") as the compressed DWORD _HID takes. */
 void aml_eisa_id(struct aml *a, const char *id);
 /* Name (NAME, ...): the caller writes the object next. */

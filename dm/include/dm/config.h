@@ -37,6 +37,7 @@ struct dm_config {
 	bool testdev_clients;  /* --testdev_clients: its two ranges served by range clients */
 	bool debugexit;	       /* --debugexit: a write to port 0xF4 powers the VM off */
 	bool virtio_irqfd;     /* --virtio_irqfd: MSIs through irqfds instead of INJECT_MSI */
+	bool crash_restart;    /* --crash_policy restart: a guest panic resets the VM */
 	struct dm_pci_slot pci_slots[DM_PCI_SLOTS_MAX];
 	unsigned int npci_slots;
 	bool help; /* -h/--help */

@@ -14,6 +14,8 @@
 #include "dm/msi.h"
 #include "dm/pm_timer.h"
 #include "dm/power.h"
+#include "dm/pvpanic.h"
+#include "dm/reset.h"
 #include "dm/testdev.h"
 #include "dm/tty.h"
 #include "dm/uart.h"
@@ -27,7 +29,13 @@ enum dm_stop_reason {
 	DM_STOP_CLIENT_GONE, /* the HSM ended the I/O client (the VM was destroyed under us) */
 	DM_STOP_ERROR,	     /* an I/O client failed */
 	DM_STOP_CTL,	     /* cairnctl stop */
+	DM_STOP_CRASH, /* the guest crashed (a panic, a triple fault) and the policy is exit */
+	DM_STOP_RESET_FAILED, /* the guest asked for a reset and it could not be done */
 };
+
+/* What the guest asked of the main thread besides stopping (bits of dm_ctx.guest_events). */
+#define DM_GUEST_RESET	  1u /* reset control 0xCF9: `reboot` */
+#define DM_GUEST_PANICKED 2u /* pvpanic */
 
 struct dm_pci_dev; /* a -s device (dm/devices.c) */
 struct virtio_console;
@@ -39,6 +47,8 @@ struct dm_ctx {
 	struct dm_bus bus;
 	struct dm_power power;
 	struct dm_pm_timer pm_timer;
+	struct dm_reset reset;
+	struct dm_pvpanic pvpanic;
 	struct dm_uart com1;
 	struct dm_testdev testdev;
 	struct dm_tty tty; /* stdin in raw mode while the VM runs (-l com1,stdio on a terminal) */
@@ -51,6 +61,9 @@ struct dm_ctx {
 	struct virtio_console *console;	  /* virtio-console on stdio, if any */
 	struct dm_ioreq_stats stats;	  /* the default client's */
 	int stop_fd;			  /* an eventfd the main thread polls */
+	int guest_event_fd;		  /* another: guest_events has bits */
+	uint32_t guest_events;		  /* DM_GUEST_*, set by the I/O threads */
+	unsigned int restarts;		  /* guest resets and panics served */
 	int stop_reason;		  /* enum dm_stop_reason, set once */
 	uint64_t entry;			  /* the ELF's entry point, kept for a reset */
 	struct acrn_vcpu_regs linux_regs; /* -k: vCPU 0's Linux entry state, the same */
@@ -67,6 +80,8 @@ struct dm_ctx {
 
 /* Asks the main thread to end the VM (any thread). */
 void dm_request_stop(struct dm_ctx *ctx, enum dm_stop_reason reason);
+/* Tells the main thread the guest asked for a reset or panicked (DM_GUEST_*; any thread). */
+void dm_guest_event(struct dm_ctx *ctx, uint32_t event);
 
 /* Adds every device the configuration asks for to ctx->bus (dm/devices.c). 0 or -errno. */
 int dm_devices_create(struct dm_ctx *ctx);

@@ -12,7 +12,8 @@
 /*
  * ACRN's post-launched VMs power off by writing SLP_TYP 5 with SLP_EN to PM1a control at 0x404
  * (VIRTUAL_PM1A_CNT_ADDR), which acrn-dm serves; ACRN's hypervisor sends that same write for a
- * post-launched VM that triple-faults. cairn-dm serves the register the same way: such a write
+ * post-launched VM that triple-faults (Cairn's marks it, CAIRN_GUEST_PM1A_CRASHED, and
+ * `crashed` says so). cairn-dm serves the register the same way: such a write
  * ends the VM (DM_IO_POWEROFF); other values are kept (reads give them back without SLP_EN).
  * With --debugexit a write of any value to port 0xF4 ends it too (acrn-dm's option).
  * The PM1a event block at 0x400 (ACRN's VIRTUAL_PM1A_EVT_ADDR; the FADT Linux User VMs get names
@@ -32,6 +33,7 @@ struct dm_power {
 	uint16_t pm1_cnt;
 	uint16_t pm1_enable;
 	uint64_t exit_value; /* what the guest wrote to power off */
+	bool crashed; /* that was the hypervisor's notice of a crash (CAIRN_GUEST_PM1A_CRASHED) */
 };
 
 void dm_power_init(struct dm_power *p);
