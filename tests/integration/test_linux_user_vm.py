@@ -80,3 +80,70 @@ def linux_user_vm_with_virtio():
     heartbeat_rises(m)
     out = m.text()[start:]
     check("not ok" not in out and "vm service fault" not in out, "a fault was reported")
+
+
+# In the background (stdin not the console's, or the shell stops it for tty input), no disk or
+# network: two Linux User VMs side by side, one vCPU each.
+BACKGROUND = ("(CAIRN_UVM_CPUS={cpu} CAIRN_UVM_MEM=128M CAIRN_UVM_DISK= CAIRN_UVM_TAP= "
+              "CAIRN_UVM_ARGS=cairn_uvm={what} CAIRN_UVM_DM_ARGS='{dm}' launch-uvm {name} "
+              "</dev/null >/tmp/{name}.out 2>&1; echo {name}-rc=$? >>/tmp/{name}.out) &")
+HUGE = "/sys/kernel/mm/hugepages/hugepages-2048kB"
+
+
+def dm_pid(m, name):
+    """The pid of the cairn-dm running VM `name`, as cairnctl reports it."""
+    return m.shell(f"cairnctl status {name}", rf"^{name}: {name} \w+ vmid \d+ .* pid (\d+)",
+                   30).group(1)
+
+
+def file_has(m, path, pattern, timeout):
+    """Waits until the Service VM's file `path` has a line matching the grep -E `pattern`."""
+    m.shell(f"for i in $(seq {timeout}); do grep -qE '{pattern}' {path} && break; sleep 1; done; "
+            f"grep -cE '{pattern}' {path}; echo uvm-grep", r"^[1-9]\d*\s+uvm-grep\s*$",
+            timeout + 30)
+
+
+@test("Linux User VMs: two at once; a panic ends one (--crash_policy exit) or restarts it "
+      "(restart) while the other keeps running; SIGKILL and SIGTERM of cairn-dm leave no VM, "
+      "pinned memory or offline pCPU")
+def two_linux_user_vms_and_a_panic():
+    m = service_vm("linux-user-vms")
+    m.shell(BACKGROUND.format(cpu=1, what="beat", dm="", name="uva"), r"/ # ", 30)
+    # The second panics as soon as it is up; with --crash_policy exit its cairn-dm ends (status 1).
+    m.shell(BACKGROUND.format(cpu=2, what="panic", dm="--crash_policy exit", name="ubx"),
+            r"/ # ", 30)
+    file_has(m, "/tmp/ubx.out", "cairn-dm: vm ubx: the guest panicked \\(pvpanic\\)$", UVM_BOOT)
+    file_has(m, "/tmp/ubx.out", "^ubx-rc=1$", 60)
+    file_has(m, "/tmp/ubx.out", "ending: the guest crashed \\(--crash_policy exit\\)", 10)
+    file_has(m, "/tmp/ubx.out", "pCPU 2 back online in the Service VM", 10)
+    # Again with --crash_policy restart: it boots again after its panic, and panics again.
+    m.shell(BACKGROUND.format(cpu=2, what="panic", dm="--crash_policy restart", name="ubr"),
+            r"/ # ", 30)
+    file_has(m, "/tmp/ubr.out", "vm ubr: the guest panicked \\(pvpanic\\): restarting it", UVM_BOOT)
+    m.shell("grep -c 'cairn-uvm: panicking' /tmp/ubr.out; echo uvm-first", r"/ # ", 30)
+    file_has(m, "/tmp/ubr.out", "cairn-uvm: ready: 1 CPUs", 10)
+    m.shell("for i in $(seq 200); do [ $(grep -c 'cairn-uvm: panicking' /tmp/ubr.out) -ge 2 ] "
+            "&& break; sleep 1; done; grep -c 'cairn-uvm: panicking' /tmp/ubr.out",
+            r"^([2-9])\s*$", UVM_BOOT)
+    # The first User VM beat all along, and beats still.
+    file_has(m, "/tmp/uva.out", "cairn-uvm: beat [0-9]+", 10)
+    beats = int(m.shell("grep -c 'cairn-uvm: beat' /tmp/uva.out", r"^(\d+)\s*$", 30).group(1))
+    m.shell("sleep 6; grep -c 'cairn-uvm: beat' /tmp/uva.out", rf"^(?!{beats}\s)(\d+)\s*$", 30)
+    heartbeat_rises(m)
+    # SIGKILL: the HSM destroys the VM and brings its pCPU back online itself.
+    pid = dm_pid(m, "ubr")
+    m.shell(f"kill -9 {pid}; c=/sys/devices/system/cpu/cpu2/online; for i in $(seq 20); do "
+            "[ $(cat $c) = 1 ] && break; sleep 0.5; done; echo uvm-online=$(cat $c)",
+            r"uvm-online=1\s*$", 60)
+    # SIGTERM: cairn-dm ends the VM in order and gives pCPU 1 back.
+    pid = dm_pid(m, "uva")
+    m.shell(f"kill -TERM {pid}; for i in $(seq 60); do grep -q 'back online' /tmp/uva.out && "
+            "break; sleep 0.5; done; echo uvm-termed", r"uvm-termed\s*$", 60)
+    file_has(m, "/tmp/uva.out", "cairn-dm: vm uva: ending: a signal", 10)
+    file_has(m, "/tmp/uva.out", "cairn-dm: pCPU 1 back online in the Service VM", 10)
+    m.shell("echo svm-nproc=$(nproc) huge=$(cat " + HUGE + "/free_hugepages)/$(cat " + HUGE +
+            "/nr_hugepages)", rf"svm-nproc={SVM_PCPUS} huge=(\d+)/\1\s*$", 30)
+    # The killed one's control socket is left behind; cairnctl skips it.
+    m.shell("cairnctl list", r"^\(no User VMs\)\s*$", 30)
+    heartbeat_rises(m)
+    check("vm service fault" not in m.text(), "the Service VM faulted")
