@@ -64,12 +64,12 @@ static void *ioreq_thread(void *arg)
 	switch (dm_ioreq_run(&ctx->vm, &ctx->bus, &ctx->stats, &ctx->ioreq_stop, &err)) {
 	case DM_IOREQ_END_POWEROFF:
 		/* The hypervisor's notice of a crash comes as a marked S5 (dm/include/dm/power.h). A
-		 * stopped VM cannot be reset (HC_RESET_VM wants it running or paused): it ends. */
-		if (ctx->power.crashed)
+		 * stopped VM cannot be reset (HC_RESET_VM wants it running or paused): it ends, and
+		 * dm_run() creates it again if the policy is restart. */
+		if (ctx->power.crashed && !ctx->cfg->crash_restart)
 			fprintf(stderr,
-				"cairn-dm: vm %s: the hypervisor stopped the guest (a crash)%s\n",
-				ctx->cfg->vm_name,
-				ctx->cfg->crash_restart ? ": it cannot be restarted in place" : "");
+				"cairn-dm: vm %s: the hypervisor stopped the guest (a crash)\n",
+				ctx->cfg->vm_name);
 		dm_request_stop(ctx, ctx->power.crashed ? DM_STOP_CRASH : DM_STOP_POWEROFF);
 		break;
 	case DM_IOREQ_END_CLIENT_GONE:
@@ -483,6 +483,45 @@ static void teardown(struct dm_ctx *ctx, pthread_t thread, bool thread_started)
 	dm_vm_close(&ctx->vm);
 }
 
+/*
+ * After a crash the hypervisor stopped the VM for (--crash_policy restart): the VM is gone
+ * (teardown destroyed it; its pCPUs are free in the hypervisor, still offline in the Service VM),
+ * so it is created again on the same pCPUs with the same RAM, devices reset and the image
+ * loaded again; run_vm() then starts it. 0, or -1 (printed) and the pCPUs are given back.
+ */
+static int recreate(struct dm_ctx *ctx)
+{
+	uint64_t count;
+	int err;
+
+	fprintf(stderr,
+		"cairn-dm: vm %s: the hypervisor stopped the guest (a crash): creating it "
+		"again (--crash_policy restart)\n",
+		ctx->cfg->vm_name);
+	if (read(ctx->stop_fd, &count, sizeof(count)) < 0)
+		return -1;
+	__atomic_store_n(&ctx->stop_reason, DM_STOP_NONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&ctx->guest_events, 0, __ATOMIC_RELEASE);
+	ctx->power.crashed = false;
+	ctx->vm_created = false;
+	ctx->ioreq_stop = false;
+	ctx->paused = false;
+	err = dm_vm_open(&ctx->vm);
+	if (!err && dm_ctl_open(ctx))
+		err = -EEXIST;
+	if (!err) {
+		dm_pci_devices_reset(ctx);
+		err = load_image(ctx);
+	}
+	if (err) {
+		fprintf(stderr, "cairn-dm: vm %s: cannot create it again: %s\n", ctx->cfg->vm_name,
+			strerror(-err));
+		return -1;
+	}
+	ctx->restarts++;
+	return 0;
+}
+
 int dm_run(const struct dm_config *cfg)
 {
 	struct dm_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -535,16 +574,25 @@ int dm_run(const struct dm_config *cfg)
 		fprintf(stderr, "cairn-dm: %s\n", err_text);
 		goto out;
 	}
-	if (run_vm(ctx, sig_fd, &thread, &thread_started) == 0) {
+	while (run_vm(ctx, sig_fd, &thread, &thread_started) == 0) {
 		int reason = __atomic_load_n(&ctx->stop_reason, __ATOMIC_ACQUIRE);
 
+		if (reason == DM_STOP_CRASH && ctx->power.crashed && cfg->crash_restart) {
+			teardown(ctx, thread, thread_started);
+			thread_started = false;
+			if (recreate(ctx))
+				goto reclaim;
+			continue;
+		}
 		fprintf(stderr, "cairn-dm: vm %s: ending: %s\n", cfg->vm_name, stop_names[reason]);
 		bool asked = reason == DM_STOP_POWEROFF || reason == DM_STOP_SIGNAL ||
 			     reason == DM_STOP_CTL;
 
 		status = asked ? 0 : 1;
+		break;
 	}
 	teardown(ctx, thread, thread_started);
+reclaim:
 	fprintf(stderr,
 		"cairn-dm: vm %s: %" PRIu64 " requests (pio %" PRIu64 " mmio %" PRIu64
 		" pci %" PRIu64 "), %" PRIu64 " bad, %" PRIu64 " unclaimed, %" PRIu64

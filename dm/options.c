@@ -72,7 +72,7 @@ void dm_options_usage(FILE *out)
 	      "      --virtio_irqfd        virtio interrupts through irqfds, not INJECT_MSI\n"
 	      "      --crash_policy <p>    when the guest panics (pvpanic) or triple-faults:\n"
 	      "                            exit (default: end the VM, exit status 1) or\n"
-	      "                            restart (boot it again; a triple fault still ends it)\n"
+	      "                            restart (boot it again)\n"
 	      "  -h, --help                this text\n"
 	      "<vm name>: 1-15 of A-Z a-z 0-9 . _ -; it goes in acrn_vm_creation.uuid.\n"
 	      "The VM ends when the guest powers off (ACPI S5 written to port 0x404), the HSM\n"
