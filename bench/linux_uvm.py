@@ -24,7 +24,7 @@ import harness  # noqa: E402
 BUILD = harness.BUILD
 IMAGES = os.path.join(BUILD, "images")
 TIMEOUT = 400
-MIB = 32
+MIB = 64
 UVM_ARGS = ("nokaslr mitigations=off tsc=reliable loglevel=4 panic=-1 no_ipi_broadcast=1")
 
 

@@ -47,6 +47,11 @@ def linux_user_vm_with_virtio():
     # Typed into the User VM's shell through cairn-dm's stdin and its virtio-console: hvc0.
     m.shell("echo uvm-nproc=$(nproc) tty=$(cat /sys/class/tty/console/active)",
             r"uvm-nproc=2 tty=hvc0\s*$", 60)
+    # Pasted text: a 300-character line in one burst reaches the shell whole (dm/input.c).
+    pasted = "".join(f"{i:03d}" for i in range(100))
+    off = len(m.text())
+    m.send(f"echo pasted-{pasted} | wc -c\r", pace=0)
+    m.wait_for(rf"^{len(pasted) + 8}\s*$", 60, since=off)
     m.shell("echo uvm-pci=$(ls /sys/bus/pci/devices | tr '\\n' ' ')",
             r"uvm-pci=0000:00:00\.0 0000:00:03\.0 0000:00:04\.0 0000:00:05\.0 0000:00:06\.0", 60)
     m.shell("echo uvm-msix=$(grep -c PCI-MSI /proc/interrupts)", r"uvm-msix=([5-9]|\d\d)\s*$", 60)
