@@ -338,6 +338,26 @@ def _service_vm_boot_hung(error):
             if "cairn: ready" in m.text() and "cairn-svm: ready" not in m.text()]
 
 
+VCPU_RUNNING = re.compile(r"^cairn: vm (\S+) vcpu (\d+): pCPU (\d+) running,")
+
+
+def _silent_pcpus():
+    """The known rare hang (docs/testing.md, "Known"), seen after the boot too: a machine whose
+    shell dump lists a vCPU as running on a pCPU that never answered the dump's NMI (no `on
+    pCPU` line of its own). Returns "machine: vm vcpu N on pCPU P" for each such vCPU."""
+    found = []
+    for m in _machines:
+        lines = getattr(m, "diagnostics", None) or []
+        if not any(" on pCPU " in line for line in lines):
+            continue  # the dump itself did not get through: not this signature
+        for line in lines:
+            r = VCPU_RUNNING.match(line)
+            if r and not any(l.startswith(f"cairn: vm {r.group(1)} vcpu {r.group(2)}: on pCPU ")
+                             for l in lines):
+                found.append(f"{m.name}: vm {r.group(1)} vcpu {r.group(2)} on pCPU {r.group(3)}")
+    return found
+
+
 def run_all(selected=None):
     passed = failed = 0
     for name, fn in _tests:
@@ -346,7 +366,19 @@ def run_all(selected=None):
         start = time.monotonic()
         error, crashed = _run_one(fn)
         hung = _service_vm_boot_hung(error) if not crashed else []
-        if hung:
+        silent = _silent_pcpus() if error and not crashed and not hung else []
+        if silent:
+            # The same hang after the boot: not explained yet either; said, dumped, run again.
+            print(f"# known hang (a pCPU did not answer the state dump: {'; '.join(silent)}) "
+                  f"during '{name}': running it once more (docs/testing.md); the first try's "
+                  f"error and state:", flush=True)
+            for line in error.rstrip().splitlines()[:3]:
+                print(f"#   {line}")
+            for m in _machines:
+                for line in getattr(m, "diagnostics", []) or []:
+                    print(f"#   | {line}")
+            error, crashed = _run_one(fn)
+        elif hung:
             # Not explained yet, and not the test's subject: it says so, with the state dump of
             # the first try printed here, and runs once more (docs/testing.md).
             print(f"# known Service VM boot hang in {', '.join(hung)} during '{name}': "
