@@ -280,7 +280,26 @@ static int hsm_open(struct inode *inode, struct file *file)
  */
 static DEFINE_SPINLOCK(give_back_lock);
 static u64 give_back_mask;
+static DEFINE_MUTEX(remove_cpu_lock);
 
+/* Whether a live VM runs on the Service VM's CPU `cpu` (it was given to another VM since). */
+static bool cpu_claimed(unsigned int cpu)
+{
+	struct hsm_vm *vm;
+	bool claimed = false;
+
+	mutex_lock(&hsm_vms_lock);
+	list_for_each_entry(vm, &hsm_vms, list) claimed |= !!(vm->cpu_affinity & BIT_ULL(cpu));
+	mutex_unlock(&hsm_vms_lock);
+	return claimed;
+}
+
+/*
+ * Under remove_cpu_lock, so that a device model giving the CPU up again waits until it is online
+ * (and then takes it offline itself); a CPU another VM already runs on is left alone: the
+ * hypervisor would drop Linux's INIT and SIPI to it (the pCPU is not free), and Linux would wait
+ * for a CPU that cannot come.
+ */
 static void give_back_fn(struct work_struct *work)
 {
 	unsigned int cpu;
@@ -293,9 +312,15 @@ static void give_back_fn(struct work_struct *work)
 	for (cpu = 1; cpu < 64 && cpu < nr_cpu_ids; cpu++) {
 		int ret;
 
-		if (!(mask & BIT_ULL(cpu)) || !cpu_possible(cpu) || cpu_online(cpu))
+		if (!(mask & BIT_ULL(cpu)) || !cpu_possible(cpu))
 			continue;
+		mutex_lock(&remove_cpu_lock);
+		if (cpu_online(cpu) || cpu_claimed(cpu)) {
+			mutex_unlock(&remove_cpu_lock);
+			continue;
+		}
 		ret = add_cpu(cpu);
+		mutex_unlock(&remove_cpu_lock);
 		if (ret)
 			pr_warn("cairn_hsm: cpu %u of a VM whose device model died stays offline "
 				"(%d)\n",
@@ -337,8 +362,6 @@ static const struct file_operations hsm_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
-static DEFINE_MUTEX(remove_cpu_lock);
-
 /*
  * `echo N > remove_cpu`: offline CPU N if it is still online, then give it to the hypervisor
  * by APIC ID. If the hypervisor refuses, a CPU this write offlined comes back online.
@@ -367,6 +390,10 @@ static ssize_t remove_cpu_store(struct device *dev, struct device_attribute *att
 				add_cpu(cpu);
 		} else {
 			dev_info(dev, "cpu %u (APIC ID %u) given to the hypervisor\n", cpu, apicid);
+			/* Given away again on purpose: no dead VM's give-back may online it. */
+			spin_lock(&give_back_lock);
+			give_back_mask &= ~BIT_ULL(cpu);
+			spin_unlock(&give_back_lock);
 		}
 	}
 	mutex_unlock(&remove_cpu_lock);

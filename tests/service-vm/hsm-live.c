@@ -1048,6 +1048,15 @@ int main(void)
 	expect_written("remove_cpu 2", write_text(ACRN_HSM_REMOVE_CPU, id));
 
 	one_file();
+	/* one_file() closed a file with a VM on pCPU 2 in it: the HSM brings CPU 2 back online for
+	 * that dead device model (a work item). Wait for it, then give the CPU up again, as a device
+	 * model does before its CREATE_VM: otherwise the give-back races the next VM for pCPU 2. */
+	for (int i = 0; i < 100 && read_number(CPU_ONLINE) != 1; i++)
+		msleep(100);
+	expect_true("the HSM brings cpu2 back online after the close",
+		    read_number(CPU_ONLINE) == 1);
+	expect_written("cpu2 offline again", write_text(CPU_ONLINE, "0"));
+	expect_written("remove_cpu 2 again", write_text(ACRN_HSM_REMOVE_CPU, id));
 	running_guest(apic_id);
 
 	if (offlined) {
