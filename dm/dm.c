@@ -373,9 +373,7 @@ static void serve_guest_events(struct dm_ctx *ctx)
 	if (err) {
 		fprintf(stderr, "cairn-dm: vm %s: reset failed: %s\n", name, strerror(-err));
 		dm_request_stop(ctx, DM_STOP_RESET_FAILED);
-		return;
 	}
-	ctx->restarts++;
 }
 
 static void ctl_stop(void *opaque)
@@ -518,7 +516,6 @@ static int recreate(struct dm_ctx *ctx)
 			strerror(-err));
 		return -1;
 	}
-	ctx->restarts++;
 	return 0;
 }
 

@@ -248,42 +248,37 @@ void aml_res_irq(struct aml *a, uint8_t irq)
 	le(a, irq < 16 ? 1u << irq : 0, 2);
 }
 
-/* A WORD address-space descriptor: granularity, min, max, translation, length. */
-static void word_window(struct aml *a, uint8_t type, uint8_t type_flags, uint16_t first,
-			uint16_t last)
+/*
+ * A WORD (2-byte fields) or DWORD (4-byte fields) address-space descriptor: granularity 0, the
+ * window [first, last], translation 0, its length. The descriptor's own length is its 3 flag
+ * bytes and those five fields.
+ */
+static void address_window(struct aml *a, unsigned width, uint8_t type, uint8_t type_flags,
+			   uint32_t first, uint32_t last)
 {
-	byte(a, RES_WORD_ADDR);
-	le(a, 13, 2);
+	byte(a, width == 2 ? RES_WORD_ADDR : RES_DWORD_ADDR);
+	le(a, 3 + 5 * width, 2);
 	byte(a, type);
 	byte(a, ADDR_MIN_MAX_FIXED);
 	byte(a, type_flags);
-	le(a, 0, 2);
-	le(a, first, 2);
-	le(a, last, 2);
-	le(a, 0, 2);
-	le(a, (uint32_t)last - first + 1, 2);
+	le(a, 0, width);
+	le(a, first, width);
+	le(a, last, width);
+	le(a, 0, width);
+	le(a, (uint64_t)last - first + 1, width);
 }
 
 void aml_res_bus_numbers(struct aml *a, uint16_t first, uint16_t last)
 {
-	word_window(a, ADDR_BUS, 0, first, last);
+	address_window(a, 2, ADDR_BUS, 0, first, last);
 }
 
 void aml_res_io_window(struct aml *a, uint16_t first, uint16_t last)
 {
-	word_window(a, ADDR_IO, IO_ENTIRE_RANGE, first, last);
+	address_window(a, 2, ADDR_IO, IO_ENTIRE_RANGE, first, last);
 }
 
 void aml_res_mem32_window(struct aml *a, uint32_t first, uint32_t last)
 {
-	byte(a, RES_DWORD_ADDR);
-	le(a, 23, 2);
-	byte(a, ADDR_MEMORY);
-	byte(a, ADDR_MIN_MAX_FIXED);
-	byte(a, MEM_READ_WRITE);
-	le(a, 0, 4);
-	le(a, first, 4);
-	le(a, last, 4);
-	le(a, 0, 4);
-	le(a, (uint64_t)last - first + 1, 4);
+	address_window(a, 4, ADDR_MEMORY, MEM_READ_WRITE, first, last);
 }

@@ -63,7 +63,6 @@ struct dm_ctx {
 	int stop_fd;			  /* an eventfd the main thread polls */
 	int guest_event_fd;		  /* another: guest_events has bits */
 	uint32_t guest_events;		  /* DM_GUEST_*, set by the I/O threads */
-	unsigned int restarts;		  /* guest resets and panics served */
 	int stop_reason;		  /* enum dm_stop_reason, set once */
 	uint64_t entry;			  /* the ELF's entry point, kept for a reset */
 	struct acrn_vcpu_regs linux_regs; /* -k: vCPU 0's Linux entry state, the same */
