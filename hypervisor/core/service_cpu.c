@@ -11,7 +11,8 @@
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 
-#define OFFLINE_ANSWER_US 1000000 /* an NMI is answered at once, but QEMU TCG may lag */
+#define OFFLINE_ANSWER_US    1000000 /* an NMI is answered at once, but QEMU TCG may lag */
+#define OFFLINE_ASK_AGAIN_US 10000   /* a vCPU not parked yet is asked again after this */
 
 /*
  * One question per pCPU at a time: the caller moves NONE -> ASKED and waits; the pCPU moves
@@ -37,6 +38,11 @@ static struct vcpu *vcpu_by_apic_id(struct vm *vm, uint64_t apic_id)
 	return NULL;
 }
 
+/*
+ * Ask until the vCPU is parked or the deadline passes. Linux reports a CPU dead (and its
+ * remove_cpu() returns) a few instructions before that CPU reaches its HLT with interrupts off;
+ * a question landing in that window is answered BUSY, so it is asked again a little later.
+ */
 static uint32_t ask(struct vcpu *vcpu)
 {
 	volatile uint32_t *q = &questions[vcpu->pcpu->id];
@@ -47,8 +53,19 @@ static uint32_t ask(struct vcpu *vcpu)
 	pcpu_post(vcpu->pcpu, PCPU_REQ_OFFLINE);
 	for (;;) {
 		answer = __atomic_load_n(q, __ATOMIC_ACQUIRE);
-		if (answer == OFFLINE_RETIRED || answer == OFFLINE_BUSY)
+		if (answer == OFFLINE_RETIRED)
 			break;
+		if (answer == OFFLINE_BUSY) {
+			if (time_passed(deadline))
+				break;
+			uint64_t again = time_deadline_us(OFFLINE_ASK_AGAIN_US);
+
+			while (!time_passed(again))
+				arch_cpu_relax();
+			__atomic_store_n(q, OFFLINE_ASKED, __ATOMIC_SEQ_CST);
+			pcpu_post(vcpu->pcpu, PCPU_REQ_OFFLINE);
+			continue;
+		}
 		if (answer == OFFLINE_ASKED && time_passed(deadline) &&
 		    __atomic_compare_exchange_n(q, &asked, OFFLINE_NONE, false, __ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST))

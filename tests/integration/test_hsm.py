@@ -83,6 +83,7 @@ def hsm_live():
     for line in ("destroy_vm wakes the attach", "destroy_ioreq_client wakes the attach",
                  "destroy_range_client wakes the fetch", "set_memseg hugetlbfs file",
                  "unset_memseg unpinned the file's page", "an irqfd write interrupts the guest",
+                 "an irqfd assigned with a signal pending delivers it once",
                  "mmio write 0x22 signals the DATAMATCH ioeventfd", "the cleared read reads all-ones",
                  "the guest reads the vIOAPIC version", "set_high while high: none",
                  "level: set_low, none", "set_irqline op 0xFFFFFFFF",

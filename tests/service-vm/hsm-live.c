@@ -923,7 +923,10 @@ static void running_guest(unsigned int apic_id)
 	eventfd_write(efd[4], 1);
 	msleep(300);
 	result("a deassigned irqfd interrupts no more", *irqs == 3, "(%u interrupts)", *irqs);
+	/* Its count is still non-zero (nobody reads it): a signal pending at assignment is
+	 * delivered at once, as KVM and ACRN's HSM do; counted before the vIOAPIC checks start. */
 	expect("irqfd assign for the destroy", irqfd(fd, efd[4], 0, msi_addr, G_VECTOR), 0);
+	expect_irqs("an irqfd assigned with a signal pending delivers it once", irqs, 4);
 	vioapic_checks(fd, ram, apic_id, msi_addr);
 
 	/* States. */
