@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,12 +57,36 @@ void dm_guest_event(struct dm_ctx *ctx, uint32_t event)
 		abort(); /* as for stop_fd */
 }
 
+/* Exit-less: this thread spins on the request page, on the CPU asked for if any. */
+static enum dm_ioreq_end poll_requests(struct dm_ctx *ctx)
+{
+	int cpu = ctx->cfg->exitless_cpu;
+
+	if (cpu >= 0) {
+		cpu_set_t set;
+		int err;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (err)
+			fprintf(stderr,
+				"cairn-dm: vm %s: cannot pin the polling thread to CPU %d: %s\n",
+				ctx->cfg->vm_name, cpu, strerror(err));
+	}
+	return dm_ioreq_poll(&ctx->vm, &ctx->bus, &ctx->stats, &ctx->ioreq_stop);
+}
+
 static void *ioreq_thread(void *arg)
 {
 	struct dm_ctx *ctx = arg;
 	int err = 0;
+	enum dm_ioreq_end end =
+		ctx->cfg->ioreq_exitless
+			? poll_requests(ctx)
+			: dm_ioreq_run(&ctx->vm, &ctx->bus, &ctx->stats, &ctx->ioreq_stop, &err);
 
-	switch (dm_ioreq_run(&ctx->vm, &ctx->bus, &ctx->stats, &ctx->ioreq_stop, &err)) {
+	switch (end) {
 	case DM_IOREQ_END_POWEROFF:
 		/* The hypervisor's notice of a crash comes as a marked S5 (dm/include/dm/power.h). A
 		 * stopped VM cannot be reset (HC_RESET_VM wants it running or paused): it ends, and
@@ -408,7 +433,8 @@ static int run_vm(struct dm_ctx *ctx, int sig_fd, pthread_t *thread, bool *threa
 	int err;
 
 	err = dm_vm_create(&ctx->vm, cfg->vm_name, cfg->cpu_affinity,
-			   cfg->ioreq_polling ? GUEST_FLAG_IO_COMPLETION_POLLING : 0);
+			   (cfg->ioreq_polling ? GUEST_FLAG_IO_COMPLETION_POLLING : 0) |
+				   (cfg->ioreq_exitless ? CAIRN_GUEST_FLAG_IO_EXITLESS : 0));
 	if (err) {
 		fprintf(stderr, "cairn-dm: CREATE_VM failed: %s%s\n", strerror(-err),
 			err == -ENOTTY ? " (the hypervisor or HSM has no User VM support)" : "");
@@ -448,7 +474,9 @@ static int run_vm(struct dm_ctx *ctx, int sig_fd, pthread_t *thread, bool *threa
 	fprintf(stderr,
 		"cairn-dm: vm %s (id %u): %u vCPU on pCPU %s, %" PRIu64 " MiB, %s completion%s\n",
 		cfg->vm_name, ctx->vm.vmid, ctx->vm.vcpu_num, cpus, ctx->mem.size >> 20,
-		cfg->ioreq_polling ? "polling" : "notification",
+		cfg->ioreq_exitless  ? "exit-less"
+		: cfg->ioreq_polling ? "polling"
+				     : "notification",
 		ctx->nranges ? ", 2 range clients" : "");
 	/* For debugging (and tests/service-vm/scribble.c): where this process maps the page. */
 	fprintf(stderr, "cairn-dm: vm %s: request page at %p in process %d\n", cfg->vm_name,

@@ -116,6 +116,106 @@ int dm_ioreq_serve_page(struct acrn_io_request *slots, unsigned int nslots, stru
 	return served;
 }
 
+#define PCI_CONF_ADDR_PORT 0xCF8
+#define PCI_CONF_DATA_PORT 0xCFC
+#define PCI_CONF_ENABLE	   (1u << 31)
+
+/*
+ * The 0xCF8/0xCFC-0xCFF half of a request the HSM would have handled: true if it was one (the
+ * latch read or written, or a data access with the latch off: reads all ones). A data access
+ * with the latch on becomes the PCI-config request it stands for in *req.
+ */
+static bool conf1(struct acrn_io_request *req, uint32_t *conf_addr, uint64_t *value)
+{
+	struct acrn_pio_request *p = &req->reqs.pio_request;
+	uint32_t latch = *conf_addr, offset;
+
+	if (req->type != ACRN_IOREQ_TYPE_PORTIO || p->direction > ACRN_IOREQ_DIR_WRITE)
+		return false;
+	if (p->address == PCI_CONF_ADDR_PORT && p->size == 4) {
+		if (p->direction == ACRN_IOREQ_DIR_WRITE)
+			*conf_addr = p->value;
+		*value = latch;
+		return true;
+	}
+	if (p->address < PCI_CONF_DATA_PORT || p->address >= PCI_CONF_DATA_PORT + 4 ||
+	    !size_ok(p->size, 4) || p->address + p->size > PCI_CONF_DATA_PORT + 4)
+		return false;
+	if (!(latch & PCI_CONF_ENABLE)) {
+		*value = ~0ull;
+		return true;
+	}
+	offset = (uint32_t)(p->address - PCI_CONF_DATA_PORT);
+	*req = (struct acrn_io_request){
+		.type = ACRN_IOREQ_TYPE_PCICFG,
+		.reqs.pci_request = { .direction = p->direction,
+				      .size = p->size,
+				      .value = p->value,
+				      .bus = (latch >> 16) & 0xFF,
+				      .dev = (latch >> 11) & 0x1F,
+				      .func = (latch >> 8) & 0x7,
+				      /* bits 7:2, and 11:8 from the latch's bits 27:24 */
+				      .reg = (uint32_t)(((latch & 0xFCu) |
+							 ((latch >> 16) & 0xF00u)) +
+							offset) },
+	};
+	return false;
+}
+
+int dm_ioreq_poll_page(struct acrn_io_request *slots, unsigned int nslots, struct dm_bus *bus,
+		       uint32_t *conf_addr, struct dm_ioreq_stats *stats)
+{
+	int served = 0;
+
+	if (nslots > ACRN_IO_REQUEST_MAX)
+		nslots = ACRN_IO_REQUEST_MAX;
+	for (unsigned int i = 0; i < nslots; i++) {
+		uint32_t pending = ACRN_IOREQ_STATE_PENDING;
+		struct acrn_io_request req;
+		uint32_t type;
+		uint64_t value = 0;
+		bool bad = false, read;
+
+		if (__atomic_load_n(&slots[i].processed, __ATOMIC_RELAXED) != pending ||
+		    !__atomic_compare_exchange_n(&slots[i].processed, &pending,
+						 ACRN_IOREQ_STATE_PROCESSING, false,
+						 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			continue;
+		memcpy(&req, &slots[i], sizeof(req)); /* one copy: later scribbles change nothing */
+		type = req.type;
+		read = req.reqs.pio_request.direction == ACRN_IOREQ_DIR_READ;
+		if (!conf1(&req, conf_addr, &value)) {
+			if (dm_ioreq_handle(bus, &req, &value, &bad) == DM_IO_POWEROFF)
+				return -1;
+			if (bad)
+				stats->bad++;
+			else
+				stats->served[req.type]++;
+		} else {
+			stats->served[ACRN_IOREQ_TYPE_PORTIO]++;
+		}
+		if (bad || read)
+			write_value(&slots[i], type, value);
+		__atomic_store_n(&slots[i].processed, ACRN_IOREQ_STATE_COMPLETE, __ATOMIC_RELEASE);
+		served++;
+	}
+	return served;
+}
+
+enum dm_ioreq_end dm_ioreq_poll(struct dm_vm *vm, struct dm_bus *bus, struct dm_ioreq_stats *stats,
+				const bool *stop)
+{
+	uint32_t conf_addr = 0;
+
+	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+		if (dm_ioreq_poll_page(vm->ioreq_page->req_slot, vm->vcpu_num, bus, &conf_addr,
+				       stats) < 0)
+			return DM_IOREQ_END_POWEROFF;
+		__builtin_ia32_pause();
+	}
+	return DM_IOREQ_END_STOPPED;
+}
+
 static int notify_finish(void *ctx, uint32_t vcpu)
 {
 	return dm_vm_notify_request_finish(ctx, vcpu);

@@ -14,6 +14,7 @@
 enum {
 	OPT_CPU_AFFINITY = 0x100,
 	OPT_IOREQ_POLLING,
+	OPT_IOREQ_EXITLESS,
 	OPT_TESTDEV,
 	OPT_TESTDEV_CLIENTS,
 	OPT_DEBUGEXIT,
@@ -31,6 +32,7 @@ static const struct option long_options[] = {
 	{ "bootargs", required_argument, NULL, 'B' },
 	{ "pci_slot", required_argument, NULL, 's' },
 	{ "ioreq_polling", no_argument, NULL, OPT_IOREQ_POLLING },
+	{ "ioreq_exitless", optional_argument, NULL, OPT_IOREQ_EXITLESS },
 	{ "testdev", no_argument, NULL, OPT_TESTDEV },
 	{ "testdev_clients", no_argument, NULL, OPT_TESTDEV_CLIENTS },
 	{ "debugexit", no_argument, NULL, OPT_DEBUGEXIT },
@@ -60,6 +62,11 @@ void dm_options_usage(FILE *out)
 	      "                            or the ELF guest's start info (at most 255)\n"
 	      "      --ioreq_polling       complete I/O requests by polling (the User VM's pCPU\n"
 	      "                            spins on its slot) instead of notification (default)\n"
+	      "      --ioreq_exitless[=<cpu>]\n"
+	      "                            exit-less I/O requests: polling, and a cairn-dm thread\n"
+	      "                            spins on the request page (on Service VM CPU <cpu> if\n"
+	      "                            given): no upcall, no hypercall, no syscall per "
+	      "request\n"
 	      "      --testdev             the iotest guest's test device (abi/cairn/testdev.h)\n"
 	      "      --testdev_clients     --testdev with its port and MMIO ranges served by two\n"
 	      "                            range clients (threads) instead of the default client\n"
@@ -369,6 +376,19 @@ static int take_option(int opt, const char *arg, const char *word, struct dm_con
 	case OPT_IOREQ_POLLING:
 		cfg->ioreq_polling = true;
 		return 0;
+	case OPT_IOREQ_EXITLESS: {
+		char *end;
+		long cpu = arg ? strtol(arg, &end, 10) : -1;
+
+		if (arg && (!isdigit((unsigned char)arg[0]) || *end || cpu > 63)) {
+			say(err, err_size, "--ioreq_exitless=%s: a Service VM CPU number (0-63)",
+			    arg);
+			return -1;
+		}
+		cfg->ioreq_exitless = true;
+		cfg->exitless_cpu = (int)cpu;
+		return 0;
+	}
 	case OPT_TESTDEV_CLIENTS:
 		cfg->testdev_clients = true;
 		cfg->testdev = true;
@@ -395,7 +415,7 @@ int dm_options_parse(int argc, char **argv, struct dm_config *cfg, char *err, si
 {
 	int opt;
 
-	*cfg = (struct dm_config){ .mem_size = DM_MEM_DEFAULT };
+	*cfg = (struct dm_config){ .mem_size = DM_MEM_DEFAULT, .exitless_cpu = -1 };
 	err[0] = '\0';
 	optind = 0; /* GNU getopt: start over (the unit tests parse more than once) */
 	opterr = 0;
@@ -423,6 +443,19 @@ int dm_options_parse(int argc, char **argv, struct dm_config *cfg, char *err, si
 		return -1;
 	if (!cfg->cpu_affinity) {
 		say(err, err_size, "no pCPU: --cpu_affinity <list> is required");
+		return -1;
+	}
+	if (cfg->ioreq_exitless && cfg->testdev_clients) {
+		say(err, err_size,
+		    "--ioreq_exitless serves every request in cairn-dm: no range clients "
+		    "(--testdev_clients)");
+		return -1;
+	}
+	if (cfg->ioreq_exitless && cfg->exitless_cpu >= 0 &&
+	    (cfg->cpu_affinity >> cfg->exitless_cpu) & 1) {
+		say(err, err_size,
+		    "--ioreq_exitless=%d: CPU %d is given to the VM (--cpu_affinity)",
+		    cfg->exitless_cpu, cfg->exitless_cpu);
 		return -1;
 	}
 	return 0;

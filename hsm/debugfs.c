@@ -47,7 +47,7 @@ static int vm_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&vm->lock);
 	seq_printf(m, "vm %u \"%s\": %u vCPUs, %s completion, 0xcf8 latch %#x\n", vm->vmid,
-		   vm->name, vm->vcpu_num, vm->polling ? "polling" : "notification", vm->conf_addr);
+		   vm->name, vm->vcpu_num, hsm_vm_completion(vm), vm->conf_addr);
 	show_counters(m, &vm->stats);
 	c = vm->default_client;
 	if (c)

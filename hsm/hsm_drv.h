@@ -83,6 +83,7 @@ struct hsm_vm {
 	u64 cpu_affinity; /* CREATE_VM's: the pCPUs (Service VM CPU numbers) the VM runs on */
 	bool live;	  /* created and not destroyed */
 	bool polling;	  /* GUEST_FLAG_IO_COMPLETION_POLLING: no notification hypercall */
+	bool exitless;	  /* CAIRN_GUEST_FLAG_IO_EXITLESS: its device model serves the page */
 	char name[17];
 	struct page *ioreq_page;
 	struct acrn_io_request_buffer *ioreq_buf;
@@ -103,6 +104,12 @@ struct hsm_vm {
 	struct hsm_counters stats;
 	struct dentry *debugfs;
 };
+
+/* How its requests complete, for logs and debugfs. */
+static inline const char *hsm_vm_completion(const struct hsm_vm *vm)
+{
+	return vm->exitless ? "exit-less" : vm->polling ? "polling" : "notification";
+}
 
 extern struct miscdevice hsm_miscdev;
 extern struct mutex hsm_vms_lock;

@@ -180,7 +180,8 @@ void hsm_ioreq_dispatch_locked(struct hsm_vm *vm)
 	u32 i;
 	int range;
 
-	if (!vm->live || !vm->ioreq_buf)
+	/* An exit-less VM's device model claims PENDING slots itself: none of them is ours. */
+	if (!vm->live || !vm->ioreq_buf || vm->exitless)
 		return;
 	for (i = 0; i < vm->vcpu_num; i++) {
 		struct acrn_io_request *slot = slot_of(vm, i);

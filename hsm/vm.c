@@ -79,7 +79,8 @@ int hsm_vm_create(struct hsm_vm *vm, struct acrn_vm_creation *param)
 	vm->vmid = kparam->vmid;
 	vm->vcpu_num = kparam->vcpu_num;
 	vm->cpu_affinity = param->cpu_affinity;
-	vm->polling = !!(param->vm_flag & GUEST_FLAG_IO_COMPLETION_POLLING);
+	vm->exitless = !!(param->vm_flag & CAIRN_GUEST_FLAG_IO_EXITLESS);
+	vm->polling = vm->exitless || (param->vm_flag & GUEST_FLAG_IO_COMPLETION_POLLING);
 	ret = hsm_ioreq_page_register(vm);
 	if (!ret)
 		ret = hsm_irqfd_init(vm);
@@ -107,7 +108,7 @@ int hsm_vm_create(struct hsm_vm *vm, struct acrn_vm_creation *param)
 	param->vcpu_num = vm->vcpu_num;
 	kfree(kparam);
 	pr_info("cairn_hsm: vm %u \"%s\" created: %u vCPUs, %s completion\n", vm->vmid, vm->name,
-		vm->vcpu_num, vm->polling ? "polling" : "notification");
+		vm->vcpu_num, hsm_vm_completion(vm));
 	return 0;
 
 out_unpin:

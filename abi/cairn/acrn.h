@@ -103,6 +103,12 @@ CAIRN_ABI_ASSERT(sizeof(struct acrn_io_request_buffer) == 4096, "the request pag
 #define GUEST_FLAG_LAPIC_PASSTHROUGH	 (1ull << 1)
 #define GUEST_FLAG_IO_COMPLETION_POLLING (1ull << 2)
 #define GUEST_FLAG_RT			 (1ull << 4)
+/*
+ * Cairn's own (ACRN has no such bit; its HSM and DM never set it): exit-less I/O requests. The
+ * device model polls the request page itself, so the hypervisor sends no upcall and the HSM
+ * dispatches nothing of this VM's; completion is by polling (the vCPU's pCPU spins on its slot).
+ */
+#define CAIRN_GUEST_FLAG_IO_EXITLESS (1ull << 63)
 
 struct acrn_vm_creation {
 	__u16 vmid; /* out: the VM's id (0xFFFF on failure) */

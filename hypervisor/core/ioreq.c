@@ -37,7 +37,11 @@ static enum exit_reason exit_of(const struct io_access *access)
 
 int ioreq_vm_init(struct vm *vm, uint64_t vm_flag)
 {
-	vm->ioreq = (struct vm_ioreq){ .polling = vm_flag & GUEST_FLAG_IO_COMPLETION_POLLING };
+	bool exitless = vm_flag & CAIRN_GUEST_FLAG_IO_EXITLESS;
+
+	vm->ioreq = (struct vm_ioreq){ .polling = exitless ||
+						  (vm_flag & GUEST_FLAG_IO_COMPLETION_POLLING),
+				       .exitless = exitless };
 	vm->io.unclaimed = ioreq_post;
 	return arch_user_vm_io_init(vm);
 }
@@ -59,10 +63,15 @@ int ioreq_set_page(struct vm *vm, struct acrn_io_request_buffer *page, uint64_t 
 	return err;
 }
 
-/* Tells the VM's creator a request is waiting (the service device's MSI); counts a refusal. */
+/*
+ * Tells the VM's creator a request is waiting (the service device's MSI); counts a refusal. An
+ * exit-less VM's device model spins on the page: nothing to tell.
+ */
 static void upcall(struct vm *vm)
 {
-	if (!arch_ioreq_upcall(vm->creator))
+	if (vm->ioreq.exitless)
+		count(&vm->ioreq.stats.upcalls_skipped);
+	else if (!arch_ioreq_upcall(vm->creator))
 		count(&vm->ioreq.stats.upcalls_refused);
 }
 
@@ -243,6 +252,7 @@ void ioreq_print_stats(const struct vm *vm)
 		{ "dropped", s->dropped },
 		{ "spurious", s->spurious },
 		{ "upcalls-refused", s->upcalls_refused },
+		{ "exit-less", s->upcalls_skipped },
 	};
 	char line[300];
 	int len;

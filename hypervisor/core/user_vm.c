@@ -26,7 +26,9 @@
 #define RELEASE_WAIT_US 1000000
 #define RESET_WAIT_US	1000000
 /* The vm_flag bits Cairn keeps; other bits are ignored as ACRN ignores what the DM may not set. */
-#define FLAGS_KEPT    (GUEST_FLAG_LAPIC_PASSTHROUGH | GUEST_FLAG_IO_COMPLETION_POLLING | GUEST_FLAG_RT)
+#define FLAGS_KEPT                                                                         \
+	(GUEST_FLAG_LAPIC_PASSTHROUGH | GUEST_FLAG_IO_COMPLETION_POLLING | GUEST_FLAG_RT | \
+	 CAIRN_GUEST_FLAG_IO_EXITLESS)
 #define FLAGS_REFUSED GUEST_FLAG_SECURE_WORLD_ENABLED /* no Trusty world */
 
 /* What a User VM has beyond struct vm, by slot; all of it under users_lock. */

@@ -226,6 +226,19 @@ def _qemu_crashed():
 DIAGNOSTIC_LINE = re.compile(r"^cairn: (vm \S+ vcpu \d+:|vm \S+: vuart |exits of vm |io exits of vm )")
 
 
+def service_exits(m):
+    """The Service VM's VM exits so far by reason ({"total": n, "io": n, ...}), from the
+    hypervisor shell's `stats service`; console input goes back to the Service VM."""
+    m.send("\x1d")
+    m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
+    found = m.command("stats service", r"cairn: exits of vm service: total (\d+)([^\n]*)\n")
+    m.command("console service", r"cairn: console input goes to vm service")
+    words = found.group(2).split()
+    exits = {k: int(v) for k, v in zip(words[0::2], words[1::2]) if v.isdigit()}
+    exits["total"] = int(found.group(1))
+    return exits
+
+
 def _dump_state(m):
     """After a failure, asks a machine's hypervisor shell (when it has one and QEMU still runs)
     where every vCPU is: `vcpus` prints each vCPU's last exit, then each pCPU its own line with

@@ -418,3 +418,114 @@ TEST(handle_serves_a_copy_as_range_clients_do)
 	EXPECT_TRUE(bad);
 	EXPECT_EQ(value, ~0ull);
 }
+
+/* --- Exit-less serving: cairn-dm claims PENDING slots itself (dm_ioreq_poll_page) --- */
+
+static uint32_t latch;
+
+static int poll_page(unsigned int nslots)
+{
+	return dm_ioreq_poll_page(page.req_slot, nslots, &bus, &latch, &stats);
+}
+
+static struct acrn_io_request *pending(struct acrn_io_request *s)
+{
+	s->processed = ACRN_IOREQ_STATE_PENDING;
+	return s;
+}
+
+TEST(exitless_claims_a_pending_slot_serves_it_and_marks_it_complete)
+{
+	struct acrn_io_request *s;
+
+	setup();
+	rec.answer = 0x5A;
+	s = pending(pio(3, ACRN_IOREQ_DIR_READ, 0x3FD, 1, 0));
+	EXPECT_EQ(poll_page(16), 1);
+	EXPECT_EQ(rec.calls, 1);
+	EXPECT_EQ(s->reqs.pio_request.value, 0x5A);
+	EXPECT_EQ(s->processed, ACRN_IOREQ_STATE_COMPLETE);
+	EXPECT_EQ(nfinished, 0);     /* no HSM, no ioctl */
+	EXPECT_EQ(poll_page(16), 0); /* COMPLETE is the hypervisor's to take */
+	EXPECT_EQ(rec.calls, 1);
+}
+
+TEST(exitless_leaves_slots_in_any_other_state_alone)
+{
+	static const uint32_t states[] = { ACRN_IOREQ_STATE_PROCESSING, ACRN_IOREQ_STATE_COMPLETE,
+					   ACRN_IOREQ_STATE_FREE, 4, 0xFFFFFFFF };
+
+	setup();
+	for (unsigned int i = 0; i < 5; i++) {
+		pio((int)i, ACRN_IOREQ_DIR_READ, 0x3F8, 1, 0x77);
+		page.req_slot[i].processed = states[i];
+	}
+	EXPECT_EQ(poll_page(16), 0);
+	EXPECT_EQ(rec.calls, 0);
+	for (unsigned int i = 0; i < 5; i++) {
+		EXPECT_EQ(page.req_slot[i].processed, states[i]);
+		EXPECT_EQ(page.req_slot[i].reqs.pio_request.value, 0x77);
+	}
+}
+
+TEST(exitless_applies_the_pci_type1_latch_as_the_hsm_would)
+{
+	struct acrn_io_request *s;
+
+	setup();
+	latch = 0;
+	/* latch off: data reads all ones, reaches nothing */
+	s = pending(pio(0, ACRN_IOREQ_DIR_READ, 0xCFC, 4, 0));
+	EXPECT_EQ(poll_page(1), 1);
+	EXPECT_EQ(s->reqs.pio_request.value, 0xFFFFFFFF);
+	EXPECT_EQ(rec.calls, 0);
+	/* bus 0, device 5, function 0, register 0x40; the latch reads back */
+	pending(pio(0, ACRN_IOREQ_DIR_WRITE, 0xCF8, 4, 0x80000000u | 5 << 11 | 0x40));
+	EXPECT_EQ(poll_page(1), 1);
+	s = pending(pio(0, ACRN_IOREQ_DIR_READ, 0xCF8, 4, 0));
+	EXPECT_EQ(poll_page(1), 1);
+	EXPECT_EQ(s->reqs.pio_request.value, 0x80000000u | 5 << 11 | 0x40);
+	EXPECT_EQ(rec.calls, 0);
+	rec.answer = 0xBEEF;
+	s = pending(pio(0, ACRN_IOREQ_DIR_READ, 0xCFE, 2, 0)); /* register 0x42 */
+	EXPECT_EQ(poll_page(1), 1);
+	EXPECT_EQ(rec.calls, 1);
+	EXPECT_EQ(rec.last.space, DM_SPACE_PCI_CFG);
+	EXPECT_EQ(rec.last.offset, 0x42);
+	EXPECT_EQ(rec.last.size, 2);
+	EXPECT_EQ(s->reqs.pio_request.value, 0xBEEF);
+	EXPECT_EQ(stats.served[ACRN_IOREQ_TYPE_PCICFG], 1);
+	/* a data access running past 0xCFF is an ordinary port access (nobody there) */
+	s = pending(pio(0, ACRN_IOREQ_DIR_READ, 0xCFE, 4, 0));
+	EXPECT_EQ(poll_page(1), 1);
+	EXPECT_EQ(rec.calls, 1);
+	EXPECT_EQ(s->reqs.pio_request.value, 0xFFFFFFFF);
+	EXPECT_EQ(s->processed, ACRN_IOREQ_STATE_COMPLETE);
+}
+
+TEST(exitless_answers_a_malformed_request_all_ones_and_completes_it)
+{
+	struct acrn_io_request *s;
+
+	setup();
+	s = pending(mmio(1, ACRN_IOREQ_DIR_READ, 0xFEB00000, 3, 0));
+	EXPECT_EQ(poll_page(2), 1);
+	EXPECT_EQ(s->reqs.mmio_request.value, ~0ull);
+	EXPECT_EQ(s->processed, ACRN_IOREQ_STATE_COMPLETE);
+	EXPECT_EQ(stats.bad, 1);
+	EXPECT_EQ(rec.calls, 0);
+}
+
+TEST(exitless_stops_at_a_power_off_and_leaves_it_processing)
+{
+	struct acrn_io_request *s, *after;
+
+	setup();
+	s = pending(
+		pio(0, ACRN_IOREQ_DIR_WRITE, CAIRN_GUEST_PM1A_CNT_PORT, 2, CAIRN_GUEST_PM1A_S5));
+	after = pending(pio(1, ACRN_IOREQ_DIR_READ, 0x3F8, 1, 0));
+	EXPECT_EQ(poll_page(2), -1);
+	EXPECT_EQ(s->processed, ACRN_IOREQ_STATE_PROCESSING);
+	EXPECT_EQ(after->processed, ACRN_IOREQ_STATE_PENDING);
+	EXPECT_EQ(power.exit_value, CAIRN_GUEST_PM1A_S5);
+}

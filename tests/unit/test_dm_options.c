@@ -64,6 +64,28 @@ TEST(testdev_clients_implies_testdev)
 	EXPECT_EQ(cfg.mem_size, 16ull << 20); /* the default */
 }
 
+TEST(ioreq_exitless_with_and_without_a_cpu)
+{
+	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "t", NULL), 0);
+	EXPECT_FALSE(cfg.ioreq_exitless);
+	EXPECT_EQ(cfg.exitless_cpu, -1);
+	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--ioreq_exitless", "t", NULL), 0);
+	EXPECT_TRUE(cfg.ioreq_exitless);
+	EXPECT_EQ(cfg.exitless_cpu, -1);
+	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--ioreq_exitless=1", "t", NULL), 0);
+	EXPECT_EQ(cfg.exitless_cpu, 1);
+	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--ioreq_exitless=2", "t", NULL), -1);
+	EXPECT_TRUE(strstr(err, "given to the VM") != NULL);
+	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--ioreq_exitless=64", "t", NULL), -1);
+	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--ioreq_exitless=-1", "t", NULL), -1);
+	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--ioreq_exitless=1x", "t", NULL), -1);
+	EXPECT_TRUE(strstr(err, "Service VM CPU number") != NULL);
+	EXPECT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--ioreq_exitless", "--testdev_clients",
+			"t", NULL),
+		  -1);
+	EXPECT_TRUE(strstr(err, "no range clients") != NULL);
+}
+
 TEST(help_needs_nothing_else)
 {
 	ASSERT_EQ(parse("--help", NULL), 0);

@@ -32,7 +32,7 @@ static const uint8_t vmcall[] = { 0x0F, 0x01, 0xC1 };
 static struct vm *svc, *user;
 
 /* A Service VM with an enabled service device, and its User VM (2 vCPUs), no page yet. */
-static void setup(bool polling)
+static void setup_flags(uint64_t vm_flag)
 {
 	svc = fake_vm_create(&(struct fake_vm_spec){
 		.name = "svc", .kind = VM_KIND_SERVICE, .first_pcpu = SVC_PCPU });
@@ -41,12 +41,17 @@ static void setup(bool polling)
 	user = fake_vm_create(&(struct fake_vm_spec){
 		.name = "u", .kind = VM_KIND_USER, .nvcpus = 2, .first_pcpu = USER_PCPU });
 	user->creator = svc;
-	EXPECT_EQ(ioreq_vm_init(user, polling ? GUEST_FLAG_IO_COMPLETION_POLLING : 0), 0);
+	EXPECT_EQ(ioreq_vm_init(user, vm_flag), 0);
 	service_dev_place(svc, SERVICE_BDF);
 	service_dev_cfg_write(0x44, 4, 0xFEE00000u | (SVC_APIC << 12));
 	service_dev_cfg_write(0x48, 4, 0);
 	service_dev_cfg_write(0x4C, 2, UPCALL_VECTOR);
 	service_dev_cfg_write(0x42, 2, 1); /* MSI enable */
+}
+
+static void setup(bool polling)
+{
+	setup_flags(polling ? GUEST_FLAG_IO_COMPLETION_POLLING : 0);
 }
 
 /* A hypercall from the Service VM's vCPU 0 (VMCALL, ACRN's registers). */
@@ -378,6 +383,33 @@ TEST(polling_finishes_when_the_slot_completes_without_a_notification)
 	EXPECT_EQ(fake_wait_count(), 0); /* it spun; it never waited for a signal */
 	EXPECT_TRUE(fake_relax_count() >= 1);
 	EXPECT_EQ(slot(0)->processed, ACRN_IOREQ_STATE_FREE);
+}
+
+/* Exit-less: the device model spins on the page, so the post sends no upcall at all. */
+TEST(exitless_posts_without_an_upcall_and_finishes_by_polling)
+{
+	struct service_vm_play p = { .play = ANSWER_ONLY, .value = 0xAB };
+	struct vcpu *v;
+
+	setup_flags(CAIRN_GUEST_FLAG_IO_EXITLESS);
+	v = &user->vcpus[0];
+	ASSERT_EQ(set_page(PAGE_GPA), 0);
+	play(&p);
+	v->regs.rax = OLD_RAX;
+	EXPECT_EQ(port_exit(v, DEV_PORT, 1, true), 0);
+	EXPECT_EQ(p.seen.completion_polling, 1);
+	EXPECT_EQ(p.seen.processed, ACRN_IOREQ_STATE_PENDING);
+	EXPECT_EQ(v->regs.rax & 0xFF, 0xAB);
+	EXPECT_EQ(fake_lapic_ipi_count(), 0); /* no upcall MSI */
+	EXPECT_EQ(service_dev_counts(svc).refused, 0);
+	EXPECT_EQ(user->ioreq.stats.upcalls_skipped, 1);
+	EXPECT_EQ(user->ioreq.stats.upcalls_refused, 0);
+	EXPECT_EQ(user->ioreq.stats.polled, 1);
+	EXPECT_EQ(fake_wait_count(), 0);
+	fake_console_clear();
+	vm_print_exit_stats(user);
+	EXPECT_TRUE(fake_console_contains(
+		"cairn: io requests of vm u: pio 1 mmio 0 notified 0 polled 1 (exit-less 1)\n"));
 }
 
 TEST(a_notification_to_a_polling_vm_is_harmless)

@@ -33,6 +33,8 @@ struct dm_config {
 	const char *bootargs;  /* -B/--bootargs: the ELF's start info or Linux's command line */
 	bool com1_stdio;       /* -l com1,stdio */
 	bool ioreq_polling;    /* --ioreq_polling: GUEST_FLAG_IO_COMPLETION_POLLING */
+	bool ioreq_exitless;   /* --ioreq_exitless: CAIRN_GUEST_FLAG_IO_EXITLESS */
+	int exitless_cpu;      /* --ioreq_exitless=<cpu>: the Service VM CPU it spins on, or -1 */
 	bool testdev;	       /* --testdev: the iotest guest's device (abi/cairn/testdev.h) */
 	bool testdev_clients;  /* --testdev_clients: its two ranges served by range clients */
 	bool debugexit;	       /* --debugexit: a write to port 0xF4 powers the VM off */

@@ -54,4 +54,20 @@ enum dm_ioreq_end {
 enum dm_ioreq_end dm_ioreq_run(struct dm_vm *vm, struct dm_bus *bus, struct dm_ioreq_stats *stats,
 			       const bool *stop, int *err);
 
+/*
+ * Exit-less serving (--ioreq_exitless; the VM was created with CAIRN_GUEST_FLAG_IO_EXITLESS):
+ * cairn-dm does the HSM's part itself. One pass claims every PENDING slot (PENDING ->
+ * PROCESSING, atomically: a slot someone else took is left alone), applies the PCI type-1 latch
+ * at 0xCF8 (`conf_addr`, the VM's one latch) and turns 0xCFC-0xCFF under an enabled latch into
+ * the PCI-config access it is, serves it on the bus, writes a read's value and marks the slot
+ * COMPLETE; the User VM's pCPU, polling its slot, goes on. Malformed requests read all ones.
+ * Returns the number served, or -1 when a request powered the VM off (left PROCESSING).
+ */
+int dm_ioreq_poll_page(struct acrn_io_request *slots, unsigned int nslots, struct dm_bus *bus,
+		       uint32_t *conf_addr, struct dm_ioreq_stats *stats);
+
+/* The exit-less loop: dm_ioreq_poll_page again and again, spinning, until *stop is set. */
+enum dm_ioreq_end dm_ioreq_poll(struct dm_vm *vm, struct dm_bus *bus, struct dm_ioreq_stats *stats,
+				const bool *stop);
+
 #endif

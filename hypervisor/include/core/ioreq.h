@@ -19,6 +19,7 @@ struct ioreq_stats {
 	uint64_t dropped;	   /* in flight when its vCPU was stopped or reset */
 	uint64_t spurious;	   /* notifications that found nothing to finish */
 	uint64_t upcalls_refused;  /* posted, but the service device could not signal */
+	uint64_t upcalls_skipped;  /* posted exit-less: the device model polls, no signal */
 };
 
 /* The I/O request state of a VM (struct vm's `ioreq`; all zero: no request page). */
@@ -26,7 +27,8 @@ struct vm_ioreq {
 	spinlock_t lock;		     /* `page` and its replacement against posting */
 	struct acrn_io_request_buffer *page; /* the hypervisor's view of the Service VM's page */
 	uint64_t page_gpa;		     /* where the Service VM has it */
-	bool polling;			     /* GUEST_FLAG_IO_COMPLETION_POLLING */
+	bool polling;			     /* GUEST_FLAG_IO_COMPLETION_POLLING or exit-less */
+	bool exitless;			     /* CAIRN_GUEST_FLAG_IO_EXITLESS: no upcall */
 	uint32_t in_flight;		     /* bit per vCPU: posted, not finished or dropped */
 	uint32_t broken; /* bit per vCPU: its slot broke; it waits for the stop */
 	struct io_access
@@ -36,7 +38,8 @@ struct vm_ioreq {
 
 /*
  * Makes vm (a User VM: vm->creator set) post what no handler claims to its creator, completing
- * by polling when vm_flag has GUEST_FLAG_IO_COMPLETION_POLLING, and attaches the architecture's
+ * by polling when vm_flag has GUEST_FLAG_IO_COMPLETION_POLLING, and with no upcall (its device
+ * model polls the page) when it has CAIRN_GUEST_FLAG_IO_EXITLESS, and attaches the architecture's
  * User VM devices (x86: the virtual IOAPIC). Call once, at creation, before it runs. 0 or -errno.
  */
 int ioreq_vm_init(struct vm *vm, uint64_t vm_flag);
