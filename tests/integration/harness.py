@@ -214,13 +214,23 @@ def boot(name, **kwargs):
     return m
 
 
-QEMU_SIGSEGV = -11
+# QEMU's own deaths, by the signal that ended it: a segfault in TCG, or an assertion of QEMU's
+# that failed (abort). A guest, however hostile, must not be able to do either to the emulator.
+QEMU_CRASH_SIGNALS = {-11: "SIGSEGV", -6: "SIGABRT"}
+QEMU_MESSAGE = re.compile(r"^(qemu[-\w]*:.*|\*\*.*|ERROR:.*|.*[Aa]ssertion.*)$", re.M)
 
 
 def _qemu_crashed():
-    """Names of this test's machines whose QEMU died of SIGSEGV by itself (not stopped by us)."""
-    return [m.name for m in _machines
-            if m.proc.poll() is not None and m.proc.returncode == QEMU_SIGSEGV]
+    """This test's machines whose QEMU died by itself of a crash signal (not stopped by us), as
+    "name (SIGNAL: QEMU's last message)"."""
+    crashed = []
+    for m in _machines:
+        signal = QEMU_CRASH_SIGNALS.get(m.proc.poll()) if m.proc.poll() is not None else None
+        if signal:
+            said = QEMU_MESSAGE.findall(m.text())
+            crashed.append(f"{m.name} ({signal}" + (f": {said[-1].strip()[:200]}" if said else "")
+                           + ")")
+    return crashed
 
 
 DIAGNOSTIC_LINE = re.compile(r"^cairn: (vm \S+ vcpu \d+:|vm \S+: vuart |exits of vm |io exits of vm )")
@@ -404,9 +414,9 @@ def run_all(selected=None):
                     print(f"#   | {line}")
             error, crashed = _run_one(fn)
         if error and crashed:
-            # QEMU 7.2's TCG segfaults now and then (memory_region_dispatch_write): that is
-            # QEMU's failure, not the hypervisor's, so the test runs once more, and says so.
-            print(f"# QEMU crashed (SIGSEGV) in {', '.join(crashed)} during '{name}': "
+            # QEMU 7.2's TCG segfaults (memory_region_dispatch_write) or aborts now and then:
+            # that is QEMU's failure, not the hypervisor's, so the test runs once more, and says so.
+            print(f"# QEMU crashed in {', '.join(crashed)} during '{name}': "
                   f"running it once more (docs/testing.md)", flush=True)
             error, crashed = _run_one(fn)
         elapsed = time.monotonic() - start
