@@ -43,9 +43,12 @@ setup:
 	@tools/setup.sh
 
 # The Service VM's Debian kernel and busybox initramfs, fetched and cached under build/images/,
-# with the Service VM's test programs and probe module (tests/service-vm/) inside.
+# with the Service VM's test programs and probe module (tests/service-vm/) inside, and inside
+# that the Linux User VM's initramfs with its own programs (tests/user-vm/).
 images: setup
 	@tools/fetch-images.sh $(BUILD) fetch
+	@$(MAKE) --no-print-directory user-vm-root
+	@tools/fetch-images.sh $(BUILD) uvm-initramfs
 	@$(MAKE) --no-print-directory service-vm-root
 	@tools/fetch-images.sh $(BUILD) initramfs
 
@@ -95,6 +98,7 @@ run: setup images
 
 include guests/guests.mk
 include tests/service-vm/service-vm.mk
+include tests/user-vm/user-vm.mk
 include hsm/hsm.mk
 include dm/dm.mk
 include tests/abi/abi.mk

@@ -2,83 +2,137 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Benchmark: the Service VM's boot to init under Cairn vs the same kernel booted directly by QEMU TCG.
 
-Prints both times, their ratio (one run of each, back to back) and the Service VM's VM exits
-during boot, by reason. Usage: python3 bench/service_boot.py [BUILD]  (after `make images all scenarios`)
+Each round boots a scenario under Cairn, then the same kernel, initramfs, disk and command line
+directly in QEMU TCG with the Service VM's CPUs and RAM, back to back, and prints both times
+(wall time from QEMU's start, and the guest's own uptime when /init ran, from dmesg), their
+ratio, and the Service VM's VM exits at `ready` by reason. Several rounds give min/median/max.
+
+Usage: python3 bench/service_boot.py [--build BUILD] [--scenario NAME] [--pcpus 1,2,4] [--rounds N]
+  --scenario NAME   a scenario of configs/ (default: service, `make run`'s, with its partition)
+  --pcpus LIST      instead: configs/bench-boot-<n>.scn for each n (the Service VM alone on n pCPUs)
+(after `make images all scenarios`)
 """
+import argparse
 import os
 import re
+import statistics
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-if len(sys.argv) > 1:
-    os.environ["CAIRN_BUILD"] = os.path.abspath(sys.argv[1])
-import harness  # noqa: E402
 
-BUILD = harness.BUILD
 TIMEOUT = 300
+RUN_INIT = r"\[\s*([\d.]+)\] Run /init as init process"
 
 
-def scenario_cmdline():
-    text = open(os.path.join(ROOT, "configs", "service.scn")).read()
+def scenario_cmdline(scenario):
+    text = open(os.path.join(ROOT, "configs", scenario + ".scn")).read()
     section = text[text.index("[vm service]"):]
     return re.search(r"^args = (.*)$", section, re.M).group(1).strip()
 
 
-def time_to(machine, pattern, start):
-    machine.wait_for(pattern, TIMEOUT)
-    return time.monotonic() - start
+def guest_uptime_at_init(m):
+    """The kernel's uptime (seconds) when it ran /init, from dmesg, asked at the guest's shell."""
+    found = m.shell("dmesg | grep -m1 'Run /init'", RUN_INIT, 60)
+    return float(found.group(1))
 
 
-def run_direct(cmdline):
-    images = os.path.join(BUILD, "images")
+def boot_times(m, start):
+    init = m.wait_for(r"cairn-svm: init started", TIMEOUT) and time.monotonic() - start
+    ready = m.wait_for(r"cairn-svm: ready", TIMEOUT) and time.monotonic() - start
+    m.wait_for(r"/ # ", 60)  # the shell's prompt: typed commands reach it
+    time.sleep(0.5)
+    return {"init": init, "ready": ready, "uptime": guest_uptime_at_init(m)}
+
+
+def run_cairn(harness, scenario):
     start = time.monotonic()
-    m = harness.Machine("bench-direct", smp=3, mem="933M", cpu="qemu64",
+    m = harness.boot_scenario(scenario, name=f"bench-boot-cairn-{scenario}")
+    try:
+        shape = m.wait_for(r"Service VM on (\d+) pCPUs, (\d+) MiB of RAM", TIMEOUT)
+        times = boot_times(m, start)
+        since = len(m.text())
+        times["exits"] = harness.service_exits(m)
+        times["details"] = re.findall(r"^cairn: ((?:io|mmio) exits of vm service:[^\n]*)$",
+                                      m.text()[since:], re.M)
+    finally:
+        m.stop()
+    times["cpus"], times["mib"] = int(shape.group(1)), int(shape.group(2))
+    return times
+
+
+def run_direct(harness, cmdline, cpus, mib):
+    images = os.path.join(harness.BUILD, "images")
+    start = time.monotonic()
+    m = harness.Machine(f"bench-boot-direct-{cpus}", smp=cpus, mem=f"{mib}M", cpu="qemu64",
                         kernel=os.path.join(images, "vmlinuz"), append=cmdline,
                         extra=["-initrd", os.path.join(images, "initramfs.cpio.gz"), "-drive",
                                f"file={images}/test-disk.img,if=virtio,format=raw,readonly=on"])
     try:
-        init = time_to(m, r"cairn-svm: init started", start)
-        ready = time_to(m, r"cairn-svm: ready", start)
+        return boot_times(m, start)
     finally:
         m.stop()
-    return init, ready
 
 
-def run_cairn():
-    start = time.monotonic()
-    m = harness.boot_scenario("service", name="bench-cairn")
-    try:
-        init = time_to(m, r"cairn-svm: init started", start)
-        ready = time_to(m, r"cairn-svm: ready", start)
-        m.send("\x1d")
-        stats = m.command("stats service", r"cairn: exits of vm service: total (\d+)([^\n]*)\n")
-        details = m.wait_for(r"cairn: mmio exits of vm service:[^\n]*\n", 10)
-        detail_text = m.text()[stats.start():details.end()]
-    finally:
-        m.stop()
-    words = stats.group(2).split()
-    exits = dict(zip(words[0::2], words[1::2]))
-    return init, ready, int(stats.group(1)), exits, detail_text
+def spread(values, fmt="{:.2f}"):
+    """min / median / max of values, or the one value."""
+    if len(values) == 1:
+        return fmt.format(values[0])
+    return " / ".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
+
+
+def bench_scenario(harness, scenario, rounds):
+    cmdline = scenario_cmdline(scenario)
+    cairn, direct = [], []
+    for r in range(rounds):
+        c = run_cairn(harness, scenario)
+        d = run_direct(harness, cmdline, c["cpus"], c["mib"])
+        cairn.append(c)
+        direct.append(d)
+        print(f"  round {r + 1}: {scenario}: direct ready {d['ready']:.1f} s (uptime at /init "
+              f"{d['uptime']:.2f} s), Cairn ready {c['ready']:.1f} s (uptime at /init "
+              f"{c['uptime']:.2f} s), ratio {c['ready'] / d['ready']:.2f}; exits "
+              f"{c['exits']['total']}", flush=True)
+    return cmdline, cairn, direct
+
+
+def report(scenario, cmdline, cairn, direct):
+    cpus, mib = cairn[0]["cpus"], cairn[0]["mib"]
+    print(f"\n== {scenario}: Service VM on {cpus} pCPUs, {mib} MiB; direct: -smp {cpus} "
+          f"-m {mib}M; {len(cairn)} round(s), min / median / max")
+    print(f"kernel command line: {cmdline}")
+    for key, what in (("init", "wall time to init"), ("ready", "wall time to ready"),
+                      ("uptime", "guest uptime at /init")):
+        ratios = [c[key] / d[key] for c, d in zip(cairn, direct)]
+        print(f"  {what:22} direct {spread([d[key] for d in direct])} s, Cairn "
+              f"{spread([c[key] for c in cairn])} s, ratio {spread(ratios)}")
+    totals = [c["exits"]["total"] for c in cairn]
+    print(f"  Service VM exits at ready: {spread(totals, '{:.0f}')}")
+    last = cairn[-1]["exits"]
+    for reason, count in sorted(last.items(), key=lambda kv: -kv[1]):
+        if reason != "total":
+            print(f"    {reason:14} {count}")
+    for line in cairn[-1]["details"]:
+        print(f"    {line} (address count, the first ones seen)")
 
 
 def main():
-    cmdline = scenario_cmdline()
-    d_init, d_ready = run_direct(cmdline)
-    c_init, c_ready, total, exits, detail_text = run_cairn()
-    print(f"kernel command line: {cmdline}")
-    print(f"direct QEMU TCG (-smp 3, 933M): init after {d_init:.1f} s, ready after {d_ready:.1f} s")
-    print(f"under Cairn (Service VM on 3 of 4 pCPUs): init after {c_init:.1f} s, "
-          f"ready after {c_ready:.1f} s")
-    print(f"ratio Cairn/direct: init {c_init / d_init:.2f}, ready {c_ready / d_ready:.2f}")
-    print(f"Service VM exits from power-on to the stats command: {total}")
-    for reason, count in sorted(exits.items(), key=lambda kv: -int(kv[1].strip('()'))
-                                if kv[1].strip('()').isdigit() else 0):
-        print(f"  {reason:14} {count}")
-    print("by port / MMIO address (first ones seen):")
-    for line in detail_text.splitlines()[1:]:
-        print("  " + line.replace("cairn: ", ""))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build")
+    ap.add_argument("--scenario", default="service")
+    ap.add_argument("--pcpus", help="comma-separated pCPU counts (configs/bench-boot-<n>.scn)")
+    ap.add_argument("--rounds", type=int, default=1)
+    args = ap.parse_args()
+    if args.build:
+        os.environ["CAIRN_BUILD"] = os.path.abspath(args.build)
+    import harness  # noqa: E402  (reads CAIRN_BUILD when imported)
+
+    scenarios = ([f"bench-boot-{n}" for n in args.pcpus.split(",")] if args.pcpus
+                 else [args.scenario])
+    results = [(s, *bench_scenario(harness, s, args.rounds)) for s in scenarios]
+    for result in results:
+        report(*result)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Fetches Debian's current kernel, its headers and busybox-static and builds the Service VM images under BUILD_DIR/images/.
 # Outputs: vmlinuz, kernel-version, kbuild-dir, initramfs.cpio.gz, uvm-initramfs.cpio.gz (the Linux
-# User VM's, built in the fetch stage), test-disk.img. Does nothing when all are up to date.
-# `fetch-images.sh BUILD fetch` stops after the downloads (the Makefile then builds the Service VM's
-# test programs and modules against the headers); `fetch-images.sh BUILD initramfs` packs
-# BUILD/service-vm/root (if present) into the initramfs too. No second argument does both.
+# User VM's), test-disk.img. Does nothing when all are up to date. The Makefile runs it in three
+# stages, building programs between them: `fetch-images.sh BUILD fetch` stops after the downloads;
+# `fetch-images.sh BUILD uvm-initramfs` packs the User VM's initramfs with BUILD/user-vm/root (its
+# programs, if present), which the Service VM's tree then carries; `fetch-images.sh BUILD
+# initramfs` packs the Service VM's with BUILD/service-vm/root (if present). No second argument
+# does all three.
 # See docs/images.md.
 set -euo pipefail
 PATH="$PATH:/usr/sbin:/sbin" # depmod and modprobe, for users whose PATH lacks them
@@ -28,6 +30,8 @@ uvm_initramfs="$images/uvm-initramfs.cpio.gz"
 test_disk="$images/test-disk.img"
 # The Service VM's test programs and modules (tests/service-vm/), built by `make service-vm-root`.
 overlay_root="$build/service-vm/root"
+# The Linux User VM's programs (tests/user-vm/), built by `make user-vm-root`.
+uvm_overlay_root="$build/user-vm/root"
 
 # Modules the initramfs carries (their dependencies are added from modules.dep).
 # The Linux User VM's: cairn-dm's virtio devices (docs/user-vms.md).
@@ -237,17 +241,23 @@ pack_cpio() {
 
 uvm_initramfs_is_current() {
 	[ -s "$uvm_initramfs" ] && [ "$uvm_initramfs" -nt "$uvm_init_script" ] \
-		&& [ "$uvm_initramfs" -nt "$self" ] && [ "$uvm_initramfs" -nt "$busybox_root/bin/busybox" ]
+		&& [ "$uvm_initramfs" -nt "$self" ] && [ "$uvm_initramfs" -nt "$busybox_root/bin/busybox" ] \
+		&& { [ ! -d "$uvm_overlay_root" ] \
+			|| [ -z "$(find "$uvm_overlay_root" -newer "$uvm_initramfs" -print -quit)" ]; }
 }
 
 # The Linux User VM's initramfs (launch-uvm's, under /usr/lib/cairn/uvm/ in the Service VM's):
-# busybox, the virtio modules and its /init.
+# busybox, the virtio modules, its programs (when built) and its /init.
 build_uvm_initramfs() {
 	log "building $uvm_initramfs"
 	rm -rf "$uvm_initramfs_root"
 	mkdir -p "$uvm_initramfs_root"/{dev,proc,sys,tmp,root,etc}
 	populate_busybox "$uvm_initramfs_root"
 	populate_modules "$uvm_initramfs_root" "${uvm_modules[@]}"
+	if [ -d "$uvm_overlay_root" ]; then
+		cp -a "$uvm_overlay_root/." "$uvm_initramfs_root/"
+		log "User VM initramfs programs: $(cd "$uvm_overlay_root" && find . -type f -printf '%P ')"
+	fi
 	install -m 0755 "$uvm_init_script" "$uvm_initramfs_root/init"
 	pack_cpio "$uvm_initramfs_root" "$uvm_initramfs"
 }
@@ -297,13 +307,22 @@ if ! kernel_is_ready || ! headers_are_ready || [ ! -x "$busybox_root/bin/busybox
 	|| ! initramfs_is_current || ! uvm_initramfs_is_current; then
 	ensure_host_tools
 fi
-if [ "$stage" != initramfs ]; then
+case $stage in
+fetch | uvm-initramfs | initramfs | all) ;;
+*)
+	echo "fetch-images: stage '$stage': fetch, uvm-initramfs, initramfs or none" >&2
+	exit 2
+	;;
+esac
+if [ "$stage" = fetch ] || [ "$stage" = all ]; then
 	kernel_is_ready || fetch_kernel
 	headers_are_ready || fetch_headers
 	fetch_busybox
-	uvm_initramfs_is_current || build_uvm_initramfs
 	make_test_disk
 fi
-if [ "$stage" != fetch ]; then
+if [ "$stage" = uvm-initramfs ] || [ "$stage" = all ]; then
+	uvm_initramfs_is_current || build_uvm_initramfs
+fi
+if [ "$stage" = initramfs ] || [ "$stage" = all ]; then
 	initramfs_is_current || build_initramfs
 fi

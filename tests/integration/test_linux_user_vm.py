@@ -152,3 +152,38 @@ def two_linux_user_vms_and_a_panic():
     m.shell("cairnctl list", r"^\(no User VMs\)\s*$", 30)
     heartbeat_rises(m)
     check("vm service fault" not in m.text(), "the Service VM faulted")
+
+
+UVM_DIR = "/usr/lib/cairn/uvm"
+IOLOOP_ARGS = ("console=ttyS0,115200 8250.nr_uarts=1 nokaslr mitigations=off tsc=reliable "
+               "loglevel=4 panic=-1 no_ipi_broadcast=1 cairn_uvm=ioloop:{threads}:{rounds}")
+
+
+def ioloop_command(name, cpus, threads, rounds, dm_args=""):
+    """cairn-dm running a Linux User VM whose /init runs cairn-ioloop, then powers off."""
+    args = IOLOOP_ARGS.format(threads=threads, rounds=rounds)
+    return (f"cairn-dm -m 128M --cpu_affinity {cpus} --testdev {dm_args} -s 0:0,hostbridge "
+            f"-l com1,stdio -k {UVM_DIR}/vmlinuz -r {UVM_DIR}/initramfs.cpio.gz "
+            f"-B '{args}' {name}")
+
+
+@test("Linux User VM: its 2 vCPUs issue I/O requests at once, each from its own slot: 2 x 2,000 "
+      "reads of the test device, every answer right; the VM powers off and its pCPUs come back")
+def linux_user_vm_concurrent_requests():
+    m = service_vm("linux-user-vm-ioloop")
+    start = len(m.text())
+    m.send(ioloop_command("uvio", "1,2", 2, 2000) + "\r")
+    threads = [m.wait_for(rf"cairn-ioloop: thread {i} cpu {i}: (\d+) reads, (\d+) wrong",
+                          UVM_BOOT, since=start) for i in (0, 1)]
+    for i, t in enumerate(threads):
+        check(t.group(1) == "2000" and t.group(2) == "0",
+              f"thread {i}: {t.group(1)} reads, {t.group(2)} wrong")
+    summary = m.wait_for(r"cairn-ioloop: 2 threads, (\d+) reads, (\d+) wrong", 30, since=start)
+    check(summary.group(1) == "4000" and summary.group(2) == "0", summary.group(0))
+    m.wait_for(r"cairn-uvm: ioloop rc=0", 30, since=start)
+    # The hypervisor counted every read as a port request of this VM when it stopped.
+    pio = m.wait_for(r"cairn: io requests of vm uvio: pio (\d+)", 120, since=start)
+    check(int(pio.group(1)) >= 4000, f"only {pio.group(1)} port requests")
+    m.wait_for(r"cairn-dm: pCPU 1,2 back online in the Service VM", 60, since=start)
+    heartbeat_rises(m)
+    check("vm service fault" not in m.text(), "the Service VM faulted")
