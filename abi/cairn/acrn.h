@@ -109,6 +109,11 @@ CAIRN_ABI_ASSERT(sizeof(struct acrn_io_request_buffer) == 4096, "the request pag
  * dispatches nothing of this VM's; completion is by polling (the vCPU's pCPU spins on its slot).
  */
 #define CAIRN_GUEST_FLAG_IO_EXITLESS (1ull << 63)
+/*
+ * Cairn's own: KVM_FEATURE_PV_SEND_IPI withheld. The VM's KVM features leaf (0x40000101) lacks
+ * bit 11, so Linux keeps its APIC's own IPI sends, and KVM_HC_SEND_IPI returns -KVM_ENOSYS.
+ */
+#define CAIRN_GUEST_FLAG_NO_PV_IPI (1ull << 62)
 
 struct acrn_vm_creation {
 	__u16 vmid; /* out: the VM's id (0xFFFF on failure) */

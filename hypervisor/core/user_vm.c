@@ -28,7 +28,7 @@
 /* The vm_flag bits Cairn keeps; other bits are ignored as ACRN ignores what the DM may not set. */
 #define FLAGS_KEPT                                                                         \
 	(GUEST_FLAG_LAPIC_PASSTHROUGH | GUEST_FLAG_IO_COMPLETION_POLLING | GUEST_FLAG_RT | \
-	 CAIRN_GUEST_FLAG_IO_EXITLESS)
+	 CAIRN_GUEST_FLAG_IO_EXITLESS | CAIRN_GUEST_FLAG_NO_PV_IPI)
 #define FLAGS_REFUSED GUEST_FLAG_SECURE_WORLD_ENABLED /* no Trusty world */
 
 /* What a User VM has beyond struct vm, by slot; all of it under users_lock. */
@@ -145,6 +145,9 @@ static int create(struct vm *creator, const struct acrn_vm_creation *cv, struct 
 					.kind = VM_KIND_USER,
 					.pcpu_mask = cv->cpu_affinity,
 					.args = "",
+					.flags = (cv->vm_flag & CAIRN_GUEST_FLAG_NO_PV_IPI) ?
+							 VM_FLAG_NO_PV_IPI :
+							 0,
 					.source = "HC_CREATE_VM" };
 	*vm = (struct vm){ .id = id,
 			   .config = &u->config,

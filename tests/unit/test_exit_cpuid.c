@@ -113,6 +113,23 @@ TEST(kvm_leaves_at_0x40000100_for_the_service_vm_and_user_vms_only)
 	EXPECT_EQ(run_cpuid(&user->vcpus[0], 0x40000101, 0).edx, 1);
 }
 
+TEST(kvm_features_leaf_withholds_pv_send_ipi_with_no_pv_ipi)
+{
+	struct vm *svc = fake_vm_create(
+		&(struct fake_vm_spec){ .kind = VM_KIND_SERVICE, .flags = VM_FLAG_NO_PV_IPI });
+	struct cpuid_regs features = run_cpuid(&svc->vcpus[0], 0x40000101, 0);
+
+	/* Only bit 11 goes: kvmclock, NOP_IO_DELAY, the stable bit and REALTIME stay. */
+	EXPECT_EQ(features.eax, (1u << 3) | (1u << 1) | (1u << 24));
+	EXPECT_EQ(features.edx, 1);
+	EXPECT_EQ(run_cpuid(&svc->vcpus[0], 0x40000100, 0).ebx, KVM_SIGNATURE_EBX);
+
+	struct vm *user = fake_vm_create(
+		&(struct fake_vm_spec){ .kind = VM_KIND_USER, .flags = VM_FLAG_NO_PV_IPI });
+	user->creator = svc;
+	EXPECT_EQ(run_cpuid(&user->vcpus[0], 0x40000101, 0).eax & (1u << 11), 0);
+}
+
 TEST(leaf_1_hides_vmx_sets_hypervisor_and_follows_guest_osxsave)
 {
 	struct vm *vm = partition(0, 0);

@@ -2,6 +2,7 @@
 /* KVM's PV ABI for the Service VM (guest/kvm_pv.c): KVM_HC_SEND_IPI and kvmclock, through the fake. */
 #include <string.h>
 
+#include "cairn/acrn.h"
 #include "x86/guest/kvm_pv.h"
 #include "fake_cpu.h"
 #include "fake_platform.h"
@@ -112,6 +113,30 @@ TEST(send_ipi_bad_arguments_and_unknown_calls_return_errors)
 	EXPECT_EQ(fake_lapic_ipi_count(), 0);
 	EXPECT_EQ(fake_vcpu(vcpu)->rip, FAKE_CODE_GPA + 4 * 3);
 	EXPECT_EQ(fake_event_count(vm, FAKE_EV_EXCEPTION), 0);
+}
+
+TEST(send_ipi_withheld_returns_enosys_and_sends_nothing)
+{
+	vm = fake_vm_create(&(struct fake_vm_spec){ .name = "svc",
+						    .kind = VM_KIND_SERVICE,
+						    .flags = VM_FLAG_NO_PV_IPI,
+						    .nvcpus = 3 });
+	struct vcpu *vcpu = &vm->vcpus[0];
+
+	/* Valid arguments that would reach APIC IDs 3 and 4: refused as not offered. */
+	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, 0x6, 0, 2, 0xEC), -KVM_ENOSYS);
+	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, ~0ull, ~0ull, 0, 0x2 | (4u << 8)),
+		  -KVM_ENOSYS); /* an NMI to everyone */
+	EXPECT_EQ(fake_lapic_ipi_count(), 0);
+	EXPECT_EQ(fake_event_count(vm, FAKE_EV_NMI), 0);
+	EXPECT_EQ(vm->arch.ipis_dropped, 0); /* nothing even looked at */
+	EXPECT_EQ(fake_vcpu(vcpu)->rip, FAKE_CODE_GPA + 2 * 3);
+	EXPECT_EQ(fake_event_count(vm, FAKE_EV_EXCEPTION), 0);
+	EXPECT_EQ(vcpu->exits[EXIT_HYPERCALL], 2);
+	/* CPL 3 is still -KVM_EPERM first, as KVM checks the CPL before the number. */
+	fake_vcpu(vcpu)->cpl = 3;
+	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, 0x6, 0, 2, 0xEC), -KVM_EPERM);
+	EXPECT_EQ(fake_lapic_ipi_count(), 0);
 }
 
 TEST(system_time_msr_writes_the_pvclock_structure)
@@ -234,6 +259,20 @@ TEST(user_vm_pv_ipis_reach_its_own_cpus_only)
 	fake_vcpu(vcpu)->cpl = 3;
 	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, 0x2, 0, 2, 0xEC), -KVM_EPERM);
 	EXPECT_EQ(fake_lapic_ipi_count(), 2);
+}
+
+TEST(user_vm_with_pv_ipis_withheld_sends_nothing)
+{
+	struct vcpu *vcpu = user_vm();
+
+	vm->guest_flags = CAIRN_GUEST_FLAG_NO_PV_IPI;
+	((struct vm_config *)vm->config)->flags |= VM_FLAG_NO_PV_IPI;
+	EXPECT_EQ(kvm_hypercall(vcpu, KVM_HC_SEND_IPI, 0x6, 0, 2, 0xEC), -KVM_ENOSYS);
+	EXPECT_EQ(kvm_hypercall(&vm->vcpus[1], KVM_HC_SEND_IPI, 0x2, 0, 2, 0xEC), -KVM_ENOSYS);
+	EXPECT_EQ(fake_lapic_ipi_count(), 0);
+	EXPECT_EQ(vm->arch.ipis_dropped, 0);
+	/* kvmclock is not affected. */
+	EXPECT_TRUE(write_msr(vcpu, MSR_KVM_SYSTEM_TIME_NEW, CLOCK_GPA | 1));
 }
 
 TEST(user_vm_kvmclock_starts_again_for_a_new_vm)

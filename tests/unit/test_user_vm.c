@@ -7,6 +7,7 @@
 #include "core/pcpu.h"
 #include "core/user_vm.h"
 #include "lib/errno.h"
+#include "x86/guest/kvm_pv.h"
 #include "fake_console.h"
 #include "fake_platform.h"
 #include "fake_virt.h"
@@ -108,6 +109,26 @@ TEST(create_builds_a_user_vm_on_the_pcpus_given_back)
 	EXPECT_EQ(m->rights, VIRT_MEM_READ);
 	EXPECT_NULL(fake_vm_map_at(vm, 0));
 	EXPECT_TRUE(fake_console_contains("created user VM 1 'hello1' on pCPU mask 0x30"));
+}
+
+TEST(create_with_no_pv_ipi_withholds_kvm_pv_send_ipi_from_that_vm_only)
+{
+	setup();
+	struct acrn_vm_creation cv = creation("nopv", 0x4);
+	cv.vm_flag = CAIRN_GUEST_FLAG_NO_PV_IPI;
+	ASSERT_EQ(create(&cv), 0);
+	struct vm *vm = &vms[cv.vmid];
+	EXPECT_EQ(vm->guest_flags, CAIRN_GUEST_FLAG_NO_PV_IPI);
+	EXPECT_EQ(vm->config->flags, VM_FLAG_NO_PV_IPI);
+	EXPECT_TRUE(fake_console_contains("(1 vCPUs, flags 0x4000000000000000)"));
+	/* Its KVM features leaf lacks bit 11; a VM created without the flag keeps it. */
+	struct cpuid_regs leaf;
+	EXPECT_TRUE(kvm_pv_cpuid(&vm->vcpus[0], 0x40000101, &leaf));
+	EXPECT_EQ(leaf.eax & (1u << 11), 0);
+	struct vm *other = create_ok("pv", 0x8);
+	EXPECT_EQ(other->config->flags, 0);
+	EXPECT_TRUE(kvm_pv_cpuid(&other->vcpus[0], 0x40000101, &leaf));
+	EXPECT_EQ(leaf.eax & (1u << 11), 1u << 11);
 }
 
 TEST(create_names_from_the_uuid_bytes_only_when_they_are_a_padded_name)

@@ -3,7 +3,7 @@
 
 import re
 
-from .model import FLAGS, KINDS, Board, Vm
+from .model import FLAGS, KINDS, SERVICE_ONLY_FLAGS, Board, Vm
 from .parse import BOARD_KEYS
 from .values import MIB, format_range, format_size, list_items, parse_number, parse_size
 
@@ -161,6 +161,9 @@ def check_flags(vm, entries, diag):
             ok = False
         elif flag in items[:i]:
             diag.error(entry.line, "flag_twice", flag=flag)
+            ok = False
+        elif flag in SERVICE_ONLY_FLAGS and vm.kind != "service":
+            diag.error(entry.line, "flag_service_only", flag=flag)
             ok = False
         else:
             vm.flags.append(flag)

@@ -4,7 +4,10 @@
 from dataclasses import dataclass, field
 
 KINDS = {"pre-launched": "VM_KIND_PRE_LAUNCHED", "service": "VM_KIND_SERVICE"}
-FLAGS = {"hypercalls": "VM_FLAG_HYPERCALLS", "reset-on-fault": "VM_FLAG_RESET_ON_FAULT"}
+FLAGS = {"hypercalls": "VM_FLAG_HYPERCALLS", "reset-on-fault": "VM_FLAG_RESET_ON_FAULT",
+         "no-pv-ipi": "VM_FLAG_NO_PV_IPI"}
+# Flags that only the service VM may have (pre-launched guests get no KVM PV leaves at all).
+SERVICE_ONLY_FLAGS = ("no-pv-ipi",)
 
 
 @dataclass

@@ -13,6 +13,8 @@ enum vm_kind {
 
 #define VM_FLAG_HYPERCALLS     (1u << 0) /* may make hypercalls (else VMCALL/VMMCALL raise #UD) */
 #define VM_FLAG_RESET_ON_FAULT (1u << 1) /* a fault resets the VM instead of stopping it */
+/* KVM's PV IPIs withheld (the Service VM: scenario flag no-pv-ipi; User VMs: CAIRN_GUEST_FLAG_NO_PV_IPI) */
+#define VM_FLAG_NO_PV_IPI (1u << 2)
 
 struct vm_config {
 	const char *name;

@@ -50,6 +50,12 @@ bool kvm_pv_enabled(const struct vcpu *vcpu)
 	return vcpu->vm->config->kind == VM_KIND_SERVICE || vm_is_user(vcpu->vm);
 }
 
+/* KVM_FEATURE_PV_SEND_IPI: offered unless the scenario (Service VM) or the creator (User VM) withheld it. */
+static bool pv_ipi_offered(const struct vcpu *vcpu)
+{
+	return !(vcpu->vm->config->flags & VM_FLAG_NO_PV_IPI);
+}
+
 void kvm_pv_clock_reset(const struct vm *vm)
 {
 	vm_clock_origin[vm->id] = 0;
@@ -63,7 +69,7 @@ bool kvm_pv_cpuid(struct vcpu *vcpu, uint32_t leaf, struct cpuid_regs *out)
 		*out = (struct cpuid_regs){ KVM_CPUID_BASE + 1, 0x4B4D564B, 0x564B4D56, 0x4D };
 	else if (leaf == KVM_CPUID_BASE + 1)
 		*out = (struct cpuid_regs){ KVM_FEATURE_CLOCKSOURCE2 | KVM_FEATURE_NOP_IO_DELAY |
-						    KVM_FEATURE_PV_SEND_IPI |
+						    (pv_ipi_offered(vcpu) ? KVM_FEATURE_PV_SEND_IPI : 0) |
 						    KVM_FEATURE_CLOCKSOURCE_STABLE_BIT,
 					    0, 0, KVM_HINTS_REALTIME };
 	else
@@ -166,9 +172,9 @@ void kvm_pv_hypercall(struct vcpu *vcpu)
 
 	if (virt_vcpu_cpl(vcpu) != 0)
 		r->rax = (uint64_t)-1; /* -KVM_EPERM */
-	else if (r->rax == KVM_HC_SEND_IPI)
+	else if (r->rax == KVM_HC_SEND_IPI && pv_ipi_offered(vcpu))
 		r->rax = (uint64_t)kvm_send_ipi(vcpu, r->rbx, r->rcx, r->rdx, r->rsi);
-	else
+	else /* unknown, or a feature not offered: as KVM with KVM_CAP_ENFORCE_PV_FEATURE_CPUID */
 		r->rax = (uint64_t)-KVM_ENOSYS;
 	virt_vcpu_set_rip(vcpu, virt_vcpu_rip(vcpu) + 3);
 }
