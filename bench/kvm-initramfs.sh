@@ -12,44 +12,15 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 images="$build/images"
 out="$build/bench"
 root="$out/kvm-initramfs-root"
-version=$(cat "$images/kernel-version")
-tree="$images/linux-image-$version"
-modules=(kvm_amd kvm_intel)
-
-[ -x "$images/busybox-static/bin/busybox" ] && [ -d "$tree" ] \
-	|| { echo "kvm-initramfs: run make images first ($images)" >&2; exit 1; }
-command -v cpio >/dev/null && command -v depmod >/dev/null || "$repo/tools/setup.sh"
+# shellcheck source=bench/kvm-initramfs-common.sh
+source "$repo/bench/kvm-initramfs-common.sh"
+kvm_check_images kvm-initramfs
 
 mkdir -p "$out"
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$out/kvm-pio" "$repo/bench/kvm-pio.c"
 
-rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp} "$root/lib/modules/$version"
-cp "$images/busybox-static/bin/busybox" "$root/bin/busybox"
-for applet in $("$root/bin/busybox" --list); do
-	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
-done
-ln -sf ../bin/busybox "$root/sbin/modprobe"
+kvm_root_init "$root"
 cp "$out/kvm-pio" "$root/bin/kvm-pio"
-
-# The modules and everything they depend on, decompressed (as tools/fetch-images.sh does).
-for module in "${modules[@]}"; do
-	modprobe -C /dev/null -d "$tree" -S "$version" --show-depends "$module" \
-		| awk '$1 == "insmod" { print $2 }'
-done | awk '!seen[$0]++' | while read -r path; do
-	relative=${path#"$tree/lib/modules/$version/"}
-	mkdir -p "$root/lib/modules/$version/$(dirname "$relative")"
-	case "$relative" in
-	*.ko) cp "$path" "$root/lib/modules/$version/$relative" ;;
-	*.ko.xz) xz -dc "$path" >"$root/lib/modules/$version/${relative%.xz}" ;;
-	*) echo "kvm-initramfs: cannot unpack $relative" >&2; exit 1 ;;
-	esac
-done
-for file in modules.builtin modules.builtin.modinfo; do
-	[ -f "$tree/lib/modules/$version/$file" ] && cp "$tree/lib/modules/$version/$file" "$root/lib/modules/$version/"
-done
-: >"$root/lib/modules/$version/modules.order"
-depmod -b "$root" "$version"
 
 cat >"$root/init" <<'INIT'
 #!/bin/sh
@@ -75,8 +46,5 @@ echo "kvm-bench: done"
 poweroff -f
 INIT
 chmod 0755 "$root/init"
-(cd "$root" && find . -print0 | LC_ALL=C sort -z \
-	| cpio --null --create --format=newc --owner=0:0 --reproducible --quiet) \
-	| gzip -6 -n >"$out/kvm-initramfs.cpio.gz.tmp"
-mv "$out/kvm-initramfs.cpio.gz.tmp" "$out/kvm-initramfs.cpio.gz"
-echo "kvm-initramfs: $out/kvm-initramfs.cpio.gz ($(cd "$root/lib/modules/$version" && find . -name '*.ko' -printf '%f '))"
+kvm_pack "$root" "$out/kvm-initramfs.cpio.gz"
+echo "kvm-initramfs: $out/kvm-initramfs.cpio.gz ($(cd "$root/lib/modules/$kvm_version" && find . -name '*.ko' -printf '%f '))"
