@@ -140,6 +140,14 @@ stats() {
 			done
 		done
 	done
+	# The exit-reason, port, LAPIC-register, MSR and hypercall histograms of KVM's tracepoints
+	# (set below before L2 starts): `kvm-peer: hist EVENT { key: value ... } hitcount: N`.
+	for e in $hist_events; do
+		[ -r "$events/$e/hist" ] || continue
+		while IFS= read -r l; do
+			case $l in "{"*) say "hist $e $l" ;; esac
+		done <"$events/$e/hist"
+	done
 	say "stats end $1"
 }
 
@@ -162,6 +170,19 @@ say "modprobe $module rc=$?"
 dmesg | grep -E 'kvm:|SVM:|kvm_amd|kvm_intel' | sed 's/^/kvm-peer: dmesg: /'
 [ -c /dev/kvm ] || { say "FAILED: no /dev/kvm"; finish; }
 [ -r "$stats_dir/exits" ] || { say "FAILED: no $stats_dir/exits"; finish; }
+# Histogram triggers on KVM's tracepoints: SVM exit codes, PIO ports, LAPIC registers, MSRs,
+# hypercalls (the by-reason breakdown debugfs does not have).
+events=/sys/kernel/tracing/events/kvm
+[ -d "$events" ] || mount -t tracefs tracefs /sys/kernel/tracing
+hist_events=
+for spec in kvm_exit:exit_reason kvm_pio:rw,port kvm_apic:rw,reg kvm_msr:write,ecx kvm_hypercall:nr; do
+	e=${spec%%:*}
+	if echo "hist:keys=${spec#*:}" >"$events/$e/trigger" 2>/dev/null; then
+		hist_events="$hist_events $e"
+	else
+		say "no histogram for $e"
+	fi
+done
 [ "$image" = uvm ] && truncate -s 64M /tmp/uvm1.img
 
 mkfifo /tmp/l2.in /tmp/l2.out
