@@ -6,7 +6,7 @@
 #   (bench/kvm_peer.py boots it); its /init loads kvm_amd, starts L2 with `qemu-system-x86_64 -accel
 #   kvm` on the Service VM's (configs/service.scn) or launch-uvm's kernel command line, copies L2's
 #   console to its own as `l2| ` lines, prints KVM's debugfs counters (`kvm-peer: stat NAME VALUE`)
-#   when L2 prints its ready line, types the commands of FILE (one a line) and kvm_peer.cmd="..."
+#   when SeaBIOS boots L2's kernel and when L2 prints its ready line, types the commands of FILE (one a line) and kvm_peer.cmd="..."
 #   from L1's command line into L2's shell, prints the counters again, and powers both off.
 #   L1 command-line options (all optional): kvm_peer.pv_ipi=on|off kvm_peer.smp=N kvm_peer.mem=SIZE
 #   kvm_peer.cmd="shell command" kvm_peer.timeout=SECONDS kvm_peer.qemu="more L2 QEMU options".
@@ -185,8 +185,17 @@ for spec in kvm_exit:exit_reason kvm_pio:rw,port kvm_apic:rw,reg kvm_msr:write,e
 done
 [ "$image" = uvm ] && truncate -s 64M /tmp/uvm1.img
 
-mkfifo /tmp/l2.in /tmp/l2.out
+mkfifo /tmp/l2.in /tmp/l2.out /tmp/fw.in /tmp/fw.out
 : >/tmp/l2.log
+# SeaBIOS's debug port (0x402, QEMU's isa-debugcon: it writes there whether or not a device
+# listens, one exit a byte either way): its last line before the kernel reads the counters, so
+# that the firmware's exits can be told from the kernel's (Cairn's VMs start at the kernel).
+(tr -d '\r' </tmp/fw.out | while IFS= read -r line; do
+	echo "$line" >>/tmp/fw.log
+	case $line in
+	"Booting from ROM"*) [ -e /tmp/fw.done ] || { stats firmware; : >/tmp/fw.done; } ;;
+	esac
+done) &
 # L2's console: copied to L1's as `l2| ` lines and to /tmp/l2.log; its ready line reads the counters.
 (tr -d '\r' </tmp/l2.out | while IFS= read -r line; do
 	echo "l2| $line"
@@ -199,7 +208,8 @@ done) &
 set -- -accel kvm -machine q35 -cpu "host,kvm-pv-ipi=${pv_ipi:-on}" -smp "${smp:-$(cat /l2/smp)}" \
 	-m "${mem:-$(cat /l2/mem)}" -nodefaults -nographic -no-reboot -L /usr/share/qemu \
 	-kernel /l2/vmlinuz -initrd /l2/initrd -append "$(cat /l2/append)" \
-	-chardev pipe,id=c,path=/tmp/l2 $(cat /l2/devices) $(value kvm_peer.qemu)
+	-chardev pipe,id=c,path=/tmp/l2 -chardev pipe,id=fw,path=/tmp/fw \
+	-device isa-debugcon,iobase=0x402,chardev=fw $(cat /l2/devices) $(value kvm_peer.qemu)
 say "l2 starting at $(uptime_now): qemu-system-x86_64 $*"
 qemu-system-x86_64 "$@" </dev/null &
 qpid=$!

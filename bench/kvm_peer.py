@@ -79,7 +79,8 @@ def boot_kvm_guest(image="service", pv_ipi=True, l2_commands=(), smp=None, mem=N
     """Boots L1, which boots IMAGE ("service": initramfs.cpio.gz, 3 vCPUs, 933M; "uvm":
     uvm-initramfs.cpio.gz, 2 vCPUs, 256M, launch-uvm's devices) under KVM with
     -cpu host,kvm-pv-ipi=on|off and runs `l2_commands` in its shell after its ready line.
-    Returns {"ready": counters at the ready line, "commands": counters after the commands (or
+    Returns {"ready": counters at the ready line, "firmware": counters when SeaBIOS boots the
+    kernel (its "Booting from ROM" line on the debug port), "commands": counters after the commands (or
     None), "console": L2's console text, "l1_console": L1's whole serial text, "wall": {seconds
     from L1's QEMU start to: "l1_init", "l2_start", "l2_ready", "done"}, "l1_uptime": L1's
     /proc/uptime at "l2_start", "l2_ready"}. Counter names: the aggregate debugfs files
@@ -120,6 +121,7 @@ def boot_kvm_guest(image="service", pv_ipi=True, l2_commands=(), smp=None, mem=N
     uptime = {k: float(v) for k, v in re.findall(r"^kvm-peer: (l2 starting|stats ready) at ([\d.]+)",
                                                    text, re.M)}
     return {"ready": parse_stats(text, "ready"), "commands": parse_stats(text, "commands"),
+            "firmware": parse_stats(text, "firmware"),
             "console": "".join(line[4:] + "\n" for line in text.splitlines()
                                if line.startswith("l2| ")),
             "l1_console": text, "wall": wall,
@@ -154,7 +156,9 @@ def main():
     print(f"wall: L1 init {w['l1_init']:.0f} s, L2 start {w['l2_start']:.0f} s, "
           f"L2 ready {w['l2_ready']:.0f} s (L2 boot {w['l2_ready'] - w['l2_start']:.0f} s), "
           f"done {w['done']:.0f} s")
-    print(f"KVM exits at L2's ready line: {ready['exits']}")
+    fw = r["firmware"] or {}
+    print(f"KVM exits at L2's ready line: {ready['exits']} (firmware, to SeaBIOS's \"Booting "
+          f"from ROM\": {fw.get('exits')})")
     for name, value in reasons(ready):
         print(f"  {name:26} {value}")
     if r["commands"]:
