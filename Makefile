@@ -99,6 +99,7 @@ run: setup images
 include guests/guests.mk
 include tests/service-vm/service-vm.mk
 include tests/user-vm/user-vm.mk
+include bench/ipi-bench/ipi-bench.mk
 include hsm/hsm.mk
 include dm/dm.mk
 include tests/abi/abi.mk

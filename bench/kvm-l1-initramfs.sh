@@ -7,7 +7,8 @@
 #   kvm` on the Service VM's (configs/service.scn) or launch-uvm's kernel command line, copies L2's
 #   console to its own as `l2| ` lines, prints KVM's debugfs counters (`kvm-peer: stat NAME VALUE`)
 #   when SeaBIOS boots L2's kernel and when L2 prints its ready line, types the commands of FILE (one a line) and kvm_peer.cmd="..."
-#   from L1's command line into L2's shell, prints the counters again, and powers both off.
+#   from L1's command line into L2's shell, prints the counters after each (`stats commandN`) and
+#   after all of them, and powers both off.
 #   L1 command-line options (all optional): kvm_peer.pv_ipi=on|off kvm_peer.smp=N kvm_peer.mem=SIZE
 #   kvm_peer.cmd="shell command" kvm_peer.timeout=SECONDS kvm_peer.qemu="more L2 QEMU options".
 set -euo pipefail
@@ -235,6 +236,7 @@ n=0
 		sleep 1
 	done
 	say "l2 command $n done at $(uptime_now)"
+	stats "command$n"
 	echo "$n" >/tmp/l2.commands
 done
 [ -s /tmp/l2.commands ] && stats commands

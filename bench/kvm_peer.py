@@ -75,15 +75,16 @@ def parse_stats(text, label):
 
 def boot_kvm_guest(image="service", pv_ipi=True, l2_commands=(), smp=None, mem=None,
                    l1_smp=L1_SMP, l1_mem=L1_MEM, extra_qemu="", timeout=TIMEOUT, name=None,
-                   l2_script=None):
+                   l2_script=None, cpu="qemu64,+svm,+npt"):
     """Boots L1, which boots IMAGE ("service": initramfs.cpio.gz, 3 vCPUs, 933M; "uvm":
     uvm-initramfs.cpio.gz, 2 vCPUs, 256M, launch-uvm's devices) under KVM with
     -cpu host,kvm-pv-ipi=on|off and runs `l2_commands` in its shell after its ready line.
     Returns {"ready": counters at the ready line, "firmware": counters when SeaBIOS boots the
     kernel (its "Booting from ROM" line on the debug port), "commands": counters after the commands (or
-    None), "console": L2's console text, "l1_console": L1's whole serial text, "wall": {seconds
+    None), "after": counters after each of `l2_commands` (None where missing), "console": L2's console text, "l1_console": L1's whole serial text, "wall": {seconds
     from L1's QEMU start to: "l1_init", "l2_start", "l2_ready", "done"}, "l1_uptime": L1's
-    /proc/uptime at "l2_start", "l2_ready"}. Counter names: the aggregate debugfs files
+    /proc/uptime at "l2_start", "l2_ready"}. `cpu`: L1's QEMU CPU model (L2's `-cpu host` is a copy
+    of it). Counter names: the aggregate debugfs files
     (`exits`, `io_exits`, ...); `vm/NAME` the VM's directory; `vm/vcpuN/NAME` a vCPU's."""
     script = l2_script
     if l2_commands:
@@ -102,7 +103,7 @@ def boot_kvm_guest(image="service", pv_ipi=True, l2_commands=(), smp=None, mem=N
     name = name or f"bench-kvm-peer-{image}"
     start = time.monotonic()
     wall = {}
-    m = harness.Machine(name, smp=l1_smp, mem=l1_mem, cpu="qemu64,+svm,+npt",
+    m = harness.Machine(name, smp=l1_smp, mem=l1_mem, cpu=cpu,
                         kernel=os.path.join(harness.BUILD, "images", "vmlinuz"), append=append,
                         extra=["-initrd", initrd])
     try:
@@ -122,6 +123,7 @@ def boot_kvm_guest(image="service", pv_ipi=True, l2_commands=(), smp=None, mem=N
                                                    text, re.M)}
     return {"ready": parse_stats(text, "ready"), "commands": parse_stats(text, "commands"),
             "firmware": parse_stats(text, "firmware"),
+            "after": [parse_stats(text, f"command{i + 1}") for i in range(len(l2_commands))],
             "console": "".join(line[4:] + "\n" for line in text.splitlines()
                                if line.startswith("l2| ")),
             "l1_console": text, "wall": wall,

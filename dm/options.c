@@ -20,6 +20,7 @@ enum {
 	OPT_DEBUGEXIT,
 	OPT_VIRTIO_IRQFD,
 	OPT_CRASH_POLICY,
+	OPT_NO_PV_IPI,
 };
 
 static const struct option long_options[] = {
@@ -38,6 +39,7 @@ static const struct option long_options[] = {
 	{ "debugexit", no_argument, NULL, OPT_DEBUGEXIT },
 	{ "virtio_irqfd", no_argument, NULL, OPT_VIRTIO_IRQFD },
 	{ "crash_policy", required_argument, NULL, OPT_CRASH_POLICY },
+	{ "no_pv_ipi", no_argument, NULL, OPT_NO_PV_IPI },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -80,6 +82,8 @@ void dm_options_usage(FILE *out)
 	      "      --crash_policy <p>    when the guest panics (pvpanic) or triple-faults:\n"
 	      "                            exit (default: end the VM, exit status 1) or\n"
 	      "                            restart (boot it again)\n"
+	      "      --no_pv_ipi           withhold KVM's PV send-IPI (KVM_FEATURE_PV_SEND_IPI):\n"
+	      "                            the guest sends IPIs through its LAPIC's ICR\n"
 	      "  -h, --help                this text\n"
 	      "<vm name>: 1-15 of A-Z a-z 0-9 . _ -; it goes in acrn_vm_creation.uuid.\n"
 	      "The VM ends when the guest powers off (ACPI S5 written to port 0x404), the HSM\n"
@@ -375,6 +379,9 @@ static int take_option(int opt, const char *arg, const char *word, struct dm_con
 		return 0;
 	case OPT_IOREQ_POLLING:
 		cfg->ioreq_polling = true;
+		return 0;
+	case OPT_NO_PV_IPI:
+		cfg->no_pv_ipi = true;
 		return 0;
 	case OPT_IOREQ_EXITLESS: {
 		char *end;

@@ -6,8 +6,8 @@
 #        tools/spdx.sh --fix [FILE...]     inserts the right line, or replaces a wrong identifier
 # Source files: *.c *.h *.S *.ld *.py *.sh *.mk *.scn Makefile Kbuild. The line must be one of
 # the first two (the second only after a #! line). Licences (docs/abi.md, "Licence"):
-#   hsm/, tests/service-vm/kmod/  GPL-2.0-only (Linux modules using GPL-only symbols; their
-#                                 MODULE_LICENSE must say "GPL")
+#   hsm/, tests/service-vm/kmod/, GPL-2.0-only (Linux modules using GPL-only symbols; their
+#   bench/ipi-bench/ (but its .mk)  MODULE_LICENSE must say "GPL")
 #   abi/, tests/service-vm/       GPL-2.0-only OR BSD-3-Clause (included by modules and by
 #     cairn_probe.h               userspace alike)
 #   everything else               BSD-3-Clause (LICENSE)
@@ -24,7 +24,7 @@ is_source() { # is_source PATH: one of the file types that carry the line
 
 licence_of() { # licence_of PATH: the identifier PATH must carry
 	case $1 in
-	hsm/* | tests/service-vm/kmod/*) echo "GPL-2.0-only" ;;
+	hsm/* | tests/service-vm/kmod/* | bench/ipi-bench/*.c | bench/ipi-bench/Kbuild) echo "GPL-2.0-only" ;;
 	abi/* | tests/service-vm/cairn_probe.h) echo "GPL-2.0-only OR BSD-3-Clause" ;;
 	*) echo "BSD-3-Clause" ;;
 	esac

@@ -145,9 +145,9 @@ static int create(struct vm *creator, const struct acrn_vm_creation *cv, struct 
 					.kind = VM_KIND_USER,
 					.pcpu_mask = cv->cpu_affinity,
 					.args = "",
-					.flags = (cv->vm_flag & CAIRN_GUEST_FLAG_NO_PV_IPI) ?
-							 VM_FLAG_NO_PV_IPI :
-							 0,
+					.flags = (cv->vm_flag & CAIRN_GUEST_FLAG_NO_PV_IPI)
+							 ? VM_FLAG_NO_PV_IPI
+							 : 0,
 					.source = "HC_CREATE_VM" };
 	*vm = (struct vm){ .id = id,
 			   .config = &u->config,

@@ -6,6 +6,7 @@
 #include "core/ioreq.h"
 #include "core/pcpu.h"
 #include "core/service_cpu.h"
+#include "core/time.h"
 #include "core/vcpu_run.h"
 #include "core/virt.h"
 #include "core/vm.h"
@@ -68,10 +69,12 @@ void vcpu_run_loop(struct vcpu *vcpu)
 		return;
 	while (serve_requests(vcpu)) {
 		virt_vcpu_run(vcpu, &exit);
+		uint64_t handled_from = time_now();
 		vcpu->exits[exit.reason]++;
 		vcpu->last_exit = exit.reason;
 		if (arch_handle_exit(vcpu, &exit) == VCPU_FAULT)
 			vm_fault(vcpu, exit.reason);
+		vcpu->exit_ticks[exit.reason] += time_now() - handled_from;
 		housekeeping_poll();
 	}
 }

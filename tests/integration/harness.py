@@ -236,17 +236,29 @@ def _qemu_crashed():
 DIAGNOSTIC_LINE = re.compile(r"^cairn: (vm \S+ vcpu \d+:|vm \S+: vuart |exits of vm |io exits of vm )")
 
 
-def service_exits(m):
-    """The Service VM's VM exits so far by reason ({"total": n, "io": n, ...}), from the
-    hypervisor shell's `stats service`; console input goes back to the Service VM."""
+def vm_exits(m, vm):
+    """VM `vm`'s exits so far by reason ({"total": n, "io": n, ..., "ticks": {reason: the
+    hypervisor's ticks per exit}}), from the hypervisor shell's
+    `stats VM`; console input then goes back to the Service VM (and through cairn-dm to a User VM
+    in front of its shell)."""
     m.send("\x1d")
-    m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
-    found = m.command("stats service", r"cairn: exits of vm service: total (\d+)([^\n]*)\n")
-    m.command("console service", r"cairn: console input goes to vm service")
+    m.wait_for(r"cairn: console input back to the hypervisor shell", 15)
+    start = len(m.text())
+    found = m.command(f"stats {vm}", rf"cairn: exits of vm {vm}: total (\d+)([^\n]*)\n", 30)
+    ticks = m.wait_for(rf"cairn: exit handling of vm {vm}, ticks each:([^\n]*)\n", 30, since=start)
+    m.command("console service", r"cairn: console input goes to vm service", 30)
     words = found.group(2).split()
     exits = {k: int(v) for k, v in zip(words[0::2], words[1::2]) if v.isdigit()}
     exits["total"] = int(found.group(1))
+    words = ticks.group(1).split()
+    # The hypervisor's own ticks (TSC cycles) per exit, by reason, averaged since the VM started.
+    exits["ticks"] = {k: int(v) for k, v in zip(words[0::2], words[1::2]) if v.isdigit()}
     return exits
+
+
+def service_exits(m):
+    """The Service VM's VM exits so far by reason (vm_exits)."""
+    return vm_exits(m, "service")
 
 
 def _dump_state(m):

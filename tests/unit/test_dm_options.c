@@ -53,6 +53,15 @@ TEST(long_names_and_the_name_first)
 	EXPECT_STREQ(cfg.vm_name, "vm-2.a_b");
 }
 
+TEST(no_pv_ipi_is_off_unless_asked)
+{
+	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "t", NULL), 0);
+	EXPECT_FALSE(cfg.no_pv_ipi);
+	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--no_pv_ipi", "t", NULL), 0);
+	EXPECT_TRUE(cfg.no_pv_ipi);
+	EXPECT_NE(parse("-E", "x", "--cpu_affinity", "2", "--no_pv_ipi=1", "t", NULL), 0);
+}
+
 TEST(testdev_clients_implies_testdev)
 {
 	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--testdev_clients", "--debugexit", "t",

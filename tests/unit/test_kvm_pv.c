@@ -117,10 +117,8 @@ TEST(send_ipi_bad_arguments_and_unknown_calls_return_errors)
 
 TEST(send_ipi_withheld_returns_enosys_and_sends_nothing)
 {
-	vm = fake_vm_create(&(struct fake_vm_spec){ .name = "svc",
-						    .kind = VM_KIND_SERVICE,
-						    .flags = VM_FLAG_NO_PV_IPI,
-						    .nvcpus = 3 });
+	vm = fake_vm_create(&(struct fake_vm_spec){
+		.name = "svc", .kind = VM_KIND_SERVICE, .flags = VM_FLAG_NO_PV_IPI, .nvcpus = 3 });
 	struct vcpu *vcpu = &vm->vcpus[0];
 
 	/* Valid arguments that would reach APIC IDs 3 and 4: refused as not offered. */

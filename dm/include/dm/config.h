@@ -40,6 +40,7 @@ struct dm_config {
 	bool debugexit;	       /* --debugexit: a write to port 0xF4 powers the VM off */
 	bool virtio_irqfd;     /* --virtio_irqfd: MSIs through irqfds instead of INJECT_MSI */
 	bool crash_restart;    /* --crash_policy restart: a guest panic resets the VM */
+	bool no_pv_ipi;	       /* --no_pv_ipi: CAIRN_GUEST_FLAG_NO_PV_IPI */
 	struct dm_pci_slot pci_slots[DM_PCI_SLOTS_MAX];
 	unsigned int npci_slots;
 	bool help; /* -h/--help */

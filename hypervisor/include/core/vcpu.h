@@ -33,9 +33,11 @@ struct vcpu {
 	struct vcpu_regs regs;
 	struct virt_vcpu *virt; /* vendor private (SVM: the VMCB) */
 	uint64_t exits[EXIT_REASON_COUNT];
-	enum exit_reason last_exit; /* for the shell's `vcpus` */
-	struct vcpu_arch arch;	    /* x86 only (x86/guest/vm_arch.h) */
-	char fault[160];	    /* set by an exit handler that stops the VM */
+	uint64_t exit_ticks
+		[EXIT_REASON_COUNT]; /* time_now() ticks in the exit handlers, by reason */
+	enum exit_reason last_exit;  /* for the shell's `vcpus` */
+	struct vcpu_arch arch;	     /* x86 only (x86/guest/vm_arch.h) */
+	char fault[160];	     /* set by an exit handler that stops the VM */
 };
 
 /* What an exit handler returns when the vCPU's VM must stop (or reset): not an errno. */

@@ -69,7 +69,8 @@ bool kvm_pv_cpuid(struct vcpu *vcpu, uint32_t leaf, struct cpuid_regs *out)
 		*out = (struct cpuid_regs){ KVM_CPUID_BASE + 1, 0x4B4D564B, 0x564B4D56, 0x4D };
 	else if (leaf == KVM_CPUID_BASE + 1)
 		*out = (struct cpuid_regs){ KVM_FEATURE_CLOCKSOURCE2 | KVM_FEATURE_NOP_IO_DELAY |
-						    (pv_ipi_offered(vcpu) ? KVM_FEATURE_PV_SEND_IPI : 0) |
+						    (pv_ipi_offered(vcpu) ? KVM_FEATURE_PV_SEND_IPI
+									  : 0) |
 						    KVM_FEATURE_CLOCKSOURCE_STABLE_BIT,
 					    0, 0, KVM_HINTS_REALTIME };
 	else
