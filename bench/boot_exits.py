@@ -56,18 +56,12 @@ GROUPS = [("port I/O", ["io"], [0x7b]),
 
 
 def vm_exits(m, vm):
-    """VM `vm`'s exits so far from the hypervisor shell's `stats`: ({"total": n, reason: n},
-    the itemised lines (io ports, MMIO pages, ...)); console input goes back to the Service VM."""
-    m.send("\x1d")
-    m.wait_for(r"cairn: console input back to the hypervisor shell", 10)
-    found = m.command(f"stats {vm}", rf"cairn: exits of vm {vm}: total (\d+)([^\n]*)\n", 30)
-    time.sleep(2)  # the itemised lines after it
-    details = [line for line in m.text()[found.end():].splitlines()
+    """harness.vm_exits(), with the itemised lines `stats` prints after it (io ports, MMIO pages,
+    requests)."""
+    start = len(m.text())
+    exits = harness.vm_exits(m, vm)
+    details = [line for line in m.text()[start:].splitlines()
                if re.match(rf"cairn: \S+ exits of vm {vm}:|cairn: .*vm {vm}.*request", line)]
-    m.command("console service", r"cairn: console input goes to vm service", 30)
-    words = found.group(2).split()
-    exits = {k: int(v) for k, v in zip(words[0::2], words[1::2]) if v.isdigit()}
-    exits["total"] = int(found.group(1))
     return exits, details
 
 
@@ -155,7 +149,8 @@ def compare(label, cairn, kvm):
                           if codes.get(code))
         print(f"| {row} | {c:,} | {k:,}{f' ({names})' if names and len(kcodes) > 1 else ''} |")
     print(f"| **total** | **{exits['total']:,}** | **{ktotal:,}** |")
-    print("\nCairn, by reason: " + ", ".join(f"{k} {v}" for k, v in exits.items() if k != "total"))
+    print("\nCairn, by reason: " + ", ".join(f"{k} {v}" for k, v in exits.items()
+                                       if k not in ("total", "ticks")))
     for line in details:
         print("  " + line.replace("cairn: ", ""))
     d = kvm["ready"]
