@@ -10,17 +10,25 @@
 #include "lib/string.h"
 #include "mm/phys_mem.h"
 
+int guest_phys_locate(struct vm *vm, uint64_t gpa, size_t len, uint32_t right, uint64_t *hpa)
+{
+	uint32_t rights;
+
+	if (!len || len > PAGE_SIZE - (gpa & (PAGE_SIZE - 1)) ||
+	    virt_vm_translate(vm, gpa, hpa, &rights) || (rights & right) != right ||
+	    !phys_mem_is_ram(*hpa, len))
+		return -EFAULT;
+	return 0;
+}
+
 static int guest_phys_copy(struct vm *vm, uint64_t gpa, void *buf, size_t len, bool write)
 {
 	uint8_t *p = buf;
 
 	while (len) {
 		uint64_t hpa;
-		uint32_t rights;
 		size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
-		if (gpa + chunk < gpa || virt_vm_translate(vm, gpa, &hpa, &rights) ||
-		    !(rights & (write ? VIRT_MEM_WRITE : VIRT_MEM_READ)) ||
-		    !phys_mem_is_ram(hpa, chunk))
+		if (guest_phys_locate(vm, gpa, chunk, write ? VIRT_MEM_WRITE : VIRT_MEM_READ, &hpa))
 			return -EFAULT;
 		if (write)
 			memcpy(phys_to_virt(hpa), p, chunk);

@@ -127,10 +127,13 @@ int virt_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32
 	record(vm, FAKE_EV_MAP, ALL_VCPUS, gpa, hpa, size, rights);
 	if (!range_ok(gpa, size) || (hpa & (PAGE_SIZE - 1)) || (rights & ~VIRT_MEM_RWX))
 		return -EINVAL;
-	if (unmap_range(v, gpa, size) || v->nmaps == FAKE_MAX_MAPS)
-		return -ENOMEM;
-	v->maps[v->nmaps++] = (struct fake_map){ gpa, hpa, size, rights };
-	return 0;
+	int err = unmap_range(v, gpa, size);
+	if (!err && v->nmaps == FAKE_MAX_MAPS)
+		err = -ENOMEM;
+	if (!err)
+		v->maps[v->nmaps++] = (struct fake_map){ gpa, hpa, size, rights };
+	vm_mem_changed(vm);
+	return err;
 }
 
 int virt_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
@@ -138,7 +141,9 @@ int virt_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 	record(vm, FAKE_EV_UNMAP, ALL_VCPUS, gpa, 0, size, 0);
 	if (!range_ok(gpa, size))
 		return -EINVAL;
-	return unmap_range(vm->virt, gpa, size);
+	int err = unmap_range(vm->virt, gpa, size);
+	vm_mem_changed(vm);
+	return err;
 }
 
 const struct fake_map *fake_vm_map_at(struct vm *vm, uint64_t gpa)

@@ -220,3 +220,125 @@ TEST(faults_outside_any_device_or_fetches_stop_the_vm)
 	EXPECT_TRUE(strstr(fake_vm_fault_text(NULL), "instruction fetch from") != NULL);
 	EXPECT_EQ(dev.accesses, 0);
 }
+
+/* --- The per-vCPU cache of the last trapped instruction (x86/guest/mmio_insn_cache.c) --- */
+
+#define PTE_PRESENT_RW_USER 0x7ull
+#define PTE_LARGE	    0x80ull
+#define PTE_ACCESSED_BIT    0x20ull
+#define PDPT_GPA	    (FAKE_PAGE_TABLES + PAGE_SIZE) /* the fake's identity map */
+#define SPARE_PD	    0x100000ull			   /* free fake RAM for test tables */
+#define SPARE_PT	    0x101000ull
+#define OTHER_CODE	    0x5000ull
+
+static uint64_t pdpte0(void)
+{
+	uint64_t e;
+	memcpy(&e, fake_guest_ptr(vm, PDPT_GPA), sizeof(e));
+	return e;
+}
+
+static void set_pdpte0(uint64_t e)
+{
+	fake_guest_write(vm, PDPT_GPA, &e, sizeof(e));
+}
+
+static const struct mmio_insn_cache *cache(void)
+{
+	return &vcpu->arch.mmio_insn_cache;
+}
+
+TEST(the_same_instruction_again_is_a_cache_hit_with_fresh_operands)
+{
+	setup();
+	vcpu->regs.rbx = 0x11;
+	EXPECT_EQ(MMIO_EXIT(DEV_GPA + 0x40, true, 0x89, 0x18), 0); /* mov [rax], ebx */
+	EXPECT_EQ(cache()->hits, 0);
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	vcpu->regs.rbx = 0x22;
+	EXPECT_EQ(mmio_exit(NULL, 0, DEV_GPA + 0x80, true), 0);
+	EXPECT_EQ(cache()->hits, 1);
+	EXPECT_EQ(dev.accesses, 2);
+	EXPECT_EQ(dev.offset, 0x80); /* the address is the fault's, not the cached one's */
+	EXPECT_EQ(dev.value, 0x22);
+	EXPECT_EQ(fake_vcpu(vcpu)->rip, FAKE_CODE_GPA + 2);
+	/* A read through the cached instruction lands in its register. */
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(MMIO_EXIT(DEV_GPA, false, 0x8B, 0x18), 0); /* mov ebx, [rax]: new bytes, a miss */
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	vcpu->regs.rbx = 0;
+	EXPECT_EQ(mmio_exit(NULL, 0, DEV_GPA, false), 0);
+	EXPECT_EQ(cache()->hits, 2);
+	EXPECT_EQ(vcpu->regs.rbx, 0x44332211);
+}
+
+TEST(new_bytes_at_the_same_rip_are_decoded_afresh)
+{
+	setup();
+	vcpu->regs.rbx = 0x11;
+	vcpu->regs.rcx = 0x33;
+	EXPECT_EQ(MMIO_EXIT(DEV_GPA, true, 0x89, 0x18), 0); /* mov [rax], ebx */
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(MMIO_EXIT(DEV_GPA, true, 0x89, 0x08), 0); /* mov [rax], ecx */
+	EXPECT_EQ(cache()->hits, 0);
+	EXPECT_EQ(dev.value, 0x33);
+	/* Bytes that no longer decode fault, whatever was cached for that RIP. */
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(MMIO_EXIT(DEV_GPA, true, 0x01, 0x08), -1); /* add [rax], ecx */
+	EXPECT_EQ(dev.accesses, 2);
+}
+
+TEST(a_changed_guest_page_table_sends_the_same_rip_elsewhere)
+{
+	setup();
+	vcpu->regs.rbx = 0x11;
+	vcpu->regs.rcx = 0x33;
+	EXPECT_EQ(MMIO_EXIT(DEV_GPA, true, 0x89, 0x18), 0); /* mov [rax], ebx at 0x1000 */
+	/* The guest remaps virtual 0x1000 through 4 KiB tables to a page holding another MOV. */
+	uint64_t pde = SPARE_PT | PTE_PRESENT_RW_USER, pte_code = OTHER_CODE | PTE_PRESENT_RW_USER;
+	fake_guest_write(vm, SPARE_PD, &pde, sizeof(pde));
+	fake_guest_write(vm, SPARE_PT + 8, &pte_code, sizeof(pte_code));
+	fake_guest_write(vm, OTHER_CODE, (const uint8_t[]){ 0x89, 0x08 }, 2); /* mov [rax], ecx */
+	set_pdpte0(SPARE_PD | PTE_PRESENT_RW_USER);
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(mmio_exit(NULL, 0, DEV_GPA, true), 0);
+	EXPECT_EQ(cache()->hits, 0);
+	EXPECT_EQ(dev.value, 0x33);
+	/* And a mapping taken away is a fault, not the cached instruction. */
+	uint64_t none = 0;
+	fake_guest_write(vm, SPARE_PT + 8, &none, sizeof(none));
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(mmio_exit(NULL, 0, DEV_GPA, true), -1);
+	EXPECT_EQ(dev.accesses, 2);
+}
+
+TEST(accessed_and_dirty_bits_do_not_invalidate_the_cache)
+{
+	setup();
+	EXPECT_EQ(MMIO_EXIT(DEV_GPA, true, 0x89, 0x18), 0);
+	set_pdpte0(pdpte0() | PTE_ACCESSED_BIT | 0x40);
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(mmio_exit(NULL, 0, DEV_GPA, true), 0);
+	EXPECT_EQ(cache()->hits, 1);
+}
+
+TEST(a_nested_mapping_change_or_another_mode_misses)
+{
+	setup();
+	EXPECT_EQ(MMIO_EXIT(DEV_GPA, true, 0x89, 0x18), 0);
+	/* Any change to the VM's nested mapping, even elsewhere, drops what was cached. */
+	EXPECT_EQ(virt_vm_unmap(vm, 0x1F0000, PAGE_SIZE), 0);
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(mmio_exit(NULL, 0, DEV_GPA, true), 0);
+	EXPECT_EQ(cache()->hits, 0);
+	/* Another CR3 with the same tables' contents: a miss too (the key is the mode). */
+	fake_guest_write(vm, SPARE_PD, fake_guest_ptr(vm, FAKE_PAGE_TABLES), PAGE_SIZE);
+	fake_vcpu(vcpu)->mode.cr3 = SPARE_PD;
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(mmio_exit(NULL, 0, DEV_GPA, true), 0);
+	EXPECT_EQ(cache()->hits, 0);
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(mmio_exit(NULL, 0, DEV_GPA, true), 0);
+	EXPECT_EQ(cache()->hits, 1);
+	EXPECT_EQ(dev.accesses, 4);
+}

@@ -11,6 +11,7 @@
 #include "lib/errno.h"
 #include "x86/guest/exit_handlers.h"
 #include "x86/guest/io.h"
+#include "x86/guest/mmio_insn_cache.h"
 #include "harness.h"
 
 /* --- host stand-ins for what io.c, mmio.c and io_emul.c call (local to this test) -------- */
@@ -58,6 +59,37 @@ int guest_virt_read(struct vcpu *vcpu, uint64_t gva, void *dst, size_t len)
 		return -EFAULT;
 	memcpy(dst, code + (gva - rip), len);
 	return 0;
+}
+
+/* Paging off: linear = guest-physical, and the code buffer is all the guest memory there is. */
+int guest_virt_translate(struct vcpu *vcpu, const struct vcpu_mode *pg, uint64_t gva, uint64_t *gpa,
+			 struct guest_walk_trace *trace)
+{
+	*gpa = gva;
+	if (trace)
+		trace->steps = 0;
+	return 0;
+}
+
+int guest_phys_locate(struct vm *vm, uint64_t gpa, size_t len, uint32_t right, uint64_t *hpa)
+{
+	if (gpa < rip || gpa - rip + len > code_len)
+		return -EFAULT;
+	*hpa = (uint64_t)(uintptr_t)(code + (gpa - rip));
+	return 0;
+}
+
+/* No cache here: every exit decodes what the code buffer holds (test_exit_mmio tests the cache). */
+bool mmio_insn_cache_lookup(struct vcpu *vcpu, const struct vcpu_mode *mode, uint64_t linear_rip,
+			    struct mmio_insn *insn)
+{
+	return false;
+}
+
+void mmio_insn_cache_fill(struct vcpu *vcpu, const struct vcpu_mode *mode, uint64_t linear_rip,
+			  const struct mmio_insn_source *src, const uint8_t *bytes,
+			  const struct mmio_insn *insn)
+{
 }
 
 void vm_count_detail(struct exit_detail *table, size_t size, uint64_t key)

@@ -25,7 +25,7 @@ UNIT_ACPI_FIXTURES := tests/unit/acpi_fixtures.c $(UNIT_ARENA)
 UNIT_FAKE_VIRT := tests/unit/fake_virt.c tests/unit/fake_cpu.c tests/unit/fake_console.c \
 	tests/unit/fake_platform.c
 UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
-	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c \
+	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c mmio_insn_cache.c \
 		mmio_decode.c exceptions.c virt_insn.c halt.c exit.c hypercall.c ap_start.c vm_arch.c \
 		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c acrn_regs.c \
 		user_platform.c service_dev.c user_irq.c vioapic.c vcpu_dump.c) \

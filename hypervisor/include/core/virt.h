@@ -8,6 +8,7 @@
 
 #include "core/pcpu.h"
 #include "core/vcpu.h"
+#include "core/vcpu_mode.h"
 #include "core/vm_exit.h"
 #include "x86/vcpu_state.h"
 
@@ -34,7 +35,10 @@ int virt_cpu_enable(struct pcpu *cpu);
 
 int virt_vm_init(struct vm *vm);
 void virt_vm_destroy(struct vm *vm);
-/* Maps [gpa, gpa+size) to [hpa, hpa+size) with VIRT_MEM_* rights; page aligned; largest pages fit. */
+/*
+ * Maps [gpa, gpa+size) to [hpa, hpa+size) with VIRT_MEM_* rights; page aligned; largest pages fit.
+ * Map and unmap call vm_mem_changed(vm) once the tables hold the change (core/vm.h).
+ */
 int virt_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t rights);
 int virt_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size);
 /* Host-physical address and rights behind gpa; -ENOENT when unmapped. */
@@ -62,13 +66,6 @@ void virt_vcpu_set_rip(struct vcpu *vcpu, uint64_t rip);
 uint64_t virt_vcpu_rflags(struct vcpu *vcpu);
 unsigned virt_vcpu_cpl(struct vcpu *vcpu);
 
-/* The guest's operating mode: what walking its page tables, decoding at RIP and CPUID depend on. */
-struct vcpu_mode {
-	uint64_t cr0, cr3, cr4, efer;
-	uint64_t cs_base;
-	bool long_mode_code; /* CS.L */
-	bool default_32bit;  /* CS.D */
-};
 void virt_vcpu_mode(struct vcpu *vcpu, struct vcpu_mode *mode);
 
 /* Queues an exception for the next entry (error code pushed for vectors that have one). */

@@ -46,7 +46,10 @@ struct vm {
 	uint32_t nvcpus;
 	struct vcpu vcpus[MAX_VCPUS_PER_VM];
 	struct virt_vm *virt; /* vendor private (SVM: NPT, IOPM, MSRPM) */
-	uint64_t mem_hpa;     /* guest RAM [0, mem_size) lives at [mem_hpa, mem_hpa + mem_size) */
+	/* Bumped after every change to the nested mapping (vm_mem_changed): caches of guest
+	 * translations (x86/guest/mmio_insn_cache.c) are valid only while it stays the same. */
+	volatile uint64_t mem_generation;
+	uint64_t mem_hpa; /* guest RAM [0, mem_size) lives at [mem_hpa, mem_hpa + mem_size) */
 	uint64_t mem_size;
 	const struct boot_module *image; /* the boot module the guest is loaded from */
 	bool loaded; /* the image has been loaded once (later loads are resets) */
@@ -99,5 +102,16 @@ void vm_count_detail(struct exit_detail *table, size_t size, uint64_t key);
 uint64_t vm_exit_count(const struct vm *vm, enum exit_reason reason);
 /* Prints "cairn: exits of vm <name>: total <n> <reason> <n> ..." (nonzero reasons only). */
 void vm_print_exit_stats(const struct vm *vm);
+
+/* The backend calls this after every change to vm's nested mapping (map, unmap, rights). */
+static inline void vm_mem_changed(struct vm *vm)
+{
+	__atomic_fetch_add(&vm->mem_generation, 1, __ATOMIC_RELEASE);
+}
+
+static inline uint64_t vm_mem_generation(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->mem_generation, __ATOMIC_ACQUIRE);
+}
 
 #endif

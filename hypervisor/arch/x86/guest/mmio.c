@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Trapped guest MMIO: the MOV that faulted decoded into an access, served by io_emulate(), finished. */
+/* Trapped guest MMIO: the MOV that faulted decoded (or found cached) into an access, served, finished. */
 #include "core/guest_mem.h"
 #include "core/io_emul.h"
 #include "core/virt.h"
 #include "core/vm.h"
+#include "lib/string.h"
+#include "mm/phys_mem.h"
 #include "x86/guest/exit_handlers.h"
+#include "x86/guest/guest_walk.h"
 #include "x86/guest/io.h"
 #include "x86/guest/mmio_decode.h"
+#include "x86/guest/mmio_insn_cache.h"
 
 #define MAX_INSN_LEN MMIO_INSN_MAX_LEN
 #define REG_RSP	     4
@@ -21,14 +25,23 @@ static uint64_t *gpr(struct vcpu *vcpu, unsigned n)
 	return map[n & 15];
 }
 
-/* Reads as many instruction bytes as are mapped, up to 15 (an instruction may end a page). */
-static size_t fetch_insn(struct vcpu *vcpu, const struct vcpu_mode *pg, uint8_t *bytes)
+/*
+ * Reads as many instruction bytes at linear address `at` as are mapped, up to 15 (an instruction
+ * may end a page); when the part in the first page came in one piece, *src says from where.
+ */
+static size_t fetch_insn(struct vcpu *vcpu, const struct vcpu_mode *pg, uint64_t at, uint8_t *bytes,
+			 struct mmio_insn_source *src)
 {
-	uint64_t at = pg->cs_base + virt_vcpu_rip(vcpu);
-	size_t n = 0;
+	size_t first = MIN(MAX_INSN_LEN, PAGE_SIZE - (at & (PAGE_SIZE - 1))), n = 0;
+	uint64_t gpa;
 
-	if (guest_virt_read(vcpu, at, bytes, MAX_INSN_LEN) == 0)
-		return MAX_INSN_LEN;
+	src->generation = vm_mem_generation(vcpu->vm);
+	src->in_page = 0;
+	if (!guest_virt_translate(vcpu, pg, at, &gpa, &src->walk) &&
+	    !guest_phys_locate(vcpu->vm, gpa, first, VIRT_MEM_READ, &src->hpa)) {
+		memcpy(bytes, phys_to_virt(src->hpa), first);
+		src->in_page = n = first;
+	}
 	while (n < MAX_INSN_LEN && guest_virt_read(vcpu, at + n, bytes + n, 1) == 0)
 		n++;
 	return n;
@@ -56,10 +69,15 @@ int guest_mmio_decode(struct vcpu *vcpu, const struct vm_exit *exit)
 	const char *why;
 
 	virt_vcpu_mode(vcpu, &pg);
-	size_t len = fetch_insn(vcpu, &pg, bytes);
-	if (mmio_decode(bytes, len, cpu_mode(&pg), &insn, &why))
-		return vcpu_fault(vcpu, "cannot emulate the access to 0x%lx: %s", exit->mem.gpa,
-				  why);
+	uint64_t at = pg.cs_base + virt_vcpu_rip(vcpu);
+	if (!mmio_insn_cache_lookup(vcpu, &pg, at, &insn)) {
+		struct mmio_insn_source src;
+		size_t len = fetch_insn(vcpu, &pg, at, bytes, &src);
+		if (mmio_decode(bytes, len, cpu_mode(&pg), &insn, &why))
+			return vcpu_fault(vcpu, "cannot emulate the access to 0x%lx: %s",
+					  exit->mem.gpa, why);
+		mmio_insn_cache_fill(vcpu, &pg, at, &src, bytes, &insn);
+	}
 	if ((insn.dir == MMIO_WRITE) != exit->mem.write)
 		return vcpu_fault(vcpu,
 				  "access to 0x%lx: decoded direction disagrees with the fault",

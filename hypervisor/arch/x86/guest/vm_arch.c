@@ -12,10 +12,15 @@ void arch_vm_release(struct vm *vm)
 	ioapic_pt_release(vm);
 }
 
-/* " (ipis-dropped N) (hpet-fsb-refused N) ...": the x86 refusals, nonzero ones only. */
+/* " (ipis-dropped N) (hpet-fsb-refused N) ...": the x86 refusals and caches, nonzero ones only. */
 int arch_vm_stats_counters(const struct vm *vm, char *line, size_t size, int len)
 {
 	struct service_dev_counts upcalls = service_dev_counts(vm);
+	uint64_t insn_hits = 0, insn_misses = 0;
+	for (uint32_t i = 0; i < vm->nvcpus; i++) {
+		insn_hits += vm->vcpus[i].arch.mmio_insn_cache.hits;
+		insn_misses += vm->vcpus[i].arch.mmio_insn_cache.misses;
+	}
 	const struct {
 		const char *name;
 		uint64_t count;
@@ -28,6 +33,8 @@ int arch_vm_stats_counters(const struct vm *vm, char *line, size_t size, int len
 		{ "ioapic-dropped", vm->arch.vioapic.dropped },
 		{ "upcalls", upcalls.sent },
 		{ "upcalls-refused", upcalls.refused },
+		{ "mmio-insn-cached", insn_hits },    /* trapped MOVs not fetched again */
+		{ "mmio-insn-decoded", insn_misses }, /* fetched through the guest's tables */
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(counters); i++)

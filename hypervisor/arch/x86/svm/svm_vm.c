@@ -86,6 +86,7 @@ int virt_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32
 	int err = npt_map(&vm->virt->npt, gpa, hpa, size, rights);
 
 	flush_all_vcpus(vm);
+	vm_mem_changed(vm);
 	return err;
 }
 
@@ -94,6 +95,7 @@ int virt_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 	int err = npt_unmap(&vm->virt->npt, gpa, size);
 
 	flush_all_vcpus(vm);
+	vm_mem_changed(vm);
 	return err;
 }
 

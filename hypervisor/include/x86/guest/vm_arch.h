@@ -5,6 +5,7 @@
 
 #include "core/vm_exit.h"
 #include "x86/guest/io_pending.h"
+#include "x86/guest/mmio_insn_cache.h"
 #include "x86/guest/vioapic.h"
 
 /* Key flag in vm->arch.msrs_refused: the refused access was a write. */
@@ -26,6 +27,7 @@ struct vcpu_arch {
 	uint32_t icr_high; /* the destination the guest last wrote to ICR[63:32] */
 	/* A trapped port or MMIO access between its decode and its finish (x86/guest/io.h). */
 	struct io_pending pending_io;
+	struct mmio_insn_cache mmio_insn_cache; /* its last trapped MMIO instruction */
 };
 
 #endif
