@@ -84,7 +84,7 @@ ROWS = [
     }),
     ("vendor", "vendor backend (Cairn: SVM; ACRN: VMX; Jailhouse: both)", {
         "cairn": ["arch/x86/svm/msrpm.*", "arch/x86/svm/svm*", "arch/x86/svm/vmcb.h",
-                  "arch/x86/vmx/vmx.h", "include/core/virt.h"],
+                  "arch/x86/vmx/vmx*", "arch/x86/vmx/vmcs.h", "include/core/virt.h"],
         "acrn": ["arch/x86/guest/vmcs.c", "include/arch/x86/asm/guest/vmcs.h",
                  "arch/x86/guest/vmx_asm.S", "arch/x86/vmx.c", "include/arch/x86/asm/vmx.h"],
         "jailhouse": ["arch/x86/vmx.c", "arch/x86/vmx-vmexit.S", "arch/x86/include/asm/vmx.h",
