@@ -29,7 +29,8 @@ HV_ASFLAGS := -Ihypervisor/include -Iabi -MMD -MP -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none -T hypervisor/arch/x86/hypervisor.ld
 
 HV_SRCS := $(wildcard hypervisor/core/*.c hypervisor/lib/*.c hypervisor/mm/*.c hypervisor/acpi/*.c \
-	hypervisor/drivers/*.c hypervisor/devices/*.c hypervisor/arch/x86/*.c hypervisor/arch/x86/svm/*.c) \
+	hypervisor/drivers/*.c hypervisor/devices/*.c hypervisor/arch/x86/*.c hypervisor/arch/x86/svm/*.c \
+	hypervisor/arch/x86/vmx/*.c) \
 	$(wildcard hypervisor/arch/x86/*.S hypervisor/arch/x86/svm/*.S)
 HV_SRCS += $(wildcard hypervisor/arch/x86/guest/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))

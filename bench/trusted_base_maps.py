@@ -84,14 +84,15 @@ ROWS = [
     }),
     ("vendor", "vendor backend (Cairn: SVM; ACRN: VMX; Jailhouse: both)", {
         "cairn": ["arch/x86/svm/msrpm.*", "arch/x86/svm/svm*", "arch/x86/svm/vmcb.h",
-                  "include/core/virt.h"],
+                  "arch/x86/vmx/vmx*", "arch/x86/vmx/vmcs.h", "include/core/virt.h"],
         "acrn": ["arch/x86/guest/vmcs.c", "include/arch/x86/asm/guest/vmcs.h",
                  "arch/x86/guest/vmx_asm.S", "arch/x86/vmx.c", "include/arch/x86/asm/vmx.h"],
         "jailhouse": ["arch/x86/vmx.c", "arch/x86/vmx-vmexit.S", "arch/x86/include/asm/vmx.h",
                       "arch/x86/svm.c", "arch/x86/svm-vmexit.S", "arch/x86/include/asm/svm.h"],
     }),
     ("npt", "nested paging, guest memory", {
-        "cairn": ["arch/x86/svm/npt.*", "core/guest_mem.c", "include/core/guest_mem.h",
+        "cairn": ["arch/x86/svm/npt.*", "arch/x86/vmx/ept.*", "arch/x86/stage2_pt.c",
+                  "include/x86/stage2_pt.h", "core/guest_mem.c", "include/core/guest_mem.h",
                   "include/core/guest_ram.h", "arch/x86/guest/guest_walk.c",
                   "core/user_vm_mem.c", "include/core/user_vm_mem.h"],
         "acrn": ["arch/x86/guest/ept.c", "include/arch/x86/asm/guest/ept.h",

@@ -12,7 +12,8 @@ UNIT_OBJ := $(UNIT_DIR)/obj
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -DCAIRN_HOST_TEST \
-	-fno-builtin-printf -Ihypervisor/include -Ihypervisor/arch/x86/svm -Iabi -Idm/include -MMD -MP
+	-fno-builtin-printf -Ihypervisor/include -Ihypervisor/arch/x86/svm \
+	-Ihypervisor/arch/x86/vmx -Iabi -Idm/include -MMD -MP
 UNIT_LDFLAGS := -fsanitize=address,undefined
 
 # The sources each test links besides its own file and the harness: the hypervisor code it tests,
@@ -54,7 +55,12 @@ UNIT_SRCS_test_bitmap	  := hypervisor/lib/bitmap.c
 UNIT_SRCS_test_token_bucket := hypervisor/lib/token_bucket.c
 UNIT_SRCS_test_page_alloc := hypervisor/mm/page_alloc.c hypervisor/lib/bitmap.c
 UNIT_SRCS_test_acpi	  := hypervisor/acpi/acpi_tables.c $(UNIT_ACPI_FIXTURES)
-UNIT_SRCS_test_npt	  := hypervisor/arch/x86/svm/npt.c
+UNIT_STAGE2		  := hypervisor/arch/x86/stage2_pt.c tests/unit/stage2_fixture.c
+UNIT_SRCS_test_stage2_pt  := hypervisor/arch/x86/svm/npt.c hypervisor/arch/x86/vmx/ept.c \
+			     $(UNIT_STAGE2)
+UNIT_SRCS_test_npt	  := hypervisor/arch/x86/svm/npt.c $(UNIT_STAGE2)
+UNIT_SRCS_test_ept	  := hypervisor/arch/x86/vmx/ept.c $(UNIT_STAGE2)
+UNIT_SRCS_test_vmx_exit	  := hypervisor/arch/x86/vmx/vmx_exit.c
 UNIT_SRCS_test_pcpu_map	  := hypervisor/core/pcpu_map.c
 UNIT_SRCS_test_elf64	  := hypervisor/lib/elf64.c
 UNIT_SRCS_test_multiboot  := hypervisor/arch/x86/multiboot.c hypervisor/core/boot_info.c

@@ -10,14 +10,14 @@ enum exit_reason {
 	EXIT_MSR_READ,
 	EXIT_MSR_WRITE,
 	EXIT_IO,
-	EXIT_MEM_FAULT, /* nested page fault: guest-physical access not allowed */
+	EXIT_MEM_FAULT, /* NPT fault or EPT violation: guest-physical access not allowed */
 	EXIT_HLT,
-	EXIT_HYPERCALL, /* VMMCALL (VMCALL arrives as EXIT_EXCEPTION #UD) */
+	EXIT_HYPERCALL, /* SVM VMMCALL, VMX VMCALL; the other vendor's is EXIT_EXCEPTION #UD */
 	EXIT_EXCEPTION, /* an intercepted guest exception */
 	EXIT_TRIPLE_FAULT,
 	EXIT_INIT,	   /* a physical INIT reached the pCPU */
 	EXIT_NMI,	   /* hypervisor signal (mailbox) */
-	EXIT_VIRT_INSN,	   /* the guest executed a virtualization instruction (VMRUN, STGI...) */
+	EXIT_VIRT_INSN,	   /* the guest executed a virtualization instruction (VMRUN, VMXON...) */
 	EXIT_CACHE_FLUSH,  /* INVD, WBINVD or WBNOINVD */
 	EXIT_ENTRY_FAILED, /* the hardware refused the guest state */
 	EXIT_OTHER,
@@ -50,7 +50,7 @@ struct vm_exit {
 			uint32_t error_code;
 		} exception;
 		struct {
-			const char *name; /* "VMRUN", "STGI", ... */
+			const char *name; /* "VMRUN", "STGI", "VMXON", ... */
 		} virt_insn;
 		struct {
 			bool discard; /* INVD: invalidate without writing back */

@@ -9,7 +9,7 @@
 #include "vmcb.h"
 
 struct virt_vm {
-	struct npt npt;
+	struct stage2_pt npt;
 	uint64_t iopm_pa;  /* 12 KiB: one bit per port, set = intercept */
 	uint64_t msrpm_pa; /* 8 KiB: two bits per MSR (read, write), set = intercept */
 };

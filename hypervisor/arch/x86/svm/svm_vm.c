@@ -14,6 +14,10 @@
 
 static struct virt_vm svm_vms[MAX_VMS];
 
+_Static_assert(VIRT_MEM_READ == STAGE2_READ && VIRT_MEM_WRITE == STAGE2_WRITE &&
+		       VIRT_MEM_EXEC == STAGE2_EXEC,
+	       "virt_vm_map's rights go to the NPT builder as they are");
+
 static int npt_alloc_page(void *ctx, uint64_t *pa)
 {
 	return phys_alloc_pages(1, 1, pa);
@@ -29,7 +33,7 @@ static void *npt_to_virt(void *ctx, uint64_t pa)
 	return phys_to_virt(pa);
 }
 
-static const struct npt_ops npt_phys_ops = {
+static const struct stage2_ops npt_phys_ops = {
 	.alloc_page = npt_alloc_page,
 	.free_page = npt_free_page,
 	.to_virt = npt_to_virt,
@@ -65,7 +69,7 @@ void virt_vm_destroy(struct vm *vm)
 
 	if (!v)
 		return;
-	npt_destroy(&v->npt);
+	stage2_destroy(&v->npt);
 	if (v->iopm_pa)
 		phys_free_pages(v->iopm_pa, IOPM_PAGES);
 	if (v->msrpm_pa)
@@ -83,7 +87,7 @@ static void flush_all_vcpus(struct vm *vm)
 
 int virt_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t rights)
 {
-	int err = npt_map(&vm->virt->npt, gpa, hpa, size, rights);
+	int err = stage2_map(&vm->virt->npt, gpa, hpa, size, rights);
 
 	flush_all_vcpus(vm);
 	vm_mem_changed(vm);
@@ -92,7 +96,7 @@ int virt_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32
 
 int virt_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 {
-	int err = npt_unmap(&vm->virt->npt, gpa, size);
+	int err = stage2_unmap(&vm->virt->npt, gpa, size);
 
 	flush_all_vcpus(vm);
 	vm_mem_changed(vm);
@@ -101,7 +105,7 @@ int virt_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 
 int virt_vm_translate(struct vm *vm, uint64_t gpa, uint64_t *hpa, uint32_t *rights)
 {
-	return npt_translate(&vm->virt->npt, gpa, hpa, rights, NULL);
+	return stage2_translate(&vm->virt->npt, gpa, hpa, rights, NULL);
 }
 
 void virt_vm_trap_io(struct vm *vm, uint16_t port, uint32_t count, bool trap)
