@@ -129,9 +129,20 @@ class BochsMachine(harness.Machine):
         return ""
 
     def stop(self):
-        if self.proc.poll() is None:
+        try:
             os.killpg(self.proc.pid, 9)  # timeout(1) and the Bochs it started, by their group
+        except ProcessLookupError:
+            pass
         self.proc.wait()
+        # Bochs itself is timeout's child: wait until it is gone too, so that the next test's
+        # Bochs never runs beside it.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
         self._reader.join(timeout=2)
         for fd in (self._serial, self._serial_slave, self._console):
             try:
