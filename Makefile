@@ -104,10 +104,12 @@ include bench/ipi-bench/ipi-bench.mk
 include hsm/hsm.mk
 include dm/dm.mk
 include tests/abi/abi.mk
+include tests/bochs/bochs.mk
 -include tests/unit/unit.mk
 
 test: setup images
-	@$(MAKE) --no-print-directory all scenarios $(BUILD)/cairn.iso unit-test-binaries
+	@$(MAKE) --no-print-directory all scenarios $(BUILD)/cairn.iso $(BUILD)/bochs/vmx-probe.iso \
+		unit-test-binaries
 	@tools/run-tests.sh $(BUILD)
 
 format:

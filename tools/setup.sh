@@ -7,6 +7,7 @@ packages=(
 	make gcc binutils python3       # build and build-time tools
 	gcc-12 libc6-dev                # the Service VM's static test programs and modules (Debian's kernels use gcc-12)
 	qemu-system-x86                 # the test machine (TCG)
+	bochs bochsbios vgabios bochs-term   # the VMX test machine (docs/bochs.md); bochs-term satisfies bochs-gui, so no wx/X
 	grub-pc-bin grub-common xorriso mtools   # the GRUB rescue ISO
 	clang-format cppcheck           # make format-check, make static-check
 	linux-libc-dev                  # <linux/types.h> for the userspace abi check (make header-tests)

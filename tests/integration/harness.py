@@ -41,6 +41,8 @@ def check(condition, message):
 class Machine:
     """One QEMU TCG machine whose COM1 goes to a log file and a line buffer."""
 
+    emulator = "QEMU"  # for messages (tests/integration/bochs.py's machines say "Bochs")
+
     def __init__(self, name, smp=2, mem="256M", cpu="qemu64,+svm,+npt", kernel=None,
                  cdrom=None, append=None, extra=()):
         self.name = name
@@ -122,7 +124,7 @@ class Machine:
                 m = regex.search(self.text(), since)
                 if m:
                     return m
-                raise TestFailure(f"QEMU exited (status {self.proc.returncode}) before "
+                raise TestFailure(f"{self.emulator} exited (status {self.proc.returncode}) before "
                                   f"/{pattern}/ appeared")
             time.sleep(0.05)
         raise TestFailure(f"timed out after {timeout}s waiting for /{pattern}/")
