@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Benchmark (issue 11, item 5): VM exits from power-on to init, Cairn against KVM, same kernel and initramfs.
 
-One run, side by side: Cairn's Service VM (the default scenario, 3 vCPUs, 933M) to `cairn-svm:
+Each run, side by side: Cairn's Service VM (the default scenario, 3 vCPUs, 933M) to `cairn-svm:
 ready`, exits from the hypervisor shell's `stats service`; the same kernel, initramfs, command line
 and disk as a KVM guest (bench/kvm_peer.py: L2 under kvm_amd inside QEMU TCG, KVM's debugfs
 `exits` read at the same line). Then (unless --service-only) a Linux User VM under cairn-dm
@@ -13,11 +13,13 @@ Cairn/KVM (target: at most 0.2).
 copies); the default is the suite's qemu64,+svm,+npt, a family 0xF (K8) part, for which Linux
 scans every PCI bus for a K8 GART bridge through 0xCF8/0xCFC twice (about 33,000 exits on either
 hypervisor); EPYC,+svm,+npt (family 0x17, Zen) is the hardware Cairn targets and has no such scan.
-Usage: python3 bench/boot_exits.py [--service-only] [--pv-ipi on|off] [--cpu MODEL] [BUILD]
+Usage: python3 bench/boot_exits.py [--service-only] [--pv-ipi on|off] [--cpu MODEL] [--repeat N]
+                                   [BUILD]   (--repeat: N side-by-side runs, then the ratios' median, min, max)
 """
 import argparse
 import os
 import re
+import statistics
 import sys
 import time
 
@@ -164,15 +166,8 @@ def compare(label, cairn, kvm):
     return ratio
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("build", nargs="?")
-    parser.add_argument("--service-only", action="store_true")
-    parser.add_argument("--pv-ipi", choices=["on", "off"], default="on")
-    parser.add_argument("--cpu", default="qemu64,+svm,+npt")
-    args = parser.parse_args()
-    if args.build:
-        harness.BUILD = os.path.abspath(args.build)
+def run_once(args):
+    """One side-by-side run; {"service": ratio, "uvm": ratio}."""
     t0 = time.monotonic()
     began = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     cairn = run_cairn(not args.service_only, args.cpu)
@@ -191,9 +186,33 @@ def main():
           + f"), KVM service {t2 - t1:.0f} s" + (f", KVM uvm {t3 - t2:.0f} s" if "uvm" in kvm
                                                  else ""))
     print(f"# logs: {cairn['log']}, " + ", ".join(r["log"] for r in kvm.values()))
-    compare("Service VM to `cairn-svm: ready` (3 vCPUs, 933M)", cairn["service"], kvm["service"])
+    ratios = {"service": compare("Service VM to `cairn-svm: ready` (3 vCPUs, 933M)",
+                                 cairn["service"], kvm["service"])}
     if "uvm" in kvm:
-        compare("Linux User VM to `cairn-uvm: ready:` (2 vCPUs, 256M)", cairn["uvm"], kvm["uvm"])
+        ratios["uvm"] = compare("Linux User VM to `cairn-uvm: ready:` (2 vCPUs, 256M)",
+                                cairn["uvm"], kvm["uvm"])
+    return ratios
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("build", nargs="?")
+    parser.add_argument("--service-only", action="store_true")
+    parser.add_argument("--pv-ipi", choices=["on", "off"], default="on")
+    parser.add_argument("--cpu", default="qemu64,+svm,+npt")
+    parser.add_argument("--repeat", type=int, default=1, help="side-by-side runs")
+    args = parser.parse_args()
+    if args.build:
+        harness.BUILD = os.path.abspath(args.build)
+    runs = []
+    for n in range(args.repeat):
+        print(f"\n# run {n + 1} of {args.repeat}", flush=True)
+        runs.append(run_once(args))
+    if args.repeat > 1:
+        for vm in runs[0]:
+            r = sorted(run[vm] for run in runs)
+            print(f"# {vm}: Cairn/KVM over {len(r)} runs: median {statistics.median(r):.3f} "
+                  f"(min {r[0]:.3f}, max {r[-1]:.3f})")
 
 
 if __name__ == "__main__":
