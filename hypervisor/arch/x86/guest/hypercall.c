@@ -10,16 +10,23 @@
 
 #define HYPERCALL_INSN_LEN 3 /* VMCALL 0F 01 C1 and VMMCALL 0F 01 D9 */
 
-/* Intel's VMCALL raises #UD on AMD: is that what the vCPU is stopped at? */
+/*
+ * The other vendor's hypercall instruction raises #UD (Intel's VMCALL on AMD, AMD's VMMCALL on
+ * Intel; each backend intercepts #UD): is that what the vCPU is stopped at? Its own arrives as
+ * EXIT_HYPERCALL, so recognising both here mirrors the two backends.
+ */
 bool guest_at_vmcall(struct vcpu *vcpu)
 {
 	static const uint8_t vmcall[HYPERCALL_INSN_LEN] = { 0x0F, 0x01, 0xC1 };
+	static const uint8_t vmmcall[HYPERCALL_INSN_LEN] = { 0x0F, 0x01, 0xD9 };
 	uint8_t bytes[HYPERCALL_INSN_LEN];
 	struct vcpu_mode pg;
 
 	virt_vcpu_mode(vcpu, &pg);
-	return guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), bytes, sizeof(bytes)) == 0 &&
-	       memcmp(bytes, vmcall, sizeof(bytes)) == 0;
+	if (guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), bytes, sizeof(bytes)))
+		return false;
+	return memcmp(bytes, vmcall, sizeof(bytes)) == 0 ||
+	       memcmp(bytes, vmmcall, sizeof(bytes)) == 0;
 }
 
 int guest_hypercall(struct vcpu *vcpu)
