@@ -15,10 +15,11 @@ static char vendor[13];
 
 static int none_check_support(char *reason, size_t len)
 {
-	format_snprintf(reason, len,
-			"this CPU (vendor \"%s\") has neither Intel VMX (CPUID 1 ECX[5]) nor AMD SVM "
-			"(CPUID 8000_0001h ECX[2])",
-			vendor);
+	format_snprintf(
+		reason, len,
+		"this CPU (vendor \"%s\") has neither Intel VMX (CPUID 1 ECX[5]) nor AMD SVM "
+		"(CPUID 8000_0001h ECX[2])",
+		vendor);
 	return -ENODEV;
 }
 
@@ -62,10 +63,14 @@ static const struct virt_backend *choose(void)
 	return &none_backend;
 }
 
+uint8_t virt_backend_has_gif;
+
 static const struct virt_backend *chosen(void)
 {
-	if (!backend)
+	if (!backend) {
 		backend = choose();
+		virt_backend_has_gif = backend->has_gif;
+	}
 	return backend;
 }
 

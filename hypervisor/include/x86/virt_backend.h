@@ -8,6 +8,7 @@
 /* Every function of core/virt.h, with the same contract; virt_backend.c forwards to one table. */
 struct virt_backend {
 	const char *name; /* "AMD SVM", "Intel VMX": virt_vendor_name() */
+	bool has_gif;	  /* SVM: the hypervisor runs with GIF = 0, STGI/CLGI open and close it */
 	int (*check_support)(char *reason, size_t len);
 	int (*cpu_enable)(struct pcpu *cpu);
 	int (*vm_init)(struct vm *vm);
@@ -39,6 +40,9 @@ struct virt_backend {
 
 extern const struct virt_backend svm_backend; /* arch/x86/svm/svm_backend.c */
 extern const struct virt_backend vmx_backend; /* arch/x86/vmx/vmx_backend.c */
+
+/* The chosen backend's has_gif, for arch/x86/pcpu_wait.S (set before any pCPU waits). */
+extern uint8_t virt_backend_has_gif;
 
 /* The NMI handler's hook (arch/x86/traps.c): the chosen backend's host_nmi, if any. */
 void virt_backend_host_nmi(void);

@@ -5,6 +5,7 @@
 
 const struct virt_backend svm_backend = {
 	.name = "AMD SVM",
+	.has_gif = true,
 	.check_support = svm_check_support,
 	.cpu_enable = svm_cpu_enable,
 	.vm_init = svm_vm_init,

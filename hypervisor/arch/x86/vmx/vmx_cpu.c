@@ -16,12 +16,12 @@
 #define CR4_VMXE	  (1ull << 13)
 #define CR4_OSXSAVE	  (1ull << 18)
 
-#define BASIC_REVISION_MASK  0x7FFFFFFFull
-#define BASIC_VMCS_SIZE(b)   (((b) >> 32) & 0x1FFF)
-#define BASIC_32BIT_ADDRS    (1ull << 48)
-#define BASIC_MEMTYPE(b)     (((b) >> 50) & 0xF)
-#define BASIC_MEMTYPE_WB     6
-#define BASIC_TRUE_CONTROLS  (1ull << 55)
+#define BASIC_REVISION_MASK 0x7FFFFFFFull
+#define BASIC_VMCS_SIZE(b)  (((b) >> 32) & 0x1FFF)
+#define BASIC_32BIT_ADDRS   (1ull << 48)
+#define BASIC_MEMTYPE(b)    (((b) >> 50) & 0xF)
+#define BASIC_MEMTYPE_WB    6
+#define BASIC_TRUE_CONTROLS (1ull << 55)
 
 struct vmx_caps vmx_caps;
 
@@ -29,24 +29,25 @@ struct vmx_caps vmx_caps;
 static struct {
 	uint64_t vmxon_pa;
 	uint64_t tss_pa;
-	uint64_t current_pa; /* the VMCS VMPTRLD made current, 0 for none */
+	uint64_t current_pa;	  /* the VMCS VMPTRLD made current, 0 for none */
 	uint64_t retired_vmcs_pa; /* a destroyed vCPU's VMCS, still current here: clear and free */
 	volatile bool nmi_seen;
 } vmx_pcpu[MAX_PCPUS];
 
 /* The controls each group needs (always) and would like (when the CPU has them). */
-#define PIN_NEEDED   (PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER)
-#define PROC_NEEDED  (PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | \
-		      PROC_ACTIVATE_SECONDARY)
-#define PROC2_NEEDED (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | \
-		      PROC2_WBINVD_EXITING)
+#define PIN_NEEDED (PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER)
+#define PROC_NEEDED \
+	(PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY)
+#define PROC2_NEEDED \
+	(PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING)
 /* What the host CPUID may offer guests (cpuid.c passes it on): #UD without these controls. */
 #define PROC2_WANTED (PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | PROC2_ENABLE_XSAVES)
-#define EXIT_NEEDED  (EXIT_CTL_HOST_ADDR_SPACE_SIZE | EXIT_CTL_SAVE_IA32_PAT | \
-		      EXIT_CTL_LOAD_IA32_PAT | EXIT_CTL_SAVE_IA32_EFER | EXIT_CTL_LOAD_IA32_EFER | \
-		      EXIT_CTL_SAVE_DEBUG_CONTROLS)
-#define ENTRY_NEEDED (ENTRY_CTL_LOAD_IA32_PAT | ENTRY_CTL_LOAD_IA32_EFER | \
-		      ENTRY_CTL_LOAD_DEBUG_CONTROLS | ENTRY_CTL_IA32E_MODE_GUEST)
+#define EXIT_NEEDED                                                                        \
+	(EXIT_CTL_HOST_ADDR_SPACE_SIZE | EXIT_CTL_SAVE_IA32_PAT | EXIT_CTL_LOAD_IA32_PAT | \
+	 EXIT_CTL_SAVE_IA32_EFER | EXIT_CTL_LOAD_IA32_EFER | EXIT_CTL_SAVE_DEBUG_CONTROLS)
+#define ENTRY_NEEDED                                                                          \
+	(ENTRY_CTL_LOAD_IA32_PAT | ENTRY_CTL_LOAD_IA32_EFER | ENTRY_CTL_LOAD_DEBUG_CONTROLS | \
+	 ENTRY_CTL_IA32E_MODE_GUEST)
 
 /*
  * A control group from its capability MSR: bits 31:0 must be 1, bits 63:32 may be 1. Returns
@@ -72,14 +73,15 @@ static int check_controls(char *reason, size_t len, bool true_ctls)
 {
 	uint32_t miss;
 
-	vmx_caps.pin = adjust(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
-			      PIN_NEEDED, 0, &miss);
+	vmx_caps.pin =
+		adjust(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
+		       PIN_NEEDED, 0, &miss);
 	if (miss)
 		return fail(reason, len, "lacks NMI exiting, virtual NMIs or the preemption timer");
 	vmx_caps.pin &= ~PIN_PREEMPTION_TIMER; /* armed only to kick a vCPU (vmx_host_nmi) */
-	vmx_caps.proc = adjust(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
-					 : MSR_IA32_VMX_PROCBASED_CTLS,
-			       PROC_NEEDED, 0, &miss);
+	vmx_caps.proc =
+		adjust(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS,
+		       PROC_NEEDED, 0, &miss);
 	if (miss)
 		return fail(reason, len,
 			    "lacks HLT exiting, I/O or MSR bitmaps, or secondary controls");
@@ -205,7 +207,8 @@ void vmx_set_current_vmcs(uint64_t vmcs_pa)
 
 void vmx_retire_vmcs(int32_t cpu, uint64_t vmcs_pa)
 {
-	uint64_t old = __atomic_exchange_n(&vmx_pcpu[cpu].retired_vmcs_pa, vmcs_pa, __ATOMIC_ACQ_REL);
+	uint64_t old =
+		__atomic_exchange_n(&vmx_pcpu[cpu].retired_vmcs_pa, vmcs_pa, __ATOMIC_ACQ_REL);
 
 	/*
 	 * A second retired VMCS before that pCPU made another current: it may still be active there,

@@ -21,9 +21,9 @@
 #define XCR0_BNDCSR (1ull << 4)
 #define XCR0_AVX512 (7ull << 5) /* opmask, ZMM_Hi256, Hi16_ZMM: all or none */
 
-#define CR_QUAL_CR(q)	 ((q) & 0xF)
-#define CR_QUAL_TYPE(q)	 (((q) >> 4) & 3) /* 0 MOV to CR, 1 MOV from CR, 2 CLTS, 3 LMSW */
-#define CR_QUAL_GPR(q)	 (((q) >> 8) & 0xF)
+#define CR_QUAL_CR(q)	  ((q)&0xF)
+#define CR_QUAL_TYPE(q)	  (((q) >> 4) & 3) /* 0 MOV to CR, 1 MOV from CR, 2 CLTS, 3 LMSW */
+#define CR_QUAL_GPR(q)	  (((q) >> 8) & 0xF)
 #define CR_TYPE_MOV_TO_CR 0
 
 static const char *exit_name(uint32_t basic)
@@ -59,8 +59,9 @@ static const char *exit_name(uint32_t basic)
 static uint64_t *gpr(struct vcpu *vcpu, unsigned n)
 {
 	struct vcpu_regs *r = &vcpu->regs;
-	uint64_t *regs[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL,    &r->rbp, &r->rsi, &r->rdi,
-			       &r->r8,	&r->r9,	 &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15 };
+	uint64_t *regs[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL,    &r->rbp,
+			       &r->rsi, &r->rdi, &r->r8,  &r->r9,  &r->r10, &r->r11,
+			       &r->r12, &r->r13, &r->r14, &r->r15 };
 	return regs[n & 15];
 }
 
@@ -132,8 +133,7 @@ static bool emulate_cr0(struct vcpu *vcpu, struct vmx_vcpu *v, uint64_t val, uin
 	vmx_vcpu_mode(vcpu, &mode);
 	if (!mode.long_mode_code)
 		val &= 0xFFFFFFFFull;
-	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) ||
-	    ((val & CR0_NW_CD) == CR0_NW)) {
+	if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) || ((val & CR0_NW_CD) == CR0_NW)) {
 		guest_gp(vcpu);
 		return true;
 	}

@@ -11,8 +11,9 @@
 
 /* What the capability MSRs allow, read once by vmx_check_support() (vmx_cpu.c). */
 struct vmx_caps {
-	uint32_t revision;		       /* IA32_VMX_BASIC 30:0: the VMXON region's and VMCS's */
-	uint32_t pin, proc, proc2, exit, entry; /* controls Cairn uses, adjusted by the (TRUE) MSRs */
+	uint32_t revision; /* IA32_VMX_BASIC 30:0: the VMXON region's and VMCS's */
+	uint32_t pin, proc, proc2, exit,
+		entry; /* controls Cairn uses, adjusted by the (TRUE) MSRs */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	bool ept_2m, ept_1g;
 };
@@ -32,7 +33,7 @@ struct vmx_vcpu {
 	int32_t cpu;   /* the pCPU it was set up on (VMPTRLD), -1 before the first run */
 	bool launched; /* VMLAUNCH done: VMRESUME next */
 	uint16_t vpid;
-	bool flush_ept; /* the VM's EPT changed: INVEPT here before the next entry */
+	bool flush_ept;	    /* the VM's EPT changed: INVEPT here before the next entry */
 	uint32_t entry_ctl; /* VM-entry controls but IA-32e mode guest, kept by the exit */
 	/* A state from virt_vcpu_set_state() not yet written into the VMCS (done on its pCPU). */
 	bool state_pending;

@@ -12,21 +12,30 @@
 static inline bool vmx_on(uint64_t pa)
 {
 	bool ok;
-	__asm__ volatile("vmxon %[pa]; seta %[ok]" : [ok] "=qm"(ok) : [pa] "m"(pa) : "cc", "memory");
+	__asm__ volatile("vmxon %[pa]; seta %[ok]"
+			 : [ok] "=qm"(ok)
+			 : [pa] "m"(pa)
+			 : "cc", "memory");
 	return ok;
 }
 
 static inline bool vmx_clear(uint64_t pa)
 {
 	bool ok;
-	__asm__ volatile("vmclear %[pa]; seta %[ok]" : [ok] "=qm"(ok) : [pa] "m"(pa) : "cc", "memory");
+	__asm__ volatile("vmclear %[pa]; seta %[ok]"
+			 : [ok] "=qm"(ok)
+			 : [pa] "m"(pa)
+			 : "cc", "memory");
 	return ok;
 }
 
 static inline bool vmx_ptrld(uint64_t pa)
 {
 	bool ok;
-	__asm__ volatile("vmptrld %[pa]; seta %[ok]" : [ok] "=qm"(ok) : [pa] "m"(pa) : "cc", "memory");
+	__asm__ volatile("vmptrld %[pa]; seta %[ok]"
+			 : [ok] "=qm"(ok)
+			 : [pa] "m"(pa)
+			 : "cc", "memory");
 	return ok;
 }
 

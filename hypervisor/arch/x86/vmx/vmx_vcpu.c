@@ -13,18 +13,17 @@
 #include "vmx_impl.h"
 #include "vmx_insn.h"
 
-#define EFER_SUPPORTED	   (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
-#define MSR_FS_BASE	   0xC0000100u
-#define MSR_PAT		   0x277u
+#define EFER_SUPPORTED	     (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define MSR_FS_BASE	     0xC0000100u
+#define MSR_PAT		     0x277u
 #define VMCS_XSS_EXIT_BITMAP 0x202Cu /* 64-bit control (SDM appendix B) */
-#define HOST_TR_SELECTOR   0x18	     /* no descriptor behind it: see vmcs_host_state() */
+#define HOST_TR_SELECTOR     0x18    /* no descriptor behind it: see vmcs_host_state() */
 
 #define INTERRUPTIBILITY_STI	(1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
 #define INTERRUPTIBILITY_NMI	(1u << 3)
-#define ENTRY_INFO_MASK                                                       \
-	(INTR_INFO_VALID | INTR_INFO_ERROR_CODE_VALID | INTR_INFO_TYPE_MASK | \
-	 INTR_INFO_VECTOR_MASK)
+#define ENTRY_INFO_MASK \
+	(INTR_INFO_VALID | INTR_INFO_ERROR_CODE_VALID | INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK)
 
 static struct vmx_vcpu vmx_vcpus[MAX_VMS][MAX_VCPUS_PER_VM];
 
@@ -322,7 +321,8 @@ void vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 		v->rflags = vmcs_read(VMCS_GUEST_RFLAGS);
 		requeue_interrupted_event(v, &r);
 		uint16_t basic = (uint16_t)(r.exit_reason & VMX_EXIT_REASON_BASIC);
-		if (basic == VMX_EXIT_PREEMPTION_TIMER && !(r.exit_reason & VMX_EXIT_REASON_ENTRY_FAILURE)) {
+		if (basic == VMX_EXIT_PREEMPTION_TIMER &&
+		    !(r.exit_reason & VMX_EXIT_REASON_ENTRY_FAILURE)) {
 			/* The kick of vmx_host_nmi(): the hypervisor's signal, as an NMI exit. */
 			vmcs_write(VMCS_PIN_BASED_CONTROLS, vmx_caps.pin);
 			memset(exit, 0, sizeof(*exit));
@@ -409,8 +409,8 @@ void vmx_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error
 	struct vmx_vcpu *v = vmx_vcpu(vcpu);
 	struct vcpu_mode mode;
 
-	v->inject_info = vector | INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT |
-			 INTR_INFO_VALID;
+	v->inject_info =
+		vector | INTR_TYPE_HARDWARE_EXCEPTION << INTR_INFO_TYPE_SHIFT | INTR_INFO_VALID;
 	v->inject_error = 0;
 	v->inject_len = 0;
 	vmx_vcpu_mode(vcpu, &mode);

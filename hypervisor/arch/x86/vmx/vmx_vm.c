@@ -135,9 +135,9 @@ static int map_typed(struct stage2_pt *pt, uint64_t gpa, uint64_t hpa, uint64_t 
 
 int vmx_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t rights)
 {
-	int err = (rights & ~(uint32_t)VIRT_MEM_RWX) ? -EINVAL
-						      : map_typed(&vmx_vm(vm)->ept, gpa, hpa, size,
-								  rights);
+	int err = (rights & ~(uint32_t)VIRT_MEM_RWX)
+			  ? -EINVAL
+			  : map_typed(&vmx_vm(vm)->ept, gpa, hpa, size, rights);
 
 	ept_changed(vm);
 	vm_mem_changed(vm);
