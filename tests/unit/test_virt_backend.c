@@ -33,7 +33,8 @@ static void cpu(const char *vendor, uint32_t leaf1_ecx, uint32_t ext_ecx)
 	uint32_t w[3];
 
 	memcpy(w, vendor, 12);
-	fake_cpu_set_cpuid(0, 0, (struct cpuid_regs){ .eax = 0xD, .ebx = w[0], .edx = w[1], .ecx = w[2] });
+	fake_cpu_set_cpuid(
+		0, 0, (struct cpuid_regs){ .eax = 0xD, .ebx = w[0], .edx = w[1], .ecx = w[2] });
 	fake_cpu_set_cpuid(1, 0, (struct cpuid_regs){ .ecx = leaf1_ecx });
 	fake_cpu_set_cpuid(0x80000000, 0, (struct cpuid_regs){ .eax = 0x8000000A });
 	fake_cpu_set_cpuid(0x80000001, 0, (struct cpuid_regs){ .ecx = ext_ecx });

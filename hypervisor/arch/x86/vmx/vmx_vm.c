@@ -99,6 +99,10 @@ static uint64_t typed_piece(uint64_t hpa, uint64_t max, bool *ram)
 		*ram = true;
 		return len;
 	}
+	if (!phys_mem_touches_ram(hpa, len)) {
+		*ram = false;
+		return len;
+	}
 	*ram = phys_mem_is_ram(hpa, PAGE_SIZE);
 	return PAGE_SIZE;
 }
@@ -106,7 +110,7 @@ static uint64_t typed_piece(uint64_t hpa, uint64_t max, bool *ram)
 /*
  * EPT replaces the host MTRRs, which under NPT keep device memory uncached: what is not RAM by
  * the firmware's map is mapped UC (docs/vendor-interface.md, memory types). Runs of one type are
- * found 2 MiB at a time, page by page where a 2 MiB piece is not all RAM.
+ * found 2 MiB at a time, page by page where a 2 MiB piece is part RAM.
  */
 static int map_typed(struct stage2_pt *pt, uint64_t gpa, uint64_t hpa, uint64_t size,
 		     uint32_t rights)
