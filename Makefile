@@ -31,7 +31,8 @@ HV_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -
 HV_SRCS := $(wildcard hypervisor/core/*.c hypervisor/lib/*.c hypervisor/mm/*.c hypervisor/acpi/*.c \
 	hypervisor/drivers/*.c hypervisor/devices/*.c hypervisor/arch/x86/*.c hypervisor/arch/x86/svm/*.c \
 	hypervisor/arch/x86/vmx/*.c) \
-	$(wildcard hypervisor/arch/x86/*.S hypervisor/arch/x86/svm/*.S)
+	$(wildcard hypervisor/arch/x86/*.S hypervisor/arch/x86/svm/*.S \
+	hypervisor/arch/x86/vmx/*.S)
 HV_SRCS += $(wildcard hypervisor/arch/x86/guest/*.c)
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
 SCENARIO_ELFS := $(patsubst %,$(BUILD)/scenarios/%/cairn.elf,$(SCENARIOS))
@@ -109,7 +110,7 @@ include tests/bochs/bochs.mk
 
 test: setup images
 	@$(MAKE) --no-print-directory all scenarios $(BUILD)/cairn.iso $(BUILD)/bochs/vmx-probe.iso \
-		unit-test-binaries
+		$(BUILD)/bochs/partitions.iso unit-test-binaries
 	@tools/run-tests.sh $(BUILD)
 
 format:

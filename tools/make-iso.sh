@@ -6,7 +6,7 @@ build=$1
 scenario=$2
 out=$3
 name=$(basename "$scenario" .scn)
-root="$build/iso"
+root="$build/iso-root/$(basename "$out" .iso)" # one per ISO: two can be built at once
 
 rm -rf "$root"
 mkdir -p "$root/boot/grub"

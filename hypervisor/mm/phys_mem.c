@@ -161,6 +161,20 @@ size_t phys_mem_take_free(uint64_t keep, uint64_t limit, uint64_t *bases, uint64
 	return n;
 }
 
+bool phys_mem_touches_ram(uint64_t pa, uint64_t len)
+{
+	uint64_t end = pa + len;
+
+	if (!boot_map || !len || end < pa)
+		return false;
+	for (size_t i = 0; i < boot_map->nregions; i++) {
+		const struct boot_mem_region *r = &boot_map->regions[i];
+		if (r->type == BOOT_MEM_USABLE && pa < r->base + r->len && r->base < end)
+			return true;
+	}
+	return false;
+}
+
 bool phys_mem_is_ram(uint64_t pa, uint64_t len)
 {
 	uint64_t end = pa + len;

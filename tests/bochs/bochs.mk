@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# Builds $(BUILD)/bochs/vmx-probe.iso, the VMX capability probe that tests/integration/test_bochs.py boots under Bochs.
+# Builds $(BUILD)/bochs/vmx-probe.iso, the VMX capability probe, and $(BUILD)/bochs/partitions.iso,
+# the partition scenario, that tests/integration/test_bochs.py boots under Bochs.
 # Included by the top Makefile; see docs/bochs.md.
 
 BUILD ?= build
@@ -27,6 +28,13 @@ $(BUILD)/bochs/vmx-probe.iso: $(BUILD)/bochs/vmx-probe.elf
 		>$(BUILD)/bochs/iso/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/bochs/iso 2>$(BUILD)/bochs/grub-mkrescue.log \
 		|| { cat $(BUILD)/bochs/grub-mkrescue.log; exit 1; }
+
+# The partition tests' scenario for Bochs (configs/bochs-partitions.scn) on a small GRUB ISO.
+$(BUILD)/bochs/partitions.iso: $(BUILD)/scenarios/bochs-partitions/cairn.elf \
+		configs/bochs-partitions.scn tools/make-iso.sh guests
+	@mkdir -p $(dir $@)
+	@echo "  ISO     $@"
+	$(Q)tools/make-iso.sh $(BUILD) configs/bochs-partitions.scn $@
 
 .PHONY: bochs-probe
 bochs-probe: $(BUILD)/bochs/vmx-probe.iso

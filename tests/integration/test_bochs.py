@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""Bochs tests: the Intel VMX machine (docs/bochs.md) has what a VMX backend needs; cairn.iso boots."""
+"""Bochs tests: the Intel VMX machine (docs/bochs.md) has what the VMX backend needs; Cairn runs on it."""
 import os
+import time
 
 from bochs import boot_bochs
 from harness import BUILD, check, test
+from test_partitions import beats, exit_stats, expect_beating
 
 ISO = os.path.join(BUILD, "cairn.iso")
 PROBE_ISO = os.path.join(BUILD, "bochs", "vmx-probe.iso")
+PARTITIONS_ISO = os.path.join(BUILD, "bochs", "partitions.iso")
 # GRUB reads cairn.iso's 32 MiB of modules through the BIOS: 25-35 s on the 2-core machine (one
 # pCPU; about 50 s with 2 or 4), then Cairn reaches its check in under a second.
 ISO_BOOT = 150
@@ -36,13 +39,86 @@ def bochs_vmx_probe():
     m.wait_for(r"^vmx-probe: echo: vcpus", 20)
 
 
-@test("Bochs (Intel CPU, VMX): cairn.iso through GRUB, clear message, clean halt")
+@test("Bochs (Intel CPU, VMX): cairn.iso through GRUB picks the VMX backend, every pCPU online")
 def bochs_cairn_iso():
     m = boot_bochs("bochs-cairn-iso", ISO, cpus=2, megs=1024, timeout=ISO_BOOT + 60)
-    m.wait_for(r"cairn: loaded by GRUB[^\n]*\(multiboot 2\)", ISO_BOOT)
+    m.wait_for(r"cairn: Cairn partitioning hypervisor [^\n]*\(x86-64, Intel VMX\)", ISO_BOOT)
+    m.wait_for(r"cairn: loaded by GRUB[^\n]*\(multiboot 2\)", 5)
     m.wait_for(r"cairn: memory: 10[12]\d MiB usable RAM", 20)
     m.wait_for(r"cairn: ACPI: 2 CPUs in the MADT", 20)
-    m.wait_for(r"cairn: this is an Intel CPU; Cairn supports AMD SVM only \(VMX is planned\)", 30)
-    m.wait_for(r"Cairn needs hardware virtualization; halting", 5)
-    m.stays_quiet(r"FATAL|pCPUs online|ready", 3)
-    check(m.proc.poll() is None, f"Bochs exited (status {m.proc.returncode}) after the halt")
+    m.wait_for(r"cairn: pCPUs online: 2 of 2 \(APIC IDs 0 1\)", 30)
+    check("FATAL" not in m.text() and "halting" not in m.text(),
+          "a hypervisor exception or a halt")
+
+
+# A quarter of bochs.IPS: emulated time (the heartbeats, the watchdog's second) passes 4 times
+# faster per instruction, and 100 ms is still 2.5 million instructions for a guest.
+IPS = 25_000_000
+
+
+# One boot of configs/bochs-partitions.scn covers the partition tests (test_partitions.py) that
+# need no QEMU: Bochs runs 8 CPUs on one host thread, so each boot is dear. Hypercalls, CPUID,
+# three faulty guests, the shell's pause/resume/stop and console switch, a watchdog reset.
+FAULTS = {
+    # VMRUN is an invalid opcode on Intel: the #UD goes back to the guest, which has no IDT.
+    "svmer": r"triple-fault: triple fault \(shutdown\)",
+    "wild": r"mem-fault: access to \(write\) guest-physical 0x100000000, which is not mapped",
+    "icr": r"mem-fault: access to \(read\) guest-physical 0xfee00300, which is not mapped",
+}
+
+
+@test("Bochs (VMX) partitions: hypercalls, faults stopped alone, shell lifecycle, watchdog reset")
+def bochs_partitions():
+    started = time.monotonic()
+    m = boot_bochs("bochs-partitions", PARTITIONS_ISO, cpus=8, megs=512, ips=IPS, timeout=420)
+    m.wait_for(r"cairn: Cairn partitioning hypervisor [^\n]*\(x86-64, Intel VMX\)", 60)
+    m.wait_for(r"cairn: pCPUs online: 8 of 8", 60)
+    m.wait_for(r"cairn: ready", 60)
+    ready = time.monotonic() - started
+    # hello: CPUID and the hypercalls, VMCALL native and VMMCALL through #UD (the mirror of SVM)
+    m.wait_for(r"^\[hello\] cpuid: hypervisor bit 1$", 60)
+    m.wait_for(r"^\[hello\] cpuid: signature CairnCairnHV max leaf 0x40000001$", 10)
+    m.wait_for(r"^\[hello\] cpuid: svm bit 0$", 10)
+    m.wait_for(r"^\[hello\] hypercall: api version 1\.0 rc 0 \(vmmcall\)$", 20)
+    m.wait_for(r"^\[hello\] hypercall: api version 1\.0 rc 0 \(vmcall\)$", 10)
+    m.wait_for(r"^\[hello\] hypercall: bad pointer rc -14$", 10)
+    m.wait_for(r"^\[hello\] hypercall: pause other vm rc -1$", 10)
+    m.wait_for(r"^\[hello\] hypercall: unknown id rc -25$", 10)
+    m.wait_for(r"^\[hello\] hypercall: from CPL 3 raised #GP error 0x0$", 10)
+    m.wait_for(r"^\[hello\] svm: vmload raised #UD$", 10)
+    m.wait_for(r"^\[hello\] hello: done$", 10)
+    # faulty guests: each stopped alone, with the reason
+    for vm, reason in FAULTS.items():
+        m.wait_for(rf"cairn: vm {vm} fault: {reason}[^\n]*\(vCPU 0, RIP 0x[0-9a-f]+\)", 60)
+        m.wait_for(rf"cairn: vm {vm} stopped", 20)
+    expect_beating(m, "beat", more=3, timeout=60)
+    stats = exit_stats(m, "hello")
+    check(stats.get("hypercall", 0) >= 1, f"VMCALL exits {stats}")
+    check(stats.get("exception", 0) >= 5, f"VMMCALL arrives as #UD {stats}")
+    check(stats.get("cpuid", 0) >= 5 and stats.get("io", 0) > 100, f"exit counts {stats}")
+    # lifecycle from the shell: a guest spinning with interrupts off is stopped (by NMI)
+    m.wait_for(r"^\[looper\] faulty: looping$", 30)
+    m.command("pause beat", r"cairn> ", timeout=30)
+    m.command("vms", r"cairn: vm 0 beat: paused", timeout=30)
+    paused_at = max(beats(m, "beat"))
+    m.stays_quiet(rf"\[beat\] heartbeat beat {paused_at + 2}$", 5)
+    m.command("resume beat", r"cairn> ", timeout=30)
+    expect_beating(m, "beat", more=2, timeout=60)
+    m.command("stop looper", r"cairn: vm looper stopped", timeout=30)
+    m.wait_for(r"cairn: exits of vm looper: total \d+[^\n]* nmi \d+", 20)
+    # console input to a VM's vUART and back
+    m.command("console beat", r"cairn: console input goes to vm beat", timeout=30)
+    m.send("ping 42\r")
+    m.wait_for(r"\[beat\] echo beat: ping 42$", 60)
+    m.send("\x1d")
+    m.wait_for(r"cairn: console input back to the hypervisor shell", 30)
+    # the watchdog: phoenix stops kicking and is reset, twice
+    m.wait_for(r"cairn: vm phoenix: resetting \(watchdog expired", 120)
+    m.wait_for(r"cairn: vm phoenix: reset done \(1 so far\)", 30)
+    start = m.text().rindex("reset done (1 so far)")
+    m.wait_for(r"^\[phoenix\] heartbeat phoenix 2$", 60, since=start)
+    m.wait_for(r"cairn: vm phoenix: reset done \(2 so far\)", 120)
+    expect_beating(m, "beat", more=3, timeout=60)
+    check("FATAL" not in m.text(), "hypervisor exception")
+    print(f"# bochs-partitions: ready after {ready:.1f} s, all checks after "
+          f"{time.monotonic() - started:.1f} s")

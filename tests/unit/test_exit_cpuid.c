@@ -130,6 +130,9 @@ TEST(kvm_features_leaf_withholds_pv_send_ipi_with_no_pv_ipi)
 	EXPECT_EQ(run_cpuid(&user->vcpus[0], 0x40000101, 0).eax & (1u << 11), 0);
 }
 
+#define CPUID1_ECX_X2APIC	(1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+
 TEST(leaf_1_hides_vmx_sets_hypervisor_and_follows_guest_osxsave)
 {
 	struct vm *vm = partition(0, 0);
@@ -137,7 +140,8 @@ TEST(leaf_1_hides_vmx_sets_hypervisor_and_follows_guest_osxsave)
 
 	fake_cpu_set_cpuid(1, 0,
 			   (struct cpuid_regs){ 0x00A00F11, 0x00020800,
-						0x7EFA320B | CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE,
+						0x7EFA320B | CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE |
+							CPUID1_ECX_TSC_DEADLINE,
 						0x178BFBFF });
 	struct cpuid_regs r = run_cpuid(vcpu, 1, 0);
 	EXPECT_EQ(r.eax, 0x00A00F11);
@@ -145,8 +149,10 @@ TEST(leaf_1_hides_vmx_sets_hypervisor_and_follows_guest_osxsave)
 	EXPECT_EQ(r.ecx & CPUID1_ECX_VMX, 0);
 	EXPECT_EQ(r.ecx & CPUID1_ECX_HYPERVISOR, CPUID1_ECX_HYPERVISOR);
 	EXPECT_EQ(r.ecx & CPUID1_ECX_OSXSAVE, 0); /* the guest's CR4.OSXSAVE is clear */
+	EXPECT_EQ(r.ecx & (CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE), 0); /* xAPIC page only */
 	EXPECT_EQ(r.ecx & ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_OSXSAVE | CPUID1_ECX_VMX),
-		  0x7EFA320B & ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_OSXSAVE));
+		  0x7EFA320B & ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC |
+				 CPUID1_ECX_TSC_DEADLINE));
 
 	fake_vcpu(vcpu)->mode.cr4 |= CR4_OSXSAVE;
 	EXPECT_EQ(run_cpuid(vcpu, 1, 0).ecx & CPUID1_ECX_OSXSAVE, CPUID1_ECX_OSXSAVE);

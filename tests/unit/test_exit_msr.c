@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* MSR exits through the fake backend: default-deny (#GP, counted), EFER, APIC_BASE, MTRRs, PATCH_LEVEL. */
+/* MSR exits through the fake backend: default-deny (#GP, counted), EFER, APIC_BASE, MTRRs, PATCH_LEVEL, MISC_ENABLE. */
 #include "fake_cpu.h"
 #include "fake_virt.h"
 #include "harness.h"
@@ -161,6 +161,19 @@ TEST(patch_level_syscfg_reads_zero_tsc_writes_ignored)
 	EXPECT_EQ(fake_cpu_wrmsr_count(), 0);
 	EXPECT_EQ(fake_event_count(vm, FAKE_EV_SET_RIP), 4);
 	EXPECT_EQ(fake_event_last(vm, FAKE_EV_SET_RIP)->b, FAKE_CODE_GPA + 8);
+}
+
+TEST(misc_enable_reads_fast_strings_and_refuses_changes)
+{
+	uint64_t v;
+
+	setup();
+	fake_cpu_set_msr(0x1A0, 0x850089); /* the host's value is not what the guest sees */
+	EXPECT_TRUE(read_msr(0x1A0, &v));
+	EXPECT_EQ(v, 0x1801); /* fast strings, no BTS, no PEBS; XD disable (bit 34) clear */
+	EXPECT_TRUE(write_msr(0x1A0, 0x1801));
+	EXPECT_FALSE(write_msr(0x1A0, 0x1800));
+	EXPECT_EQ(fake_cpu_wrmsr_count(), 0);
 }
 
 TEST(kvm_msrs_are_refused_outside_the_service_vm)

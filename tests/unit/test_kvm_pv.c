@@ -77,6 +77,33 @@ TEST(send_ipi_bitmap_from_min_apic_id_and_rip_plus_3)
 	EXPECT_EQ(vm->arch.ipis_dropped, 0);
 }
 
+/*
+ * Under VMX the native hypercall exit is VMCALL, which Linux's KVM calls and ACRN's (the HSM)
+ * share: an ACRN ID in R8 at a VMCALL makes it ACRN's; at a VMMCALL (SVM's native one) it stays
+ * KVM's, and so does a VMCALL with another R8.
+ */
+TEST(acrn_id_in_r8_at_a_vmcall_is_acrns_hypercall)
+{
+	static const uint8_t vmcall[3] = { 0x0F, 0x01, 0xC1 }, vmmcall[3] = { 0x0F, 0x01, 0xD9 };
+	struct vcpu *vcpu = service_vm(0, 1);
+
+	fake_guest_write(vm, FAKE_CODE_GPA, vmcall, sizeof(vmcall));
+	vcpu->regs =
+		(struct vcpu_regs){ .rax = KVM_HC_SEND_IPI, .r8 = 0x80000000 /* API version */ };
+	EXPECT_EQ(fake_run_exit(vcpu, &(struct vm_exit){ .reason = EXIT_HYPERCALL }), 0);
+	EXPECT_NE((int64_t)vcpu->regs.rax, -KVM_ENOSYS); /* ACRN's table answered (-EFAULT: p1 0) */
+	EXPECT_EQ(fake_lapic_ipi_count(), 0);
+
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	EXPECT_EQ(kvm_hypercall(vcpu, 99, 0, 0, 0, 0), -KVM_ENOSYS); /* R8 0: KVM's */
+
+	fake_vcpu(vcpu)->rip = FAKE_CODE_GPA;
+	fake_guest_write(vm, FAKE_CODE_GPA, vmmcall, sizeof(vmmcall));
+	vcpu->regs = (struct vcpu_regs){ .rax = 99, .r8 = 0x80000000 };
+	EXPECT_EQ(fake_run_exit(vcpu, &(struct vm_exit){ .reason = EXIT_HYPERCALL }), 0);
+	EXPECT_EQ((int64_t)vcpu->regs.rax, -KVM_ENOSYS);
+}
+
 TEST(send_ipi_high_word_reaches_bits_64_to_127)
 {
 	struct vcpu *vcpu = service_vm(62, 2); /* APIC IDs 64, 65 */

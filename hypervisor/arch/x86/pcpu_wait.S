@@ -10,11 +10,16 @@
  * taken as soon as STGI opens GIF: one landing anywhere in [pcpu_wait_window, pcpu_wait_resume)
  * -- after the mailbox check and before the HLT completes -- has its return address moved to
  * pcpu_wait_resume by trap_dispatch, so it cannot be followed by a HLT that nothing ends.
+ * STGI and CLGI are SVM's (the hypervisor runs with GIF = 0 there): under VMX, which has no GIF
+ * and takes NMIs in the hypervisor whenever they come, virt_backend_has_gif is 0 and they are
+ * skipped.
  */
 	.globl pcpu_wait_signal, pcpu_wait_window, pcpu_wait_resume
 pcpu_wait_signal:
+	cmpb $0, virt_backend_has_gif(%rip)
+	je 2f
 	stgi
-	cmpl $0, (%rdi)
+2:	cmpl $0, (%rdi)
 pcpu_wait_window:
 	jne pcpu_wait_resume
 	testb %sil, %sil
@@ -23,8 +28,10 @@ pcpu_wait_window:
 1:	hlt
 pcpu_wait_resume:
 	cli
+	cmpb $0, virt_backend_has_gif(%rip)
+	je 3f
 	clgi
-	ret
+3:	ret
 
 /*
  * void pcpu_take_pending_interrupts(void): lets the interrupts the LAPIC holds (above the TPR)
@@ -32,10 +39,14 @@ pcpu_wait_resume:
  */
 	.globl pcpu_take_pending_interrupts
 pcpu_take_pending_interrupts:
+	cmpb $0, virt_backend_has_gif(%rip)
+	je 1f
 	stgi
-	sti
+1:	sti
 	nop			/* the STI shadow ends here: pending interrupts are taken now */
 	nop
 	cli
+	cmpb $0, virt_backend_has_gif(%rip)
+	je 2f
 	clgi
-	ret
+2:	ret

@@ -7,6 +7,7 @@
 #include "x86/lapic.h"
 #include "x86/trap_abi.h"
 #include "x86/traps.h"
+#include "x86/virt_backend.h"
 
 struct idt_gate {
 	uint16_t offset_low;
@@ -190,6 +191,7 @@ void trap_dispatch(struct trap_frame *frame)
 {
 	/* NMIs are the hypervisor's own inter-pCPU signal; the interrupted code reads its mailbox. */
 	if (frame->vector == VECTOR_NMI) {
+		virt_backend_host_nmi();
 		skip_pending_halt(frame);
 		return;
 	}

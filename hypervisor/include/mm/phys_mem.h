@@ -32,6 +32,8 @@ void phys_mem_get_stats(struct phys_mem_stats *stats);
  * and holes are not, even inside a guest's mapping.
  */
 bool phys_mem_is_ram(uint64_t pa, uint64_t len);
+/* True when any byte of [pa, pa+len) is in a usable range of the firmware's map. */
+bool phys_mem_touches_ram(uint64_t pa, uint64_t len);
 
 /*
  * Hands free RAM over to a VM for good: leaves the lowest `keep` bytes of free memory to the

@@ -8,13 +8,15 @@
 #include "x86/guest/kvm_pv.h"
 #include "x86/tsc.h"
 
-#define CPUID1_ECX_VMX	      (1u << 5)
-#define CPUID1_ECX_OSXSAVE    (1u << 27)
-#define CPUID1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_EXT_ECX_SVM     (1u << 2)
-#define CR4_OSXSAVE	      (1u << 18)
-#define CPUID_CAIRN_RANGE_END 0x400000FFu
-#define CPUID_HV_RANGE_END    0x4000FFFFu
+#define CPUID1_ECX_VMX		(1u << 5)
+#define CPUID1_ECX_X2APIC	(1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID1_ECX_OSXSAVE	(1u << 27)
+#define CPUID1_ECX_HYPERVISOR	(1u << 31)
+#define CPUID_EXT_ECX_SVM	(1u << 2)
+#define CR4_OSXSAVE		(1u << 18)
+#define CPUID_CAIRN_RANGE_END	0x400000FFu
+#define CPUID_HV_RANGE_END	0x4000FFFFu
 
 static uint32_t cairn_features(const struct vm *vm)
 {
@@ -52,7 +54,13 @@ static struct cpuid_regs filtered_leaf(struct vcpu *vcpu, uint32_t leaf, uint32_
 	switch (leaf) {
 	case 1:
 		virt_vcpu_mode(vcpu, &pg);
-		r.ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE);
+		/*
+		 * A guest's LAPIC is the xAPIC page (lapic_pt.c): no x2APIC mode (APIC_BASE.EXTD and
+		 * the x2APIC MSRs are refused) and no TSC-deadline MSR (default-deny), so neither is
+		 * offered (Intel CPUs and Bochs have both; QEMU's qemu64 neither).
+		 */
+		r.ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC |
+			   CPUID1_ECX_TSC_DEADLINE);
 		r.ecx |= CPUID1_ECX_HYPERVISOR;
 		if (pg.cr4 & CR4_OSXSAVE)
 			r.ecx |= CPUID1_ECX_OSXSAVE;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The x86 hypercall entry: VMCALL and VMMCALL, ACRN's registers (ID R8, RDI, RSI, result RAX). */
+#include "cairn/hypercall.h"
 #include "core/guest_mem.h"
 #include "core/hypercall.h"
 #include "core/virt.h"
@@ -10,16 +11,23 @@
 
 #define HYPERCALL_INSN_LEN 3 /* VMCALL 0F 01 C1 and VMMCALL 0F 01 D9 */
 
-/* Intel's VMCALL raises #UD on AMD: is that what the vCPU is stopped at? */
+/*
+ * The other vendor's hypercall instruction raises #UD (Intel's VMCALL on AMD, AMD's VMMCALL on
+ * Intel; each backend intercepts #UD): is that what the vCPU is stopped at? Its own arrives as
+ * EXIT_HYPERCALL, so recognising both here mirrors the two backends.
+ */
 bool guest_at_vmcall(struct vcpu *vcpu)
 {
 	static const uint8_t vmcall[HYPERCALL_INSN_LEN] = { 0x0F, 0x01, 0xC1 };
+	static const uint8_t vmmcall[HYPERCALL_INSN_LEN] = { 0x0F, 0x01, 0xD9 };
 	uint8_t bytes[HYPERCALL_INSN_LEN];
 	struct vcpu_mode pg;
 
 	virt_vcpu_mode(vcpu, &pg);
-	return guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), bytes, sizeof(bytes)) == 0 &&
-	       memcmp(bytes, vmcall, sizeof(bytes)) == 0;
+	if (guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), bytes, sizeof(bytes)))
+		return false;
+	return memcmp(bytes, vmcall, sizeof(bytes)) == 0 ||
+	       memcmp(bytes, vmmcall, sizeof(bytes)) == 0;
 }
 
 int guest_hypercall(struct vcpu *vcpu)
@@ -40,9 +48,33 @@ int guest_hypercall(struct vcpu *vcpu)
 	return 0;
 }
 
+/* The instruction at RIP is VMCALL (0F 01 C1). */
+static bool at_vmcall(struct vcpu *vcpu)
+{
+	static const uint8_t vmcall[HYPERCALL_INSN_LEN] = { 0x0F, 0x01, 0xC1 };
+	uint8_t bytes[HYPERCALL_INSN_LEN];
+	struct vcpu_mode pg;
+
+	virt_vcpu_mode(vcpu, &pg);
+	return guest_virt_read(vcpu, pg.cs_base + virt_vcpu_rip(vcpu), bytes, sizeof(bytes)) == 0 &&
+	       memcmp(bytes, vmcall, sizeof(bytes)) == 0;
+}
+
+/*
+ * KVM's or ACRN's? Linux's KVM hypercalls use the vendor's own instruction (VMMCALL on AMD,
+ * VMCALL on Intel) and ACRN's (the HSM) always VMCALL, with an ID 0x80xxxxxx in R8. So a VMCALL
+ * that exits as the native hypercall (Intel) with such an R8 is ACRN's; the rest of a KVM-ABI
+ * VM's are KVM's (under SVM, whose native one is VMMCALL, nothing changes). R8 is looked at
+ * first: the common KVM call (a PV IPI) reads no guest memory.
+ */
+static bool acrn_call_of_kvm_guest(struct vcpu *vcpu)
+{
+	return (vcpu->regs.r8 >> 24) == (HC_ID(0) >> 24) && at_vmcall(vcpu);
+}
+
 int guest_vmmcall_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	if (kvm_pv_enabled(vcpu)) {
+	if (kvm_pv_enabled(vcpu) && !acrn_call_of_kvm_guest(vcpu)) {
 		kvm_pv_hypercall(vcpu);
 		return 0;
 	}

@@ -8,11 +8,14 @@
 #include "x86/guest/msr_policy.h"
 #include "x86/vectors.h"
 
-#define MSR_TSC		   0x10
-#define MSR_PATCH_LEVEL	   0x8B /* AMD PATCH_LEVEL; Intel BIOS_SIGN_ID */
-#define MSR_MTRR_CAP	   0xFE
-#define MSR_MCG_CAP	   0x179
-#define MSR_MCG_STATUS	   0x17A
+#define MSR_TSC		0x10
+#define MSR_PATCH_LEVEL 0x8B /* AMD PATCH_LEVEL; Intel BIOS_SIGN_ID */
+#define MSR_MTRR_CAP	0xFE
+#define MSR_MCG_CAP	0x179
+#define MSR_MCG_STATUS	0x17A
+#define MSR_MISC_ENABLE 0x1A0 /* Intel */
+/* What a guest reads: fast strings on, no branch trace store, no PEBS (as KVM's default). */
+#define MISC_ENABLE_GUEST  ((1u << 0) | (1u << 11) | (1u << 12))
 #define MSR_MTRR_VAR_FIRST 0x200
 #define MSR_MTRR_VAR_LAST  0x20F
 #define MSR_MTRR_FIX_64K   0x250
@@ -55,6 +58,10 @@ static bool msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 	case MSR_MCG_STATUS:
 		*value = 0; /* machine-check architecture with no banks: errors are the host's */
 		return true;
+	case MSR_MISC_ENABLE:
+		/* Linux's verify_cpu reads it unchecked on Intel CPUs (for XD disable). */
+		*value = MISC_ENABLE_GUEST;
+		return true;
 	case MSR_INT_PENDING:
 		*value =
 			0; /* C1E off (Linux reads it unchecked on K8-family CPUs; KVM answers 0) */
@@ -81,6 +88,8 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 	case MSR_PATCH_LEVEL:
 	case MSR_MCG_STATUS:
 		return true; /* ignored */
+	case MSR_MISC_ENABLE:
+		return value == MISC_ENABLE_GUEST; /* a write that changes nothing */
 	default:
 		/* Linux rewrites the MTRRs it read (with caches off, then back): ignored, not applied. */
 		return is_mtrr(msr) && msr != MSR_MTRR_CAP;

@@ -4,6 +4,7 @@
 #define CAIRN_SVM_SVM_H
 
 #include "core/vcpu.h"
+#include "core/virt.h"
 #include "core/vm.h"
 #include "npt.h"
 #include "vmcb.h"
@@ -25,6 +26,31 @@ struct virt_vcpu {
 void svm_vmrun(uint64_t vmcb_pa, struct vcpu_regs *regs, uint64_t host_save_pa);
 
 void svm_save_host_state(uint64_t host_save_pa);
+
+/* The functions of core/virt.h, for svm_backend (svm_backend.c); same contracts. */
+int svm_check_support(char *reason, size_t len);
+int svm_cpu_enable(struct pcpu *cpu);
+int svm_vm_init(struct vm *vm);
+void svm_vm_destroy(struct vm *vm);
+int svm_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t rights);
+int svm_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size);
+int svm_vm_translate(struct vm *vm, uint64_t gpa, uint64_t *hpa, uint32_t *rights);
+void svm_vm_trap_io(struct vm *vm, uint16_t port, uint32_t count, bool trap);
+int svm_vcpu_init(struct vcpu *vcpu);
+void svm_vcpu_destroy(struct vcpu *vcpu);
+int svm_vcpu_set_state(struct vcpu *vcpu, const struct vcpu_arch_state *state);
+void svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit);
+uint64_t svm_vcpu_rip(struct vcpu *vcpu);
+void svm_vcpu_set_rip(struct vcpu *vcpu, uint64_t rip);
+uint64_t svm_vcpu_rflags(struct vcpu *vcpu);
+unsigned svm_vcpu_cpl(struct vcpu *vcpu);
+void svm_vcpu_mode(struct vcpu *vcpu, struct vcpu_mode *mode);
+void svm_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code);
+void svm_vcpu_inject_nmi(struct vcpu *vcpu);
+uint64_t svm_vcpu_efer(struct vcpu *vcpu);
+int svm_vcpu_set_efer(struct vcpu *vcpu, uint64_t efer);
+/* stgi; clgi (svm_vmrun.S): an NMI held since the exit is taken. */
+void svm_take_pending_nmi(void);
 /* The calling pCPU's host state page (svm_cpu.c). */
 uint64_t svm_host_state_pa(void);
 

@@ -13,26 +13,8 @@
 #define CPUID_SVM_NPT	   (1u << 0)
 #define VM_CR_SVMDIS	   (1ull << 4)
 
-const char *virt_vendor_name(void)
+int svm_check_support(char *reason, size_t len)
 {
-	return "AMD SVM";
-}
-
-static bool cpu_vendor_is(const char *vendor)
-{
-	struct cpuid_regs r = cpuid(0, 0);
-	const uint32_t *v = (const uint32_t *)vendor;
-	return r.ebx == v[0] && r.edx == v[1] && r.ecx == v[2];
-}
-
-int virt_check_support(char *reason, size_t len)
-{
-	if (cpu_vendor_is("GenuineIntel")) {
-		format_snprintf(reason, len,
-				"this is an Intel CPU; Cairn supports AMD SVM only (VMX "
-				"is planned)");
-		return -ENODEV;
-	}
 	if (cpuid(0x80000000, 0).eax < CPUID_SVM_FEATURES ||
 	    !(cpuid(CPUID_EXT_FEATURES, 0).ecx & CPUID_EXT_SVM)) {
 		format_snprintf(reason, len,
@@ -62,12 +44,12 @@ uint64_t svm_host_state_pa(void)
 	return host_state_pa[pcpu_current_id()];
 }
 
-int virt_cpu_enable(struct pcpu *cpu)
+int svm_cpu_enable(struct pcpu *cpu)
 {
 	char reason[160];
 	uint64_t hsave, host_state;
 
-	if (virt_check_support(reason, sizeof(reason)))
+	if (svm_check_support(reason, sizeof(reason)))
 		return -ENODEV;
 	if (phys_alloc_pages(1, 1, &hsave))
 		return -ENOMEM;

@@ -31,7 +31,7 @@ static void vmcb_set_intercepts(struct vmcb *vmcb, const struct vm *vm)
 			      SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD;
 }
 
-int virt_vcpu_init(struct vcpu *vcpu)
+int svm_vcpu_init(struct vcpu *vcpu)
 {
 	struct virt_vcpu *v = &svm_vcpus[vcpu->vm->id][vcpu->id];
 	struct virt_vm *vv = vcpu->vm->virt;
@@ -52,7 +52,7 @@ int virt_vcpu_init(struct vcpu *vcpu)
 	return 0;
 }
 
-void virt_vcpu_destroy(struct vcpu *vcpu)
+void svm_vcpu_destroy(struct vcpu *vcpu)
 {
 	if (!vcpu->virt)
 		return;
@@ -61,7 +61,7 @@ void virt_vcpu_destroy(struct vcpu *vcpu)
 	vcpu->virt = NULL;
 }
 
-int virt_vcpu_set_state(struct vcpu *vcpu, const struct vcpu_arch_state *st)
+int svm_vcpu_set_state(struct vcpu *vcpu, const struct vcpu_arch_state *st)
 {
 	struct virt_vcpu *v = vcpu->virt;
 
@@ -76,7 +76,7 @@ int virt_vcpu_set_state(struct vcpu *vcpu, const struct vcpu_arch_state *st)
 	return 0;
 }
 
-void virt_vcpu_inject_nmi(struct vcpu *vcpu)
+void svm_vcpu_inject_nmi(struct vcpu *vcpu)
 {
 	vcpu->virt->vmcb->control.event_inj = 2 | SVM_EVENT_TYPE_NMI | SVM_EVENT_VALID;
 }
@@ -206,7 +206,7 @@ static void vmcb_dump(const struct vmcb *vmcb)
 	       s->ss.selector, s->ss.attrib, s->dr6, s->dr7);
 }
 
-void virt_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
+void svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 {
 	struct virt_vcpu *v = vcpu->virt;
 	struct vmcb *vmcb = v->vmcb;
@@ -222,27 +222,27 @@ void virt_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 		vmcb_dump(vmcb);
 }
 
-uint64_t virt_vcpu_rip(struct vcpu *vcpu)
+uint64_t svm_vcpu_rip(struct vcpu *vcpu)
 {
 	return vcpu->virt->vmcb->save.rip;
 }
 
-void virt_vcpu_set_rip(struct vcpu *vcpu, uint64_t rip)
+void svm_vcpu_set_rip(struct vcpu *vcpu, uint64_t rip)
 {
 	vcpu->virt->vmcb->save.rip = rip;
 }
 
-uint64_t virt_vcpu_rflags(struct vcpu *vcpu)
+uint64_t svm_vcpu_rflags(struct vcpu *vcpu)
 {
 	return vcpu->virt->vmcb->save.rflags;
 }
 
-unsigned virt_vcpu_cpl(struct vcpu *vcpu)
+unsigned svm_vcpu_cpl(struct vcpu *vcpu)
 {
 	return vcpu->virt->vmcb->save.cpl;
 }
 
-void virt_vcpu_mode(struct vcpu *vcpu, struct vcpu_mode *p)
+void svm_vcpu_mode(struct vcpu *vcpu, struct vcpu_mode *p)
 {
 	const struct vmcb_save *s = &vcpu->virt->vmcb->save;
 
@@ -260,7 +260,7 @@ static bool vector_has_error_code(uint8_t v)
 	return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
 }
 
-void virt_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code)
+void svm_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code)
 {
 	struct vmcb_control *c = &vcpu->virt->vmcb->control;
 
@@ -271,12 +271,12 @@ void virt_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t erro
 	}
 }
 
-uint64_t virt_vcpu_efer(struct vcpu *vcpu)
+uint64_t svm_vcpu_efer(struct vcpu *vcpu)
 {
 	return vcpu->virt->guest_efer | (vcpu->virt->vmcb->save.efer & EFER_LMA);
 }
 
-int virt_vcpu_set_efer(struct vcpu *vcpu, uint64_t efer)
+int svm_vcpu_set_efer(struct vcpu *vcpu, uint64_t efer)
 {
 	struct vmcb_save *s = &vcpu->virt->vmcb->save;
 

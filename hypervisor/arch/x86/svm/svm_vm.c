@@ -16,7 +16,7 @@ static struct virt_vm svm_vms[MAX_VMS];
 
 _Static_assert(VIRT_MEM_READ == STAGE2_READ && VIRT_MEM_WRITE == STAGE2_WRITE &&
 		       VIRT_MEM_EXEC == STAGE2_EXEC,
-	       "virt_vm_map's rights go to the NPT builder as they are");
+	       "svm_vm_map's rights go to the NPT builder as they are");
 
 static int npt_alloc_page(void *ctx, uint64_t *pa)
 {
@@ -39,7 +39,7 @@ static const struct stage2_ops npt_phys_ops = {
 	.to_virt = npt_to_virt,
 };
 
-int virt_vm_init(struct vm *vm)
+int svm_vm_init(struct vm *vm)
 {
 	struct virt_vm *v = &svm_vms[vm->id];
 	bool nx = rdmsr(MSR_EFER) & EFER_NXE;
@@ -54,7 +54,7 @@ int virt_vm_init(struct vm *vm)
 		err = phys_alloc_pages(MSRPM_PAGES, 1, &v->msrpm_pa);
 	if (err) {
 		vm->virt = v;
-		virt_vm_destroy(vm);
+		svm_vm_destroy(vm);
 		return err;
 	}
 	memset(phys_to_virt(v->iopm_pa), 0xFF, IOPM_PAGES * PAGE_SIZE);
@@ -63,7 +63,7 @@ int virt_vm_init(struct vm *vm)
 	return 0;
 }
 
-void virt_vm_destroy(struct vm *vm)
+void svm_vm_destroy(struct vm *vm)
 {
 	struct virt_vm *v = vm->virt;
 
@@ -85,7 +85,7 @@ static void flush_all_vcpus(struct vm *vm)
 			vm->vcpus[i].virt->flush_tlb = true;
 }
 
-int virt_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t rights)
+int svm_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32_t rights)
 {
 	int err = stage2_map(&vm->virt->npt, gpa, hpa, size, rights);
 
@@ -94,7 +94,7 @@ int virt_vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint32
 	return err;
 }
 
-int virt_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
+int svm_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 {
 	int err = stage2_unmap(&vm->virt->npt, gpa, size);
 
@@ -103,12 +103,12 @@ int virt_vm_unmap(struct vm *vm, uint64_t gpa, uint64_t size)
 	return err;
 }
 
-int virt_vm_translate(struct vm *vm, uint64_t gpa, uint64_t *hpa, uint32_t *rights)
+int svm_vm_translate(struct vm *vm, uint64_t gpa, uint64_t *hpa, uint32_t *rights)
 {
 	return stage2_translate(&vm->virt->npt, gpa, hpa, rights, NULL);
 }
 
-void virt_vm_trap_io(struct vm *vm, uint16_t port, uint32_t count, bool trap)
+void svm_vm_trap_io(struct vm *vm, uint16_t port, uint32_t count, bool trap)
 {
 	uint64_t *map = phys_to_virt(vm->virt->iopm_pa);
 

@@ -83,9 +83,9 @@ svm_save_host_state:
 	vmsave %rax
 	ret
 
-/* void virt_take_pending_nmi(void) */
-	.globl virt_take_pending_nmi
-virt_take_pending_nmi:
+/* void svm_take_pending_nmi(void) */
+	.globl svm_take_pending_nmi
+svm_take_pending_nmi:
 	stgi
 	clgi
 	ret
