@@ -36,6 +36,13 @@ $(BUILD)/bochs/partitions.iso: $(BUILD)/scenarios/bochs-partitions/cairn.elf \
 	@echo "  ISO     $@"
 	$(Q)tools/make-iso.sh $(BUILD) configs/bochs-partitions.scn $@
 
+# The Debian Service VM alone (configs/bochs-service.scn), booted by hand: docs/bochs.md.
+$(BUILD)/bochs/service.iso: $(BUILD)/scenarios/bochs-service/cairn.elf \
+		configs/bochs-service.scn tools/make-iso.sh
+	@mkdir -p $(dir $@)
+	@echo "  ISO     $@"
+	$(Q)tools/make-iso.sh $(BUILD) configs/bochs-service.scn $@
+
 .PHONY: bochs-probe
 bochs-probe: $(BUILD)/bochs/vmx-probe.iso
 

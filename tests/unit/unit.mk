@@ -69,6 +69,7 @@ UNIT_SRCS_test_rtc	   := hypervisor/arch/x86/rtc.c tests/unit/fake_cpu.c
 UNIT_SRCS_test_msrpm	   := hypervisor/arch/x86/svm/msrpm.c hypervisor/arch/x86/guest/msr_policy.c
 UNIT_SRCS_test_msr_bitmap := hypervisor/arch/x86/vmx/msr_bitmap.c hypervisor/arch/x86/guest/msr_policy.c
 UNIT_SRCS_test_virt_backend := hypervisor/arch/x86/virt_backend.c hypervisor/lib/format.c tests/unit/fake_cpu.c
+UNIT_SRCS_test_vmx_cpu := hypervisor/arch/x86/vmx/vmx_cpu.c hypervisor/lib/format.c tests/unit/fake_cpu.c
 UNIT_SRCS_test_mmio_decode := hypervisor/arch/x86/guest/mmio_decode.c
 UNIT_SRCS_test_mmio_decode_fuzz := hypervisor/arch/x86/guest/mmio_decode.c
 UNIT_SRCS_test_abi_acrn := tests/unit/abi_facts_cairn.c tests/unit/abi_facts_linux.c

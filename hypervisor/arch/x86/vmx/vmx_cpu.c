@@ -121,7 +121,8 @@ static int check_ept(char *reason, size_t len)
 	return 0;
 }
 
-int vmx_check_support(char *reason, size_t len)
+/* What each pCPU has for itself: the CPUID bit and its feature-control MSR. */
+static int check_this_cpu(char *reason, size_t len)
 {
 	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_VMX))
 		return fail(reason, len, "is not available: CPUID 1 ECX[5] (VMX) is clear");
@@ -130,6 +131,16 @@ int vmx_check_support(char *reason, size_t len)
 		return fail(reason, len,
 			    "is disabled by firmware (IA32_FEATURE_CONTROL is locked with VMXON "
 			    "outside SMX off)");
+	return 0;
+}
+
+/* On the boot pCPU, once: the capabilities every pCPU then uses (vmx_caps). */
+int vmx_check_support(char *reason, size_t len)
+{
+	int cpu_err = check_this_cpu(reason, len);
+
+	if (cpu_err)
+		return cpu_err;
 	uint64_t basic = rdmsr(MSR_IA32_VMX_BASIC);
 	if (BASIC_VMCS_SIZE(basic) > PAGE_SIZE || (basic & BASIC_32BIT_ADDRS) ||
 	    BASIC_MEMTYPE(basic) != BASIC_MEMTYPE_WB)
@@ -152,8 +163,9 @@ int vmx_cpu_enable(struct pcpu *cpu)
 	char reason[160];
 	uint64_t vmxon, tss;
 
-	if (vmx_check_support(reason, sizeof(reason)))
-		return -ENODEV;
+	if (check_this_cpu(reason, sizeof(reason)) || !vmx_caps.revision ||
+	    (uint32_t)(rdmsr(MSR_IA32_VMX_BASIC) & BASIC_REVISION_MASK) != vmx_caps.revision)
+		return -ENODEV; /* the boot pCPU's capabilities are every pCPU's */
 	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	if (!(fc & FEATURE_CONTROL_LOCKED)) /* what firmware does on a machine that allows VMX */
 		wrmsr(MSR_IA32_FEATURE_CONTROL,

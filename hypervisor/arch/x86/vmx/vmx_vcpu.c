@@ -291,12 +291,24 @@ static void requeue_interrupted_event(struct vmx_vcpu *v, const struct vmx_exit_
 			   vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 }
 
+/*
+ * After a refused entry the VMCS is cleared (its launch state with it): a reset's new state then
+ * starts with VMLAUNCH again, whatever the failure left the launch state at.
+ */
+static void forget_launch(struct vmx_vcpu *v)
+{
+	vmx_clear(v->vmcs_pa);
+	vmx_set_current_vmcs(0);
+	v->launched = false;
+}
+
 static void entry_failed(struct vcpu *vcpu, struct vm_exit *exit, uint32_t error)
 {
 	struct vmx_exit_record r = { .vm_instruction_error = error ? error : 0xFFFF };
 
 	vmx_decode_exit(&r, &vcpu->regs, exit);
 	dump_failed_entry(vcpu, exit);
+	forget_launch(vmx_vcpu(vcpu));
 }
 
 void vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
@@ -331,8 +343,11 @@ void vmx_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 			return;
 		}
 		vmx_decode_exit(&r, &vcpu->regs, exit);
-		if (exit->reason == EXIT_ENTRY_FAILED)
+		if (exit->reason == EXIT_ENTRY_FAILED) {
 			dump_failed_entry(vcpu, exit);
+			forget_launch(v);
+			return;
+		}
 		if (exit->reason != EXIT_OTHER ||
 		    !vmx_emulate_exit(vcpu, basic, r.qualification, r.instruction_len, exit))
 			return;

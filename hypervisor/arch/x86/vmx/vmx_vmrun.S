@@ -96,9 +96,10 @@ vmrun_out:
 	ret
 
 /*
- * void vmx_take_pending_nmi(void): after an NMI-caused exit, NMIs stay blocked until an IRET
- * (the NMI counts as delivered; Linux calls its handler through a made-up frame for that): an IRET to the next instruction unblocks them, so that the next mailbox
- * NMI reaches the handler even if this pCPU now idles instead of entering the guest.
+ * void vmx_take_pending_nmi(void): an NMI that caused a VM exit counts as delivered, and NMIs
+ * stay blocked after the exit until the next IRET (Linux's KVM calls its NMI handler through a
+ * made-up frame for that). An IRET to the next instruction unblocks them, so that the next
+ * mailbox NMI reaches the handler even if this pCPU now idles instead of entering the guest.
  */
 	.globl vmx_take_pending_nmi
 vmx_take_pending_nmi:
