@@ -53,7 +53,8 @@ TEST(bochs_icelake_is_supported_with_the_controls_cairn_needs)
 	EXPECT_EQ(vmx_caps.pin, PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | 0x16);
 	/* The TRUE controls: CR3 load/store exiting (forced in the old MSR) are not set. */
 	EXPECT_EQ(vmx_caps.proc & (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING), 0);
-	EXPECT_EQ(vmx_caps.proc & (PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY),
+	EXPECT_EQ(vmx_caps.proc &
+			  (PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY),
 		  PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY);
 	EXPECT_EQ(vmx_caps.proc & PROC_HLT_EXITING, 0); /* per VM */
 	uint32_t proc2 = PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST |
@@ -114,10 +115,12 @@ TEST(no_single_context_invept)
 	char reason[160];
 
 	icelake();
-	fake_cpu_set_msr(MSR_IA32_VMX_EPT_VPID_CAP, 0x00000f0106334141ull & ~EPT_CAP_INVEPT_SINGLE_CONTEXT);
+	fake_cpu_set_msr(MSR_IA32_VMX_EPT_VPID_CAP,
+			 0x00000f0106334141ull & ~EPT_CAP_INVEPT_SINGLE_CONTEXT);
 	EXPECT_EQ(vmx_check_support(reason, sizeof(reason)), -ENODEV);
-	EXPECT_STREQ(reason, "Intel VMX EPT lacks 4-level walks, write-back or single-context INVEPT "
-			     "(IA32_VMX_EPT_VPID_CAP)");
+	EXPECT_STREQ(reason,
+		     "Intel VMX EPT lacks 4-level walks, write-back or single-context INVEPT "
+		     "(IA32_VMX_EPT_VPID_CAP)");
 }
 
 TEST(no_virtual_nmis)
