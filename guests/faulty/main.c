@@ -9,6 +9,7 @@
 #include "exception.h"
 #include "guest.h"
 #include "hc.h"
+#include "mmio_map.h"
 #include "tsc.h"
 
 #define MODE_SIZE	 64
@@ -25,6 +26,14 @@
 #define VECTOR_GP	 13
 #define MSR_APIC_BASE	 0x1B
 #define APIC_BASE_ENABLE (1ull << 11)
+#define XAPIC_BASE	 0xFEE00000ull
+#define XAPIC_LVT_TIMER	 0x320
+#define XAPIC_TIMER_INIT 0x380
+#define XAPIC_TIMER_DIV	 0x3E0
+#define TIMER_PERIODIC	 (1u << 17)
+#define TIMER_DIV_1	 0xB
+#define STORM_VECTOR	 0x30 /* no gate in its IDT: each tick would be a #GP */
+#define STORM_COUNT	 1000 /* a tick every microsecond or so (QEMU: 1 GHz bus clock) */
 #define KICK_PERIOD_MS	 100
 
 /* Page tables added to the hypervisor-built ones when the wild address lies beyond guest memory. */
@@ -131,15 +140,26 @@ static void faulty_clear_apic_enable(void)
 	asm volatile("wrmsr" : : "c"(MSR_APIC_BASE), "a"(lo), "d"(hi) : "memory");
 }
 
+static void faulty_xapic_write(uint32_t reg, uint32_t value)
+{
+	*(volatile uint32_t *)(uintptr_t)(XAPIC_BASE + reg) = value;
+}
+
 /*
- * Leaves its pCPU's LAPIC as hostile as a partition can: TPR 15 through CR8 (the xAPIC page is not
- * in its NPT, so SVR and LVTs are out of reach; disabling the APIC through IA32_APIC_BASE is
- * tried), then triple-faults.
+ * Leaves its pCPU's LAPIC as hostile as a partition can: its timer firing every microsecond
+ * (periodic, divide by 1, a vector it has no gate for), TPR 15 through CR8, and
+ * disabling the APIC through IA32_APIC_BASE tried; then triple-faults. The hypervisor must take
+ * the LAPIC back from that (arch_pcpu_reclaim).
  */
 static void faulty_tpr_fault(void)
 {
 	uint64_t cr8 = 15;
 
+	if (guest_map_uncached(XAPIC_BASE, 1)) {
+		faulty_xapic_write(XAPIC_TIMER_DIV, TIMER_DIV_1);
+		faulty_xapic_write(XAPIC_LVT_TIMER, TIMER_PERIODIC | STORM_VECTOR);
+		faulty_xapic_write(XAPIC_TIMER_INIT, STORM_COUNT);
+	}
 	asm volatile("mov %0, %%cr8" : : "r"(cr8) : "memory");
 	asm volatile("mov %%cr8, %0" : "=r"(cr8));
 	guest_printf("faulty: cr8 %lu, APIC disable through IA32_APIC_BASE raised %s\n", cr8,

@@ -8,11 +8,13 @@
 #include "cpu.h"
 #include "guest.h"
 #include "hc.h"
+#include "lapic_timer.h"
 #include "tsc.h"
 
 #define HEARTBEAT_PERIOD_MS 200
 #define HEARTBEAT_NAME_SIZE 64
 #define ECHO_LINE_SIZE	    128
+#define ECHO_POLL_MS	    20 /* with echo: how often the vUART is read between beats */
 
 struct heartbeat {
 	char name[HEARTBEAT_NAME_SIZE];
@@ -72,12 +74,17 @@ static void heartbeat_echo_poll(struct heartbeat *hb)
 	}
 }
 
+/* Halted on the LAPIC timer until the deadline: a spinning vCPU would cost a host core. */
 static void heartbeat_wait(struct heartbeat *hb, uint64_t deadline)
 {
+	if (!hb->echo) {
+		lapic_timer_sleep_until(deadline);
+		return;
+	}
 	while (!tsc_reached(deadline)) {
-		if (hb->echo)
-			heartbeat_echo_poll(hb);
-		cpu_relax();
+		heartbeat_echo_poll(hb);
+		uint64_t next = rdtsc() + tsc_ms_to_cycles(ECHO_POLL_MS);
+		lapic_timer_sleep_until((int64_t)(next - deadline) < 0 ? next : deadline);
 	}
 }
 

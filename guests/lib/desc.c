@@ -77,6 +77,11 @@ static void idt_set_gate(unsigned int vector, uint64_t handler, unsigned int dpl
 	idt[vector].high = handler >> 32;
 }
 
+void desc_set_interrupt_gate(unsigned int vector, void (*handler)(void))
+{
+	idt_set_gate(vector, (uint64_t)(uintptr_t)handler, 0);
+}
+
 /* Vectors 0-31 plus the CPL 3 return gate; the rest stay not-present (#NP if ever used). */
 static void idt_init(void)
 {

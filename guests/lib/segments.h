@@ -12,6 +12,9 @@
 
 #define EXCEPTION_VECTORS 32
 
+/* The LAPIC timer's vector (lapic_timer.c): it only ends a HLT. */
+#define VECTOR_LAPIC_TIMER 0x40
+
 /* `int $VECTOR_LEAVE_CPL3` (a DPL-3 gate): a function run at CPL 3 has returned. */
 #define VECTOR_LEAVE_CPL3 0x80
 

@@ -29,6 +29,19 @@ leave_cpl3_stub:
 	pushq	$VECTOR_LEAVE_CPL3
 	jmp	exception_common
 
+/* The LAPIC timer (lapic_timer.c): it only ends a HLT, so end the interrupt and return. */
+	.balign 16
+	.globl lapic_timer_stub
+lapic_timer_stub:
+	pushq	%rax
+	pushq	%rdx
+	xorl	%edx, %edx
+	movabsq	$0xFEE000B0, %rax	/* EOI */
+	movl	%edx, (%rax)
+	popq	%rdx
+	popq	%rax
+	iretq
+
 /*
  * The frame is vector, error code, then what the CPU pushed (RIP, CS, RFLAGS, RSP, SS).
  * exception_dispatch never returns: it resumes a catch or halts, so no register is saved.

@@ -104,7 +104,7 @@ static int partition_create(struct vm *vm, const struct vm_config *c, const stru
 {
 	vm->config = c;
 	vm->name = c->name;
-	vm->trap_hlt = true;
+	vm->trap_hlt = false; /* its pCPUs and LAPIC timers are its own: HLT waits in the guest */
 	vm->image = boot_module_find(bi, c->image);
 	if (!vm->image) {
 		printf("cairn: vm %s: image check failed: no boot module named '%s'\n", c->name,
@@ -118,6 +118,8 @@ static int partition_create(struct vm *vm, const struct vm_config *c, const stru
 		err = vm_create_vcpus(vm, c->pcpu_mask);
 	if (!err)
 		err = vuart_attach(vm, CAIRN_VUART_PORT, false, 0);
+	if (!err)
+		err = arch_partition_build(vm);
 	if (!err)
 		err = partition_load(vm);
 	return err;

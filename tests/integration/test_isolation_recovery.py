@@ -58,12 +58,14 @@ def service_panic_then_housekeeping():
     check("FATAL" not in m.text(), "a pCPU died")
 
 
-@test("recovery: a partition leaving TPR 15 and faulting early does not stop housekeeping")
+@test("recovery: a partition leaving TPR 15 and a microsecond LAPIC timer, faulting early, does not stop housekeeping")
 def tpr_fault_then_housekeeping():
     m = boot_scenario("test-recovery-tpr")
     m.wait_for(r"^\[tpr\] faulty: cr8 15, APIC disable through IA32_APIC_BASE raised #GP$", READY)
     m.wait_for(r"cairn: vm tpr fault: triple-fault", 20)
     m.wait_for(r"cairn: pCPU 1 back from vm tpr: LAPIC was SVR 0x1ff TPR 0xf0", 10)
+    # It had armed its own LAPIC timer to fire every microsecond, through its trapped writes.
+    m.wait_for(r"cairn: mmio exits of vm tpr: [^\n]*0xfee00320 1[^\n]*0xfee00380 1", 10)
     m.wait_for(r"cairn: housekeeping \(console input, watchdogs\) moves to pCPU 1", 10)
     m.wait_for(r"cairn: ready", READY)
     m.wait_for(r"^\[guarded\] faulty: kicking the watchdog until input$", 20)

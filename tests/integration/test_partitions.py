@@ -89,7 +89,9 @@ FAULTS = {
     "tripler": r"triple-fault: triple fault \(shutdown\)",
     "svmer": r"triple-fault: triple fault \(shutdown\)",
     "wild": r"mem-fault: access to \(write\) guest-physical 0x100000000, which is not mapped",
-    "icr": r"mem-fault: access to \(read\) guest-physical 0xfee00300, which is not mapped",
+    # Its own LAPIC is passed through: the page reads, and every write is checked (8 bytes at
+    # the ICR is no xAPIC access; a 4-byte IPI beyond the VM is dropped: tests/unit/test_icr_filter.c).
+    "icr": r"mem-fault: LAPIC access of 8 bytes at offset 0x300",
 }
 
 

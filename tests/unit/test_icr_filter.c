@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The passed-through LAPIC's ICR filter (guest/lapic_pt.c), driven by trapped MOVs to the xAPIC page. */
+#include "core/arch.h"
 #include "core/pcpu.h"
+#include "x86/guest/irq_route.h"
 #include "x86/guest/lapic_pt.h"
 #include "x86/lapic.h"
 #include "fake_console.h"
@@ -59,6 +61,47 @@ TEST(attach_maps_the_xapic_page_read_only_and_traps_writes)
 	EXPECT_EQ(m->size, 0x1000);
 	EXPECT_EQ(m->rights, VIRT_MEM_READ);
 	EXPECT_EQ(fake_event_count(vm, FAKE_EV_UNMAP), 1);
+}
+
+TEST(a_partition_is_built_with_its_own_lapic_read_only_and_its_writes_checked)
+{
+	vm = fake_vm_create(&(struct fake_vm_spec){ .name = "p", .nvcpus = 2 });
+	ASSERT_EQ(arch_partition_build(vm), 0);
+	const struct fake_map *m = fake_vm_map_at(vm, FAKE_LAPIC_BASE);
+	ASSERT_NOT_NULL(m);
+	EXPECT_EQ(m->hpa, FAKE_LAPIC_BASE);
+	EXPECT_EQ(m->size, 0x1000);
+	EXPECT_EQ(m->rights, VIRT_MEM_READ);
+	/* Its timer is its own; an INIT to an APIC ID outside it goes nowhere. */
+	EXPECT_EQ(guest_lapic_write(&vm->vcpus[0], LAPIC_REG_TIMER_INIT, 1000), 0);
+	send_icr(&vm->vcpus[0], 0x40, ICR_ASSERT | 0x500);
+	EXPECT_EQ(fake_lapic_ipi_count(), 0);
+	EXPECT_EQ(vm->arch.ipis_dropped, 1);
+	EXPECT_EQ(fake_vm_fault_count(), 0);
+}
+
+/* Logical routes are the Service VM's: another VM's LDR stays 0, so it can join none. */
+TEST(only_the_service_vm_sets_a_logical_id)
+{
+	uint32_t ldr, dfr;
+
+	setup(); /* a partition */
+	irq_route_set_logical_id(vm->vcpus[0].pcpu->id, 0, 0xFFFFFFFFu);
+	EXPECT_EQ(guest_lapic_write(&vm->vcpus[0], LAPIC_REG_LDR, 0xFFu << 24), 0);
+	EXPECT_EQ(guest_lapic_write(&vm->vcpus[0], LAPIC_REG_DFR, 0x0FFFFFFFu), 0);
+	EXPECT_EQ(fake_lapic_write_count(LAPIC_REG_LDR), 0);
+	EXPECT_EQ(fake_lapic_write_count(LAPIC_REG_DFR), 0);
+	irq_route_get_logical_id(vm->vcpus[0].pcpu->id, &ldr, &dfr);
+	EXPECT_EQ(ldr, 0);
+	EXPECT_EQ(fake_vm_fault_count(), 0);
+
+	struct vm *svc = fake_vm_create(&(struct fake_vm_spec){
+		.name = "service", .kind = VM_KIND_SERVICE, .first_pcpu = 2 });
+	ASSERT_EQ(lapic_pt_attach(svc), 0);
+	EXPECT_EQ(guest_lapic_write(&svc->vcpus[0], LAPIC_REG_LDR, 0x01u << 24), 0);
+	EXPECT_EQ(fake_lapic_write_count(LAPIC_REG_LDR), 1);
+	irq_route_get_logical_id(svc->vcpus[0].pcpu->id, &ldr, &dfr);
+	EXPECT_EQ(ldr, fake_lapic_get(LAPIC_REG_LDR));
 }
 
 TEST(fixed_ipi_inside_the_vm_is_sent_and_rip_advances)

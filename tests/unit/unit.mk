@@ -29,7 +29,7 @@ UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
 	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c mmio_insn_cache.c \
 		mmio_decode.c exceptions.c virt_insn.c halt.c exit.c hypercall.c ap_start.c vm_arch.c \
 		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c acrn_regs.c \
-		user_platform.c service_dev.c user_irq.c vioapic.c vcpu_dump.c) \
+		user_platform.c partition_platform.c service_dev.c user_irq.c vioapic.c vcpu_dump.c) \
 	$(addprefix hypervisor/core/,vcpu_run.c io_emul.c hypercall.c hypercall_io.c guest_mem.c vm.c vm_stats.c \
 		vm_log.c ioreq.c ioreq_slot.c user_vm.c user_vm_mem.c service_cpu.c) \
 	hypervisor/arch/x86/tsc.c \

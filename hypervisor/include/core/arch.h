@@ -103,6 +103,9 @@ void arch_vcpu_requests(struct vcpu *vcpu, uint32_t requests);
  */
 int arch_partition_set_entry(struct vm *vm, uint64_t entry);
 
+/* Lays out a new partition once (x86: its own LAPIC passed through, writes checked). */
+int arch_partition_build(struct vm *vm);
+
 /* Lays out a new User VM (x86: its own LAPIC passed through, its APs waiting for a STARTUP IPI). */
 int arch_user_vm_build(struct vm *vm);
 

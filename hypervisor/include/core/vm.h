@@ -61,7 +61,7 @@ struct vm {
 	struct exit_detail io_ports[24];   /* port I/O exits by port, the first 24 ports seen */
 	struct exit_detail mmio_pages[24]; /* trapped MMIO by address (LAPIC, IOAPIC registers) */
 	struct vuart vuart;
-	bool trap_hlt;		    /* HLT exits (small guests) or halts in the guest (Linux) */
+	bool trap_hlt; /* HLT exits (set by no VM kind today: each waits in the guest) */
 	uint64_t watchdog_deadline; /* TSC; 0 when the watchdog is not armed */
 	uint32_t resets;
 	const char *fault;		 /* why the VM is being stopped or reset */

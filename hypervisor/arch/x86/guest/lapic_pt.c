@@ -109,6 +109,7 @@ static bool lvt_mode_allowed(uint32_t value)
 
 static int lapic_pt_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
 {
+	const struct vm *vm = vcpu->vm;
 	uint64_t offset = access->addr - lapic_base;
 	uint32_t v = (uint32_t)access->value;
 
@@ -130,7 +131,14 @@ static int lapic_pt_access(struct vcpu *vcpu, void *opaque, struct io_access *ac
 		return 0; /* the APIC ID is the pCPU's */
 	case LAPIC_REG_LDR:
 	case LAPIC_REG_DFR:
-		/* Logical routes (IOAPIC, MSI) are checked against the IDs the VM's CPUs hold. */
+		/*
+		 * Logical routes (IOAPIC, MSI) are the Service VM's, checked against the IDs its
+		 * CPUs hold. A partition or User VM keeps the reset LDR 0, which no logical
+		 * destination reaches: otherwise it could join a route accepted before
+		 * (docs/interrupt-routing.md). Its own logical IPIs are dropped anyway.
+		 */
+		if (vm->config->kind != VM_KIND_SERVICE)
+			return 0;
 		lapic_write((uint32_t)offset, v);
 		irq_route_set_logical_id(vcpu->pcpu->id, lapic_read(LAPIC_REG_LDR),
 					 lapic_read(LAPIC_REG_DFR));
