@@ -395,60 +395,116 @@ def _silent_pcpus():
     return found
 
 
-def run_all(selected=None):
-    passed = failed = 0
-    for name, fn in _tests:
-        if selected and not any(s in name for s in selected):
-            continue
-        start = time.monotonic()
+STUCK_VECTOR = re.compile(r"^cairn: vm (\S+) vcpu (\d+): on pCPU (\d+): .* isr (\d+) irr (\d+) ")
+
+
+def _stuck_in_service():
+    """The known hang's LAPIC picture (docs/testing.md, "Known"): a vCPU whose LAPIC has the same
+    vector (a device or timer vector, 32 and up) both in service and pending, so that the vector,
+    and every one below it, waits for an EOI that never comes. Returns "machine: vm vcpu N on
+    pCPU P (vector V)" for each."""
+    found = []
+    for m in _machines:
+        for line in getattr(m, "diagnostics", None) or []:
+            r = STUCK_VECTOR.match(line)
+            if r and r.group(4) == r.group(5) and int(r.group(4)) >= 32:
+                found.append(f"{m.name}: vm {r.group(1)} vcpu {r.group(2)} on pCPU {r.group(3)} "
+                             f"(vector {r.group(4)})")
+    return found
+
+
+def _run_with_retries(name, fn):
+    """Runs one test, once more for the known hang and QEMU's own crashes (below); returns
+    (passed, the lines to print, seconds)."""
+    out = []
+    start = time.monotonic()
+    error, crashed = _run_one(fn)
+    hung = _service_vm_boot_hung(error) if not crashed else []
+    # Only for a wait that timed out: a failed check is the test's own verdict, whatever
+    # the dump shows (a busy partition's pCPU may answer after the dump's few seconds).
+    timed_out = bool(error) and error.startswith("timed out after")
+    silent = _silent_pcpus() if timed_out and not crashed and not hung else []
+    if timed_out and not crashed and not hung and not silent:
+        silent = [f"{stuck}: in service and pending" for stuck in _stuck_in_service()]
+    if silent:
+        # The same hang after the boot: not explained yet either; said, dumped, run again.
+        out.append(f"# known hang (a pCPU did not answer the state dump, or a vector waits for "
+                   f"an EOI: {'; '.join(silent)}) "
+                   f"during '{name}': running it once more (docs/testing.md); the first try's "
+                   f"error and state:")
+        out += [f"#   {line}" for line in error.rstrip().splitlines()[:3]]
+        out += [f"#   | {line}" for m in _machines for line in getattr(m, "diagnostics", []) or []]
         error, crashed = _run_one(fn)
-        hung = _service_vm_boot_hung(error) if not crashed else []
-        # Only for a wait that timed out: a failed check is the test's own verdict, whatever
-        # the dump shows (a busy partition's pCPU may answer after the dump's few seconds).
-        timed_out = bool(error) and error.startswith("timed out after")
-        silent = _silent_pcpus() if timed_out and not crashed and not hung else []
-        if silent:
-            # The same hang after the boot: not explained yet either; said, dumped, run again.
-            print(f"# known hang (a pCPU did not answer the state dump: {'; '.join(silent)}) "
-                  f"during '{name}': running it once more (docs/testing.md); the first try's "
-                  f"error and state:", flush=True)
-            for line in error.rstrip().splitlines()[:3]:
-                print(f"#   {line}")
-            for m in _machines:
-                for line in getattr(m, "diagnostics", []) or []:
-                    print(f"#   | {line}")
-            error, crashed = _run_one(fn)
-        elif hung:
-            # Not explained yet, and not the test's subject: it says so, with the state dump of
-            # the first try printed here, and runs once more (docs/testing.md).
-            print(f"# known Service VM boot hang in {', '.join(hung)} during '{name}': "
-                  f"running it once more (docs/testing.md); the first try's state:", flush=True)
-            for m in _machines:
-                for line in getattr(m, "diagnostics", []) or []:
-                    print(f"#   | {line}")
-            error, crashed = _run_one(fn)
-        if error and crashed:
-            # QEMU 7.2's TCG segfaults (memory_region_dispatch_write) or aborts now and then:
-            # that is QEMU's failure, not the hypervisor's, so the test runs once more, and says so.
-            print(f"# QEMU crashed in {', '.join(crashed)} during '{name}': "
-                  f"running it once more (docs/testing.md)", flush=True)
-            error, crashed = _run_one(fn)
-        elapsed = time.monotonic() - start
-        if error is None:
-            passed += 1
-            print(f"ok - integration: {name} ({elapsed:.1f}s)", flush=True)
-            continue
-        failed += 1
-        print(f"not ok - integration: {name} ({elapsed:.1f}s)")
-        for line in error.rstrip().splitlines():
-            print(f"#   {line}")
-        for m in _machines:
-            print(f"#   serial tail of {m.name} ({m.log_path}):")
-            for line in m.tail():
-                print(f"#   | {line}")
-            if getattr(m, "diagnostics", None):
-                print(f"#   state of {m.name} after the failure (hypervisor shell: vcpus, stats):")
-                for line in m.diagnostics:
-                    print(f"#   | {line}")
-        print("", end="", flush=True)
+    elif hung:
+        # Not explained yet, and not the test's subject: it says so, with the state dump of
+        # the first try printed here, and runs once more (docs/testing.md).
+        out.append(f"# known Service VM boot hang in {', '.join(hung)} during '{name}': "
+                   f"running it once more (docs/testing.md); the first try's state:")
+        out += [f"#   | {line}" for m in _machines for line in getattr(m, "diagnostics", []) or []]
+        error, crashed = _run_one(fn)
+    if error and crashed:
+        # QEMU 7.2's TCG segfaults (memory_region_dispatch_write) or aborts now and then:
+        # that is QEMU's failure, not the hypervisor's, so the test runs once more, and says so.
+        out.append(f"# QEMU crashed in {', '.join(crashed)} during '{name}': "
+                   f"running it once more (docs/testing.md)")
+        error, crashed = _run_one(fn)
+    elapsed = time.monotonic() - start
+    if error is None:
+        out.append(f"ok - integration: {name} ({elapsed:.1f}s)")
+        return True, out, elapsed
+    out.append(f"not ok - integration: {name} ({elapsed:.1f}s)")
+    out += [f"#   {line}" for line in error.rstrip().splitlines()]
+    for m in _machines:
+        out.append(f"#   serial tail of {m.name} ({m.log_path}):")
+        out += [f"#   | {line}" for line in m.tail()]
+        if getattr(m, "diagnostics", None):
+            out.append(f"#   state of {m.name} after the failure (hypervisor shell: vcpus, stats):")
+            out += [f"#   | {line}" for line in m.diagnostics]
+    return False, out, elapsed
+
+
+# Tests run CAIRN_TEST_JOBS at a time (default 2: each QEMU keeps about one host core busy, the
+# Linux it boots; every idle vCPU halts, the heartbeat partition's too). Each runs in its own
+# process (fork), so machines, logs and retries stay the test's own; lines print as tests end.
+JOBS = max(1, int(os.environ.get("CAIRN_TEST_JOBS", "2")))
+
+# The longest tests start first, so that the last one to end is a short one (modules, in order).
+LONG_FIRST = ("test_linux_user_vm", "test_user_vm", "test_ipis", "test_dm", "test_isolation_restart",
+              "test_isolation_service_kernel", "test_hsm", "test_bochs")
+
+
+def _run_indexed(index):
+    name, fn = _tests[index]
+    return _run_with_retries(name, fn)
+
+
+def _order(tests):
+    def rank(item):
+        module = item[1][1].__module__
+        return LONG_FIRST.index(module) if module in LONG_FIRST else len(LONG_FIRST)
+    return [i for i, _ in sorted(enumerate(tests), key=rank)]
+
+
+def run_all(selected=None):
+    import multiprocessing
+
+    chosen = [(i, t) for i, t in enumerate(_tests)
+              if not selected or any(s in t[0] for s in selected)]
+    order = [chosen[k][0] for k in _order([t for _, t in chosen])]
+    passed = failed = 0
+    if JOBS == 1 or len(order) <= 1:
+        results = map(_run_indexed, order)
+        pool = None
+    else:
+        pool = multiprocessing.get_context("fork").Pool(JOBS, maxtasksperchild=1)
+        results = pool.imap_unordered(_run_indexed, order)
+    try:
+        for ok, lines, _ in results:
+            passed += ok
+            failed += not ok
+            print("\n".join(lines), flush=True)
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
     return passed, failed
