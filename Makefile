@@ -110,7 +110,7 @@ include tests/bochs/bochs.mk
 
 test: setup images
 	@$(MAKE) --no-print-directory all scenarios $(BUILD)/cairn.iso $(BUILD)/bochs/vmx-probe.iso \
-		$(BUILD)/bochs/partitions.iso unit-test-binaries
+		$(BUILD)/bochs/partitions.iso $(BUILD)/bochs/service.iso unit-test-binaries
 	@tools/run-tests.sh $(BUILD)
 
 format:

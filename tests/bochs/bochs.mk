@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# Builds $(BUILD)/bochs/vmx-probe.iso, the VMX capability probe, and $(BUILD)/bochs/partitions.iso,
-# the partition scenario, that tests/integration/test_bochs.py boots under Bochs.
+# Builds $(BUILD)/bochs/vmx-probe.iso, the VMX capability probe, $(BUILD)/bochs/partitions.iso and
+# $(BUILD)/bochs/service.iso (the partition and Service VM scenarios),
+# that tests/integration/test_bochs.py boots under Bochs.
 # Included by the top Makefile; see docs/bochs.md.
 
 BUILD ?= build
@@ -36,7 +37,7 @@ $(BUILD)/bochs/partitions.iso: $(BUILD)/scenarios/bochs-partitions/cairn.elf \
 	@echo "  ISO     $@"
 	$(Q)tools/make-iso.sh $(BUILD) configs/bochs-partitions.scn $@
 
-# The Debian Service VM alone (configs/bochs-service.scn), booted by hand: docs/bochs.md.
+# The Debian Service VM alone (configs/bochs-service.scn), for test_bochs.py: docs/bochs.md.
 $(BUILD)/bochs/service.iso: $(BUILD)/scenarios/bochs-service/cairn.elf \
 		configs/bochs-service.scn tools/make-iso.sh
 	@mkdir -p $(dir $@)

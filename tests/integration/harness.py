@@ -469,8 +469,8 @@ def _run_with_retries(name, fn):
 JOBS = max(1, int(os.environ.get("CAIRN_TEST_JOBS", "2")))
 
 # The longest tests start first, so that the last one to end is a short one (modules, in order).
-LONG_FIRST = ("test_linux_user_vm", "test_user_vm", "test_ipis", "test_dm", "test_isolation_restart",
-              "test_isolation_service_kernel", "test_hsm", "test_bochs")
+LONG_FIRST = ("test_bochs", "test_linux_user_vm", "test_user_vm", "test_ipis", "test_dm",
+              "test_isolation_restart", "test_isolation_service_kernel", "test_hsm")
 
 
 def _run_indexed(index):
