@@ -60,7 +60,7 @@ UNIT_SRCS_test_stage2_pt  := hypervisor/arch/x86/svm/npt.c hypervisor/arch/x86/v
 			     $(UNIT_STAGE2)
 UNIT_SRCS_test_npt	  := hypervisor/arch/x86/svm/npt.c $(UNIT_STAGE2)
 UNIT_SRCS_test_ept	  := hypervisor/arch/x86/vmx/ept.c $(UNIT_STAGE2)
-UNIT_SRCS_test_vmx_exit	  := hypervisor/arch/x86/vmx/vmx_exit.c
+UNIT_SRCS_test_vmx_exit	  := hypervisor/arch/x86/vmx/vmx_exit.c hypervisor/arch/x86/plain_exit.c
 UNIT_SRCS_test_pcpu_map	  := hypervisor/core/pcpu_map.c
 UNIT_SRCS_test_elf64	  := hypervisor/lib/elf64.c
 UNIT_SRCS_test_multiboot  := hypervisor/arch/x86/multiboot.c hypervisor/core/boot_info.c

@@ -6,6 +6,7 @@
 #include "lib/string.h"
 #include "mm/phys_mem.h"
 #include "x86/cpu.h"
+#include "x86/plain_exit.h"
 #include "x86/vectors.h"
 #include "svm.h"
 #include "svm_state.h"
@@ -82,11 +83,7 @@ void svm_vcpu_inject_nmi(struct vcpu *vcpu)
 }
 
 /* Exits that carry nothing but their reason (and, for virtualization instructions, a name). */
-static const struct {
-	uint32_t code;
-	enum exit_reason reason;
-	const char *insn;
-} plain_exits[] = {
+static const struct plain_exit plain_exits[] = {
 	{ SVM_EXIT_CPUID, EXIT_CPUID, NULL },
 	{ SVM_EXIT_HLT, EXIT_HLT, NULL },
 	{ SVM_EXIT_VMMCALL, EXIT_HYPERCALL, NULL },
@@ -106,19 +103,7 @@ static const struct {
 
 static void decode_plain(uint32_t code, struct vm_exit *exit)
 {
-	size_t i;
-
-	exit->reason = EXIT_OTHER;
-	for (i = 0; i < ARRAY_SIZE(plain_exits); i++) {
-		if (plain_exits[i].code != code)
-			continue;
-		exit->reason = plain_exits[i].reason;
-		break;
-	}
-	if (exit->reason == EXIT_VIRT_INSN)
-		exit->virt_insn.name = plain_exits[i].insn;
-	if (exit->reason == EXIT_CACHE_FLUSH)
-		exit->cache.discard = code == SVM_EXIT_INVD;
+	plain_exit_decode(plain_exits, ARRAY_SIZE(plain_exits), code, SVM_EXIT_INVD, exit);
 }
 
 static void decode_npf(const struct vmcb *vmcb, struct vm_exit *exit)

@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* VMX exit decoding: an exit record (the VMCS's exit information) as a vendor-neutral vm_exit. */
 #include "lib/string.h"
+#include "x86/plain_exit.h"
 #include "vmx.h"
 #include "vmx_exit.h"
 
 /* Exits that carry nothing but their reason (and, for virtualization instructions, a name). */
-static const struct {
-	uint16_t basic;
-	enum exit_reason reason;
-	const char *insn;
-} plain_exits[] = {
+static const struct plain_exit plain_exits[] = {
 	{ VMX_EXIT_TRIPLE_FAULT, EXIT_TRIPLE_FAULT, NULL },
 	{ VMX_EXIT_INIT, EXIT_INIT, NULL },
 	{ VMX_EXIT_CPUID, EXIT_CPUID, NULL },
@@ -38,19 +35,7 @@ static const struct {
 
 static void decode_plain(uint16_t basic, struct vm_exit *exit)
 {
-	size_t i;
-
-	exit->reason = EXIT_OTHER;
-	for (i = 0; i < ARRAY_SIZE(plain_exits); i++) {
-		if (plain_exits[i].basic != basic)
-			continue;
-		exit->reason = plain_exits[i].reason;
-		break;
-	}
-	if (exit->reason == EXIT_VIRT_INSN)
-		exit->virt_insn.name = plain_exits[i].insn;
-	if (exit->reason == EXIT_CACHE_FLUSH)
-		exit->cache.discard = basic == VMX_EXIT_INVD;
+	plain_exit_decode(plain_exits, ARRAY_SIZE(plain_exits), basic, VMX_EXIT_INVD, exit);
 }
 
 /*
