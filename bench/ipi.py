@@ -168,6 +168,8 @@ def main():
     parser.add_argument("--no-uvm", action="store_true")
     parser.add_argument("--cpu", default="qemu64,+svm,+npt")
     parser.add_argument("--cases")
+    parser.add_argument("--x2apic", action="store_true",
+                        help="also the Service VM offered an x2APIC (configs/bench-ipi-x2apic.scn)")
     args = parser.parse_args()
     if args.cases:
         wanted = ["dry"] + args.cases.split(",")
@@ -182,6 +184,9 @@ def main():
     for n in range(args.rounds):
         r = {"Cairn Service VM, PV on": run_cairn_service("bench-io", args.runs, args.cpu),
              "Cairn Service VM, PV off": run_cairn_service("bench-ipi-nopv", args.runs, args.cpu)}
+        if args.x2apic:
+            r["Cairn Service VM, x2APIC, PV on"] = run_cairn_service("bench-ipi-x2apic",
+                                                                     args.runs, args.cpu)
         if not args.no_uvm:
             uvm = run_cairn_uvm(args.runs, args.cpu)
             r["Cairn User VM (3 vCPUs), PV on"] = uvm["on"]

@@ -435,7 +435,8 @@ static int run_vm(struct dm_ctx *ctx, int sig_fd, pthread_t *thread, bool *threa
 	err = dm_vm_create(&ctx->vm, cfg->vm_name, cfg->cpu_affinity,
 			   (cfg->ioreq_polling ? GUEST_FLAG_IO_COMPLETION_POLLING : 0) |
 				   (cfg->ioreq_exitless ? CAIRN_GUEST_FLAG_IO_EXITLESS : 0) |
-				   (cfg->no_pv_ipi ? CAIRN_GUEST_FLAG_NO_PV_IPI : 0));
+				   (cfg->no_pv_ipi ? CAIRN_GUEST_FLAG_NO_PV_IPI : 0) |
+				   (cfg->x2apic ? CAIRN_GUEST_FLAG_X2APIC : 0));
 	if (err) {
 		fprintf(stderr, "cairn-dm: CREATE_VM failed: %s%s\n", strerror(-err),
 			err == -ENOTTY ? " (the hypervisor or HSM has no User VM support)" : "");

@@ -21,6 +21,7 @@ enum {
 	OPT_VIRTIO_IRQFD,
 	OPT_CRASH_POLICY,
 	OPT_NO_PV_IPI,
+	OPT_X2APIC,
 };
 
 static const struct option long_options[] = {
@@ -40,6 +41,7 @@ static const struct option long_options[] = {
 	{ "virtio_irqfd", no_argument, NULL, OPT_VIRTIO_IRQFD },
 	{ "crash_policy", required_argument, NULL, OPT_CRASH_POLICY },
 	{ "no_pv_ipi", no_argument, NULL, OPT_NO_PV_IPI },
+	{ "x2apic", no_argument, NULL, OPT_X2APIC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -84,6 +86,8 @@ void dm_options_usage(FILE *out)
 	      "                            restart (boot it again)\n"
 	      "      --no_pv_ipi           withhold KVM's PV send-IPI (KVM_FEATURE_PV_SEND_IPI):\n"
 	      "                            the guest sends IPIs through its LAPIC's ICR\n"
+	      "      --x2apic              offer the guest an x2APIC (the hypervisor's, over the\n"
+	      "                            pCPU's xAPIC): an IPI is one trapped MSR write\n"
 	      "  -h, --help                this text\n"
 	      "<vm name>: 1-15 of A-Z a-z 0-9 . _ -; it goes in acrn_vm_creation.uuid.\n"
 	      "The VM ends when the guest powers off (ACPI S5 written to port 0x404), the HSM\n"
@@ -382,6 +386,9 @@ static int take_option(int opt, const char *arg, const char *word, struct dm_con
 		return 0;
 	case OPT_NO_PV_IPI:
 		cfg->no_pv_ipi = true;
+		return 0;
+	case OPT_X2APIC:
+		cfg->x2apic = true;
 		return 0;
 	case OPT_IOREQ_EXITLESS: {
 		char *end;

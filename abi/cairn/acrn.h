@@ -114,6 +114,11 @@ CAIRN_ABI_ASSERT(sizeof(struct acrn_io_request_buffer) == 4096, "the request pag
  * bit 11, so Linux keeps its APIC's own IPI sends, and KVM_HC_SEND_IPI returns -KVM_ENOSYS.
  */
 #define CAIRN_GUEST_FLAG_NO_PV_IPI (1ull << 62)
+/*
+ * Cairn's own: an x2APIC is offered (CPUID.1:ECX[21]) over the pCPU's xAPIC. Linux then sends an
+ * IPI with one trapped MSR write (ICR, 0x830) instead of two trapped page writes (ICR high, low).
+ */
+#define CAIRN_GUEST_FLAG_X2APIC (1ull << 61)
 
 struct acrn_vm_creation {
 	__u16 vmid; /* out: the VM's id (0xFFFF on failure) */

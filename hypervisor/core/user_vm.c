@@ -28,8 +28,15 @@
 /* The vm_flag bits Cairn keeps; other bits are ignored as ACRN ignores what the DM may not set. */
 #define FLAGS_KEPT                                                                         \
 	(GUEST_FLAG_LAPIC_PASSTHROUGH | GUEST_FLAG_IO_COMPLETION_POLLING | GUEST_FLAG_RT | \
-	 CAIRN_GUEST_FLAG_IO_EXITLESS | CAIRN_GUEST_FLAG_NO_PV_IPI)
+	 CAIRN_GUEST_FLAG_IO_EXITLESS | CAIRN_GUEST_FLAG_NO_PV_IPI | CAIRN_GUEST_FLAG_X2APIC)
 #define FLAGS_REFUSED GUEST_FLAG_SECURE_WORLD_ENABLED /* no Trusty world */
+
+/* The vm_config flags a creator's vm_flag asks for. */
+static uint32_t config_flags(uint64_t vm_flag)
+{
+	return ((vm_flag & CAIRN_GUEST_FLAG_NO_PV_IPI) ? VM_FLAG_NO_PV_IPI : 0) |
+	       ((vm_flag & CAIRN_GUEST_FLAG_X2APIC) ? VM_FLAG_X2APIC : 0);
+}
 
 /* What a User VM has beyond struct vm, by slot; all of it under users_lock. */
 struct user_vm {
@@ -145,9 +152,7 @@ static int create(struct vm *creator, const struct acrn_vm_creation *cv, struct 
 					.kind = VM_KIND_USER,
 					.pcpu_mask = cv->cpu_affinity,
 					.args = "",
-					.flags = (cv->vm_flag & CAIRN_GUEST_FLAG_NO_PV_IPI)
-							 ? VM_FLAG_NO_PV_IPI
-							 : 0,
+					.flags = config_flags(cv->vm_flag),
 					.source = "HC_CREATE_VM" };
 	*vm = (struct vm){ .id = id,
 			   .config = &u->config,

@@ -5,7 +5,7 @@ waits for every destination's handler, so a lost IPI hangs it); the hypervisor's
 show which way they went: one KVM_HC_SEND_IPI a broadcast, or two trapped ICR writes a destination."""
 import re
 
-from harness import LINUX_BOOT, boot_scenario, check, test, vm_exits
+from harness import LINUX_BOOT, boot_scenario, check, heartbeat_rises, test, vm_exits
 
 RUNS = 1000
 UVM_BOOT = 300
@@ -121,3 +121,70 @@ def user_vm_pv_ipis_offered_and_withheld():
     saved = deltas[0].get("mem-fault", 0) - deltas[1].get("mem-fault", 0)
     check(saved >= 2 * RUNS, f"PV IPIs saved only {saved} trapped LAPIC writes: {deltas}")
     check("vm service fault" not in m.text(), "the Service VM faulted")
+
+
+def x2apic_on(m):
+    """The guest whose shell is in front took the offered x2APIC: its kernel log says so."""
+    found = m.shell("echo x2apic-$(dmesg | grep -c -e 'x2apic enabled' -e 'physical x2apic')",
+                    r"x2apic-(\d+)\s*$", 60)
+    return found.group(1) == "2"
+
+
+def single_ipis(m, vm):
+    """RUNS single-destination IPIs (ipi_bench's normal case); the VM's exits during them."""
+    before = vm_exits(m, vm)
+    done = m.shell(f"insmod /lib/cairn/ipi_bench.ko runs={RUNS} cases=normal && "
+                   "rmmod ipi_bench; dmesg | grep 'ipi_bench: normal:' | tail -n 1",
+                   r"ipi_bench: normal: (\d+) runs, 1 dests", 120)
+    check(done.group(1) == str(RUNS), done.group(0))
+    after = vm_exits(m, vm)
+    return {k: after.get(k, 0) - before.get(k, 0) for k in after if k != "ticks"}
+
+
+def check_one_exit_each(delta, what):
+    """x2APIC: every LAPIC access is an MSR exit: no page write at all (the xAPIC route's ICR
+    high, ICR low and EOI writes are three memory faults an IPI), and at least one MSR write a
+    send. (The exact count has the timer's re-arms and the EOIs of other interrupts in it.)"""
+    check(delta.get("mem-fault", 0) < RUNS // 20, f"{what}: {delta.get('mem-fault', 0)} "
+          f"memory-fault exits for {RUNS} x2APIC IPIs: {delta}")
+    writes = delta.get("msr-write", 0)
+    check(writes >= RUNS, f"{what}: {writes} MSR writes for {RUNS} IPIs: {delta}")
+
+
+@test("IPIs: an x2APIC offered over the xAPIC (scenario flag x2apic, cairn-dm --x2apic): the "
+      "Service VM and a User VM take it, a single-destination IPI is one trapped MSR write (no "
+      "page write), and a hostile kernel's x2APIC writes (the partition's APIC ID, a 32-bit one, "
+      "read-only registers, APIC_BASE back to xAPIC) are dropped or get #GP while the partition "
+      "beats")
+def x2apic_single_exit_ipis():
+    m = boot_scenario("test-x2apic", name="ipi-x2apic")
+    m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
+    m.wait_for(r"/ # ", 30)
+    check(x2apic_on(m), "the Service VM did not switch to the offered x2APIC")
+    check(m.shell("nproc", r"^(\d+)\s*$", 30).group(1) == "3", "not every CPU came up through "
+          "x2APIC INIT/SIPI")
+    check_one_exit_each(single_ipis(m, "service"), "Service VM")
+    for probe, answer in (("wrmsr 0x802 5", "#GP"), ("wrmsr 0x80d 0xff", "#GP"),
+                          ("wrmsr 0x1b 0", "#GP"), ("wrmsr 0x1b 0xfee00800", "#GP"),
+                          ("wrmsr 0x831 0", "#GP"), ("rdmsr 0x80b", "#GP")):
+        got = m.shell(f"cairn-probe {probe}", r"cairn-probe: (?:rd|wr)msr 0x\w+: (\S+)", 30).group(1)
+        check(got == answer, f"cairn-probe {probe}: {got}, not {answer}")
+    dropped = ipis_dropped(m, "service")
+    mark = len(m.text())
+    for dest_icr in ("0x3000044fd", "0x300000400", "0x103000004fd", "0x28000000fd"):
+        m.shell(f"cairn-probe wrmsr 0x830 {dest_icr}", r"cairn-probe: wrmsr 0x830: ", 30)
+    check(ipis_dropped(m, "service") == dropped + 4, "x2APIC IPIs to the partition's APIC ID 3 "
+          "(INIT, NMI), to APIC ID 0x103 and to 40 were not all dropped")
+    heartbeat_rises(m, since=mark)
+    start = len(m.text())
+    m.send("CAIRN_UVM_CPUS=1,2 CAIRN_UVM_DISK= CAIRN_UVM_TAP= CAIRN_UVM_DM_ARGS='--x2apic' "
+           "launch-uvm\r")
+    m.wait_for(r"cairn-uvm: ready: 2 CPUs", UVM_BOOT, since=start)
+    m.wait_for(r"# ", 30, since=start)
+    check(x2apic_on(m), "the User VM did not switch to the offered x2APIC")
+    check_one_exit_each(single_ipis(m, "uvm1"), "User VM")
+    start = len(m.text())
+    m.send("poweroff\r")
+    m.wait_for(r"cairn-dm: pCPU 1,2 back online", 120, since=start)
+    check("vm service fault" not in m.text() and "vm uvm1 fault" not in m.text(),
+          "a VM faulted")

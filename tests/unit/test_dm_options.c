@@ -62,6 +62,14 @@ TEST(no_pv_ipi_is_off_unless_asked)
 	EXPECT_NE(parse("-E", "x", "--cpu_affinity", "2", "--no_pv_ipi=1", "t", NULL), 0);
 }
 
+TEST(x2apic_is_off_unless_asked)
+{
+	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "t", NULL), 0);
+	EXPECT_FALSE(cfg.x2apic);
+	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--x2apic", "t", NULL), 0);
+	EXPECT_TRUE(cfg.x2apic);
+}
+
 TEST(testdev_clients_implies_testdev)
 {
 	ASSERT_EQ(parse("-E", "x", "--cpu_affinity", "2", "--testdev_clients", "--debugexit", "t",

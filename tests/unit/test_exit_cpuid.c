@@ -149,10 +149,11 @@ TEST(leaf_1_hides_vmx_sets_hypervisor_and_follows_guest_osxsave)
 	EXPECT_EQ(r.ecx & CPUID1_ECX_VMX, 0);
 	EXPECT_EQ(r.ecx & CPUID1_ECX_HYPERVISOR, CPUID1_ECX_HYPERVISOR);
 	EXPECT_EQ(r.ecx & CPUID1_ECX_OSXSAVE, 0); /* the guest's CR4.OSXSAVE is clear */
-	EXPECT_EQ(r.ecx & (CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE), 0); /* xAPIC page only */
+	EXPECT_EQ(r.ecx & (CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE), 0); /* not offered */
+	EXPECT_EQ(r.ecx & (1u << 3), 0); /* no MONITOR: an offline Linux CPU parks in HLT */
 	EXPECT_EQ(r.ecx & ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_OSXSAVE | CPUID1_ECX_VMX),
 		  0x7EFA320B & ~(CPUID1_ECX_HYPERVISOR | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC |
-				 CPUID1_ECX_TSC_DEADLINE));
+				 CPUID1_ECX_TSC_DEADLINE | (1u << 3)));
 
 	fake_vcpu(vcpu)->mode.cr4 |= CR4_OSXSAVE;
 	EXPECT_EQ(run_cpuid(vcpu, 1, 0).ecx & CPUID1_ECX_OSXSAVE, CPUID1_ECX_OSXSAVE);
@@ -180,4 +181,15 @@ TEST(other_leaves_pass_through_with_subleaf)
 	EXPECT_EQ(run_cpuid(&vm->vcpus[0], 7, 0).ebx, 0x219C07AB);
 	EXPECT_EQ(run_cpuid(&vm->vcpus[0], 7, 1).eax, 0x11);
 	EXPECT_EQ(fake_vcpu(&vm->vcpus[0])->rip, FAKE_CODE_GPA + 4);
+}
+
+TEST(leaf_1_offers_x2apic_to_a_vm_with_the_x2apic_flag_only)
+{
+	struct vm *with = fake_vm_create(
+		&(struct fake_vm_spec){ .kind = VM_KIND_SERVICE, .flags = VM_FLAG_X2APIC });
+	struct vm *without = fake_vm_create(&(struct fake_vm_spec){ .kind = VM_KIND_SERVICE });
+
+	fake_cpu_set_cpuid(1, 0, (struct cpuid_regs){ 0x00A00F11, 0, 0x00000001, 0 });
+	EXPECT_EQ(run_cpuid(&with->vcpus[0], 1, 0).ecx & CPUID1_ECX_X2APIC, CPUID1_ECX_X2APIC);
+	EXPECT_EQ(run_cpuid(&without->vcpus[0], 1, 0).ecx & CPUID1_ECX_X2APIC, 0);
 }

@@ -111,6 +111,18 @@ TEST(create_builds_a_user_vm_on_the_pcpus_given_back)
 	EXPECT_TRUE(fake_console_contains("created user VM 1 'hello1' on pCPU mask 0x30"));
 }
 
+TEST(create_with_x2apic_offers_it_to_that_vm_only)
+{
+	setup();
+	struct acrn_vm_creation cv = creation("x2", 0x4);
+	cv.vm_flag = CAIRN_GUEST_FLAG_X2APIC | CAIRN_GUEST_FLAG_NO_PV_IPI;
+	ASSERT_EQ(create(&cv), 0);
+	EXPECT_EQ(vms[cv.vmid].config->flags, VM_FLAG_X2APIC | VM_FLAG_NO_PV_IPI);
+	struct acrn_vm_creation plain = creation("plain", 0x8);
+	ASSERT_EQ(create(&plain), 0);
+	EXPECT_EQ(vms[plain.vmid].config->flags, 0);
+}
+
 TEST(create_with_no_pv_ipi_withholds_kvm_pv_send_ipi_from_that_vm_only)
 {
 	setup();

@@ -28,7 +28,7 @@ UNIT_FAKE_VIRT := tests/unit/fake_virt.c tests/unit/fake_cpu.c tests/unit/fake_c
 UNIT_GUEST_X86 := $(UNIT_FAKE_VIRT) \
 	$(addprefix hypervisor/arch/x86/guest/,cpuid.c msr.c msr_policy.c io.c mmio.c mmio_insn_cache.c \
 		mmio_decode.c exceptions.c virt_insn.c halt.c exit.c hypercall.c ap_start.c vm_arch.c \
-		kvm_pv.c lapic_pt.c irq_route.c guest_walk.c cache_insn.c entry_state.c acrn_regs.c \
+		kvm_pv.c lapic_pt.c x2apic.c irq_route.c guest_walk.c cache_insn.c entry_state.c acrn_regs.c \
 		user_platform.c partition_platform.c service_dev.c user_irq.c vioapic.c vcpu_dump.c) \
 	$(addprefix hypervisor/core/,vcpu_run.c io_emul.c hypercall.c hypercall_io.c guest_mem.c vm.c vm_stats.c \
 		vm_log.c ioreq.c ioreq_slot.c user_vm.c user_vm_mem.c service_cpu.c) \
@@ -42,6 +42,7 @@ UNIT_SRCS_test_exit_msr := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_fake_virt := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_hypercall := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_icr_filter := $(UNIT_GUEST_X86)
+UNIT_SRCS_test_x2apic := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_kvm_pv := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_run_loop := $(UNIT_GUEST_X86)
 UNIT_SRCS_test_ioreq_path := $(UNIT_GUEST_X86)
@@ -86,7 +87,8 @@ UNIT_SRCS_test_io_finish  := hypervisor/arch/x86/guest/io.c hypervisor/arch/x86/
 			     hypervisor/arch/x86/guest/mmio_decode.c hypervisor/core/io_emul.c \
 			     tests/unit/fake_cpu.c
 UNIT_SRCS_test_entry_state := hypervisor/arch/x86/guest/entry_state.c
-UNIT_SRCS_test_acrn_regs := hypervisor/arch/x86/guest/acrn_regs.c tests/unit/stub_set_state.c
+UNIT_SRCS_test_acrn_regs := hypervisor/arch/x86/guest/acrn_regs.c hypervisor/arch/x86/guest/entry_state.c \
+			    tests/unit/stub_set_state.c
 UNIT_SRCS_test_svm_state := hypervisor/arch/x86/svm/svm_state.c hypervisor/arch/x86/guest/entry_state.c \
 			    tests/unit/stub_set_state.c
 UNIT_SRCS_test_boot_tables := hypervisor/arch/x86/guest/boot_tables.c
@@ -107,7 +109,8 @@ UNIT_SRCS_test_dm_aml	  := dm/boot/aml.c
 UNIT_SRCS_test_dm_reset	  := dm/hw/reset.c dm/hw/pvpanic.c dm/bus.c
 UNIT_SRCS_test_dm_bzimage := dm/boot/bzimage.c dm/boot/image_file.c $(UNIT_DM_ACPI) dm/mem.c \
 			     dm/vm.c hypervisor/arch/x86/guest/linux_boot.c \
-			     hypervisor/arch/x86/guest/acrn_regs.c tests/unit/stub_set_state.c
+			     hypervisor/arch/x86/guest/acrn_regs.c hypervisor/arch/x86/guest/entry_state.c \
+			     tests/unit/stub_set_state.c
 UNIT_SRCS_test_dm_pm_timer := dm/hw/pm_timer.c dm/bus.c
 UNIT_SRCS_test_dm_ioreq	  := dm/ioreq.c dm/bus.c dm/vm.c dm/hw/testdev.c dm/hw/power.c
 UNIT_DM_PCI		  := dm/pci/pci.c dm/pci/msix.c dm/pci/hostbridge.c dm/bus.c

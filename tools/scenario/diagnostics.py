@@ -39,7 +39,7 @@ MESSAGES = {
     "unknown_image": "'{key}' names unknown image '{value}' (known: {known})",
     "initrd_not_service": "initrd is only allowed for the service VM",
     "args_too_long": "args are {length} bytes long (at most 255)",
-    "unknown_flag": "unknown flag '{flag}' (expected: hypercalls, reset-on-fault, no-pv-ipi)",
+    "unknown_flag": "unknown flag '{flag}' (expected: hypercalls, reset-on-fault, no-pv-ipi, x2apic)",
     "flag_service_only": "flag '{flag}' is only for the service VM (pre-launched VMs are not "
                          "offered KVM's PV features)",
     "flag_twice": "flag '{flag}' is listed twice",

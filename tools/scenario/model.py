@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 KINDS = {"pre-launched": "VM_KIND_PRE_LAUNCHED", "service": "VM_KIND_SERVICE"}
 FLAGS = {"hypercalls": "VM_FLAG_HYPERCALLS", "reset-on-fault": "VM_FLAG_RESET_ON_FAULT",
-         "no-pv-ipi": "VM_FLAG_NO_PV_IPI"}
+         "no-pv-ipi": "VM_FLAG_NO_PV_IPI", "x2apic": "VM_FLAG_X2APIC"}
 # Flags that only the service VM may have (pre-launched guests get no KVM PV leaves at all).
 SERVICE_ONLY_FLAGS = ("no-pv-ipi",)
 

@@ -41,6 +41,7 @@ struct dm_config {
 	bool virtio_irqfd;     /* --virtio_irqfd: MSIs through irqfds instead of INJECT_MSI */
 	bool crash_restart;    /* --crash_policy restart: a guest panic resets the VM */
 	bool no_pv_ipi;	       /* --no_pv_ipi: CAIRN_GUEST_FLAG_NO_PV_IPI */
+	bool x2apic;	       /* --x2apic: CAIRN_GUEST_FLAG_X2APIC */
 	struct dm_pci_slot pci_slots[DM_PCI_SLOTS_MAX];
 	unsigned int npci_slots;
 	bool help; /* -h/--help */

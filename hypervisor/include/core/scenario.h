@@ -15,6 +15,11 @@ enum vm_kind {
 #define VM_FLAG_RESET_ON_FAULT (1u << 1) /* a fault resets the VM instead of stopping it */
 /* KVM's PV IPIs withheld (the Service VM: scenario flag no-pv-ipi; User VMs: CAIRN_GUEST_FLAG_NO_PV_IPI) */
 #define VM_FLAG_NO_PV_IPI (1u << 2)
+/*
+ * x2APIC offered (CPUID.1:ECX[21]) over the pCPU's xAPIC (x86/guest/x2apic.c): an IPI is one
+ * trapped MSR write, not two page writes (scenario flag x2apic; User VMs: CAIRN_GUEST_FLAG_X2APIC)
+ */
+#define VM_FLAG_X2APIC (1u << 3)
 
 struct vm_config {
 	const char *name;

@@ -53,6 +53,7 @@
 #define ICR_SH_SELF	     1
 #define ICR_SH_ALL	     2
 #define ICR_SH_OTHERS	     3
-#define APIC_BROADCAST_ID    0xFF /* xAPIC physical destination: every CPU */
+#define APIC_BROADCAST_ID    0xFF	 /* xAPIC physical destination: every CPU */
+#define X2APIC_BROADCAST_ID  0xFFFFFFFFu /* x2APIC destination (physical or logical): every CPU */
 
 #endif

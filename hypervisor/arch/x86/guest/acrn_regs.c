@@ -165,5 +165,5 @@ int arch_vcpu_set_acrn_regs(struct vcpu *vcpu, const struct acrn_regs *regs)
 	struct vcpu_arch_state st;
 	int err = acrn_regs_to_state(regs, &st);
 
-	return err ? err : virt_vcpu_set_state(vcpu, &st);
+	return err ? err : vcpu_enter_state(vcpu, &st);
 }

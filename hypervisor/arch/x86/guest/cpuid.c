@@ -6,8 +6,10 @@
 #include "x86/cpu.h"
 #include "x86/guest/exit_handlers.h"
 #include "x86/guest/kvm_pv.h"
+#include "x86/guest/x2apic.h"
 #include "x86/tsc.h"
 
+#define CPUID1_ECX_MONITOR	(1u << 3)
 #define CPUID1_ECX_VMX		(1u << 5)
 #define CPUID1_ECX_X2APIC	(1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
@@ -55,13 +57,17 @@ static struct cpuid_regs filtered_leaf(struct vcpu *vcpu, uint32_t leaf, uint32_
 	case 1:
 		virt_vcpu_mode(vcpu, &pg);
 		/*
-		 * A guest's LAPIC is the xAPIC page (lapic_pt.c): no x2APIC mode (APIC_BASE.EXTD and
-		 * the x2APIC MSRs are refused) and no TSC-deadline MSR (default-deny), so neither is
-		 * offered (Intel CPUs and Bochs have both; QEMU's qemu64 neither).
+		 * A guest's LAPIC is the pCPU's xAPIC page (lapic_pt.c); x2APIC is the hypervisor's
+		 * emulation over it (x2apic.c), offered per VM whatever the CPU has. No TSC-deadline
+		 * MSR (default-deny), so it is not offered (Intel CPUs and Bochs have it). No
+		 * MONITOR/MWAIT: an offline Linux CPU then parks in HLT, which the Service VM's
+		 * give-back expects (halt.c; under Bochs it chose MWAIT and remove_cpu got EBUSY).
 		 */
 		r.ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_OSXSAVE | CPUID1_ECX_X2APIC |
-			   CPUID1_ECX_TSC_DEADLINE);
+			   CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_MONITOR);
 		r.ecx |= CPUID1_ECX_HYPERVISOR;
+		if (x2apic_offered(vcpu->vm))
+			r.ecx |= CPUID1_ECX_X2APIC;
 		if (pg.cr4 & CR4_OSXSAVE)
 			r.ecx |= CPUID1_ECX_OSXSAVE;
 		break;

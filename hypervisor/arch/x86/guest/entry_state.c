@@ -4,6 +4,7 @@
 #include "lib/string.h"
 #include "x86/boot_defs.h"
 #include "x86/guest/entry_state.h"
+#include "x86/guest/x2apic.h"
 
 #define REAL_MODE_LIMIT 0xFFFF
 #define TSS64_LIMIT	0x67 /* the 104-byte 64-bit TSS */
@@ -57,10 +58,16 @@ void entry_state_startup(struct vcpu_arch_state *st, uint8_t vector)
 	st->idtr.limit = REAL_MODE_LIMIT;
 }
 
+int vcpu_enter_state(struct vcpu *vcpu, const struct vcpu_arch_state *st)
+{
+	x2apic_reset(vcpu);
+	return virt_vcpu_set_state(vcpu, st);
+}
+
 void vcpu_start_at_sipi(struct vcpu *vcpu, uint8_t vector)
 {
 	struct vcpu_arch_state st;
 
 	entry_state_startup(&st, vector);
-	virt_vcpu_set_state(vcpu, &st); /* cannot fail: EFER is 0 */
+	vcpu_enter_state(vcpu, &st); /* cannot fail: EFER is 0 */
 }

@@ -75,30 +75,50 @@ bool lapic_pt_send_ipi(struct vcpu *vcpu, uint32_t apic_id, uint32_t icr_low)
 	}
 }
 
-static void icr_write(struct vcpu *vcpu, uint32_t icr_low)
+/* In x2APIC's cluster model: the cluster in bits 31:16, one bit per member in bits 15:0. */
+static bool in_x2apic_logical_dest(uint32_t apic_id, uint32_t dest)
+{
+	return (dest >> 16) == (apic_id >> 4) && (dest & (1u << (apic_id & 0xF)));
+}
+
+void lapic_pt_icr_write(struct vcpu *vcpu, uint32_t icr_low, uint32_t dest, bool x2apic)
 {
 	struct vm *vm = vcpu->vm;
-	uint32_t shorthand = ICR_SHORTHAND(icr_low), dest = vcpu->arch.icr_high >> 24;
+	uint32_t shorthand = ICR_SHORTHAND(icr_low);
+	uint32_t broadcast = x2apic ? X2APIC_BROADCAST_ID : APIC_BROADCAST_ID;
+	uint32_t one_by_one = icr_low & ~(3u << 18);
 
 	if (shorthand == ICR_SH_SELF) {
 		if (ICR_DM(icr_low) == APIC_DM_FIXED)
 			lapic_write(LAPIC_REG_ICR_LO, icr_low);
 		return;
 	}
-	if (shorthand == ICR_SH_NONE && !(icr_low & ICR_DEST_LOGICAL) &&
-	    dest != APIC_BROADCAST_ID) {
+	if (shorthand == ICR_SH_NONE && !(icr_low & ICR_DEST_LOGICAL) && dest != broadcast) {
 		lapic_pt_send_ipi(vcpu, dest, icr_low);
 		return;
 	}
-	if (shorthand == ICR_SH_NONE && (icr_low & ICR_DEST_LOGICAL)) {
-		/* Logical destinations are not unique across partitions (the FADT asks for physical). */
-		note_dropped(vm, dest, icr_low);
+	if (shorthand == ICR_SH_NONE && (icr_low & ICR_DEST_LOGICAL) &&
+	    (!x2apic || dest != broadcast)) {
+		/*
+		 * xAPIC logical IDs are the guest's to choose, and not unique across VMs (the FADT
+		 * asks for physical): dropped. x2APIC's are derived from the APIC ID: each member of
+		 * the cluster that is the VM's own gets it, one by one.
+		 */
+		if (!x2apic) {
+			note_dropped(vm, dest, icr_low);
+			return;
+		}
+		for (uint32_t i = 0; i < vm->nvcpus; i++)
+			if (in_x2apic_logical_dest(vm->vcpus[i].pcpu->apic_id, dest))
+				lapic_pt_send_ipi(vcpu, vm->vcpus[i].pcpu->apic_id,
+						  one_by_one & ~ICR_DEST_LOGICAL);
 		return;
 	}
-	/* All, all-but-self, or the physical broadcast ID: each of the VM's own CPUs, one by one. */
+	/* All, all-but-self, or the broadcast ID: each of the VM's own CPUs, one by one. */
 	for (uint32_t i = 0; i < vm->nvcpus; i++)
 		if (shorthand != ICR_SH_OTHERS || &vm->vcpus[i] != vcpu)
-			lapic_pt_send_ipi(vcpu, vm->vcpus[i].pcpu->apic_id, icr_low & ~(3u << 18));
+			lapic_pt_send_ipi(vcpu, vm->vcpus[i].pcpu->apic_id,
+					  one_by_one & ~ICR_DEST_LOGICAL);
 }
 
 static bool lvt_mode_allowed(uint32_t value)
@@ -107,25 +127,16 @@ static bool lvt_mode_allowed(uint32_t value)
 	return mode != APIC_DM_SMI && mode != APIC_DM_INIT && mode != APIC_DM_STARTUP;
 }
 
-static int lapic_pt_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
+int lapic_pt_write(struct vcpu *vcpu, uint32_t offset, uint32_t v)
 {
 	const struct vm *vm = vcpu->vm;
-	uint64_t offset = access->addr - lapic_base;
-	uint32_t v = (uint32_t)access->value;
 
-	if (access->size != 4 || (offset & 0xF))
-		return vcpu_fault(vcpu, "LAPIC access of %u bytes at offset 0x%lx", access->size,
-				  offset);
-	if (!access->write) {
-		access->value = lapic_read((uint32_t)offset);
-		return 0;
-	}
 	switch (offset) {
 	case LAPIC_REG_ICR_HI:
 		vcpu->arch.icr_high = v;
 		return 0;
 	case LAPIC_REG_ICR_LO:
-		icr_write(vcpu, v);
+		lapic_pt_icr_write(vcpu, v, vcpu->arch.icr_high >> 24, false);
 		return 0;
 	case LAPIC_REG_ID:
 		return 0; /* the APIC ID is the pCPU's */
@@ -139,17 +150,31 @@ static int lapic_pt_access(struct vcpu *vcpu, void *opaque, struct io_access *ac
 		 */
 		if (vm->config->kind != VM_KIND_SERVICE)
 			return 0;
-		lapic_write((uint32_t)offset, v);
+		lapic_write(offset, v);
 		irq_route_set_logical_id(vcpu->pcpu->id, lapic_read(LAPIC_REG_LDR),
 					 lapic_read(LAPIC_REG_DFR));
 		return 0;
 	default:
 		if (offset >= LVT_FIRST && offset <= LVT_LAST && !lvt_mode_allowed(v))
-			return vcpu_fault(vcpu, "LVT 0x%lx write with delivery mode %u", offset,
+			return vcpu_fault(vcpu, "LVT 0x%x write with delivery mode %u", offset,
 					  ICR_DM(v));
-		lapic_write((uint32_t)offset, v);
+		lapic_write(offset, v);
 		return 0;
 	}
+}
+
+static int lapic_pt_access(struct vcpu *vcpu, void *opaque, struct io_access *access)
+{
+	uint64_t offset = access->addr - lapic_base;
+
+	if (access->size != 4 || (offset & 0xF))
+		return vcpu_fault(vcpu, "LAPIC access of %u bytes at offset 0x%lx", access->size,
+				  offset);
+	if (!access->write) {
+		access->value = lapic_read((uint32_t)offset);
+		return 0;
+	}
+	return lapic_pt_write(vcpu, (uint32_t)offset, (uint32_t)access->value);
 }
 
 int lapic_pt_attach(struct vm *vm)

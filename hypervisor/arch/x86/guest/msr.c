@@ -6,6 +6,7 @@
 #include "x86/guest/exit_handlers.h"
 #include "x86/guest/kvm_pv.h"
 #include "x86/guest/msr_policy.h"
+#include "x86/guest/x2apic.h"
 #include "x86/vectors.h"
 
 #define MSR_TSC		0x10
@@ -49,7 +50,7 @@ static bool msr_read(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 		*value = virt_vcpu_efer(vcpu); /* without SVME */
 		return true;
 	case MSR_APIC_BASE:
-		*value = rdmsr(MSR_APIC_BASE);
+		*value = x2apic_apic_base(vcpu);
 		return true;
 	case MSR_PATCH_LEVEL:
 		*value = 0; /* no microcode to report: the loader is the host's */
@@ -81,8 +82,8 @@ static bool msr_write(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 	case MSR_EFER:
 		return virt_vcpu_set_efer(vcpu, value) == 0;
 	case MSR_APIC_BASE:
-		/* The LAPIC belongs to the pCPU: only a write that changes nothing is accepted. */
-		return value == rdmsr(MSR_APIC_BASE);
+		/* The LAPIC belongs to the pCPU: a write that changes nothing, or x2APIC mode on. */
+		return x2apic_set_apic_base(vcpu, value);
 	case MSR_TSC:
 		return true; /* ignored: the TSC is the pCPU's and shared with the hypervisor */
 	case MSR_PATCH_LEVEL:
@@ -109,7 +110,14 @@ int guest_msr_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 		ok = true;
 	} else if (msr_is_host_only(msr))
 		ok = false;
-	else if (read && kvm_pv_msr_read(vcpu, msr, &value, &ok))
+	else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST && read)
+		ok = x2apic_msr_read(vcpu, msr, &value);
+	else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
+		int err = x2apic_msr_write(vcpu, msr, value);
+		if (err == VCPU_FAULT)
+			return err;
+		ok = err == 0;
+	} else if (read && kvm_pv_msr_read(vcpu, msr, &value, &ok))
 		;
 	else if (read)
 		ok = msr_read(vcpu, msr, &value);

@@ -27,5 +27,5 @@ int arch_partition_set_entry(struct vm *vm, uint64_t entry)
 	boot_tables_write(vm, &tables, &e);
 	entry_state_long_mode(&st, &e);
 	st.regs.rdi = CAIRN_GUEST_START_INFO;
-	return virt_vcpu_set_state(&vm->vcpus[0], &st);
+	return vcpu_enter_state(&vm->vcpus[0], &st);
 }

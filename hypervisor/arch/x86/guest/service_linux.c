@@ -79,7 +79,7 @@ static int set_linux_entry(struct vm *vm, const struct service_boot *sb)
 	boot_tables_write(vm, &tables, &e);
 	entry_state_long_mode(&st, &e);
 	st.regs.rsi = sb->area + AREA_ZERO_PAGE;
-	return virt_vcpu_set_state(&vm->vcpus[0], &st);
+	return vcpu_enter_state(&vm->vcpus[0], &st);
 }
 
 int service_linux_load(struct vm *vm, struct service_boot *sb)

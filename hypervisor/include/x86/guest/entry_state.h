@@ -33,6 +33,12 @@ void entry_state_long_mode(struct vcpu_arch_state *st, const struct long_mode_en
  */
 void entry_state_startup(struct vcpu_arch_state *st, uint8_t vector);
 
+/*
+ * Starts vcpu from st as from a reset: its registers (virt_vcpu_set_state) and its LAPIC's mode
+ * (xAPIC, x2apic.c). Every start of a vCPU goes through here.
+ */
+int vcpu_enter_state(struct vcpu *vcpu, const struct vcpu_arch_state *st);
+
 /* Puts the vCPU in entry_state_startup()'s state: a STARTUP IPI arrived after INIT. */
 void vcpu_start_at_sipi(struct vcpu *vcpu, uint8_t vector);
 

@@ -24,7 +24,9 @@ struct vm_arch {
 struct vcpu_arch {
 	bool wait_for_sipi; /* after INIT (or an AP at boot): only a STARTUP IPI starts it */
 	volatile uint8_t sipi_vector;
-	uint32_t icr_high; /* the destination the guest last wrote to ICR[63:32] */
+	uint32_t icr_high;   /* the destination the guest last wrote to ICR[63:32] */
+	bool x2apic;	     /* its LAPIC is in x2APIC mode (x2apic.c): the MSRs, not the page */
+	uint64_t x2apic_icr; /* the last ICR value written in x2APIC mode (what a read returns) */
 	/* A trapped port or MMIO access between its decode and its finish (x86/guest/io.h). */
 	struct io_pending pending_io;
 	struct mmio_insn_cache mmio_insn_cache; /* its last trapped MMIO instruction */
