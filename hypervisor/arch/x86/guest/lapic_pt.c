@@ -97,28 +97,24 @@ void lapic_pt_icr_write(struct vcpu *vcpu, uint32_t icr_low, uint32_t dest, bool
 		lapic_pt_send_ipi(vcpu, dest, icr_low);
 		return;
 	}
-	if (shorthand == ICR_SH_NONE && (icr_low & ICR_DEST_LOGICAL) &&
-	    (!x2apic || dest != broadcast)) {
-		/*
-		 * xAPIC logical IDs are the guest's to choose, and not unique across VMs (the FADT
-		 * asks for physical): dropped. x2APIC's are derived from the APIC ID: each member of
-		 * the cluster that is the VM's own gets it, one by one.
-		 */
-		if (!x2apic) {
-			note_dropped(vm, dest, icr_low);
-			return;
-		}
-		for (uint32_t i = 0; i < vm->nvcpus; i++)
-			if (in_x2apic_logical_dest(vm->vcpus[i].pcpu->apic_id, dest))
-				lapic_pt_send_ipi(vcpu, vm->vcpus[i].pcpu->apic_id,
-						  one_by_one & ~ICR_DEST_LOGICAL);
+	bool logical = shorthand == ICR_SH_NONE && (icr_low & ICR_DEST_LOGICAL) &&
+		       (!x2apic || dest != broadcast);
+	if (logical && !x2apic) {
+		/* xAPIC logical IDs are the guest's, not unique across VMs (the FADT asks for physical). */
+		note_dropped(vm, dest, icr_low);
 		return;
 	}
-	/* All, all-but-self, or the broadcast ID: each of the VM's own CPUs, one by one. */
-	for (uint32_t i = 0; i < vm->nvcpus; i++)
-		if (shorthand != ICR_SH_OTHERS || &vm->vcpus[i] != vcpu)
-			lapic_pt_send_ipi(vcpu, vm->vcpus[i].pcpu->apic_id,
-					  one_by_one & ~ICR_DEST_LOGICAL);
+	/*
+	 * Each of the VM's own CPUs the ICR names, one physical IPI each: all, all-but-self, the
+	 * broadcast ID, or the members of an x2APIC cluster (logical IDs derived from APIC IDs).
+	 */
+	for (uint32_t i = 0; i < vm->nvcpus; i++) {
+		uint32_t apic_id = vm->vcpus[i].pcpu->apic_id;
+		bool named = logical ? in_x2apic_logical_dest(apic_id, dest)
+				     : shorthand != ICR_SH_OTHERS || &vm->vcpus[i] != vcpu;
+		if (named)
+			lapic_pt_send_ipi(vcpu, apic_id, one_by_one & ~ICR_DEST_LOGICAL);
+	}
 }
 
 static bool lvt_mode_allowed(uint32_t value)

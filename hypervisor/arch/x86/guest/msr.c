@@ -102,6 +102,7 @@ int guest_msr_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 	uint32_t msr = exit->msr.index;
 	uint64_t value = (vcpu->regs.rdx << 32) | (uint32_t)vcpu->regs.rax;
 	bool read = exit->reason == EXIT_MSR_READ;
+	bool x2apic = msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST;
 	bool ok = false;
 
 	if (read && msr == MSR_SYSCFG) {
@@ -110,9 +111,9 @@ int guest_msr_exit(struct vcpu *vcpu, const struct vm_exit *exit)
 		ok = true;
 	} else if (msr_is_host_only(msr))
 		ok = false;
-	else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST && read)
+	else if (x2apic && read)
 		ok = x2apic_msr_read(vcpu, msr, &value);
-	else if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST) {
+	else if (x2apic) {
 		int err = x2apic_msr_write(vcpu, msr, value);
 		if (err == VCPU_FAULT)
 			return err;
