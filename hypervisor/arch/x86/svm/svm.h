@@ -20,6 +20,7 @@ struct virt_vcpu {
 	uint64_t vmcb_pa;
 	uint64_t guest_efer; /* what the guest wrote; the VMCB copy always has SVME */
 	bool flush_tlb;	     /* TLB_CONTROL on the next VMRUN */
+	bool nmi_pending;    /* an NMI for the guest, injected once EVENTINJ is free */
 };
 
 /* Enters the guest: loads regs (but RAX, which is in the VMCB), VMLOAD, VMRUN, VMSAVE, and back. */

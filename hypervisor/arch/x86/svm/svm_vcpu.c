@@ -72,14 +72,30 @@ int svm_vcpu_set_state(struct vcpu *vcpu, const struct vcpu_arch_state *st)
 	/* As for a WRMSR: SVME stays hidden from the guest, LMA is read back from the VMCB. */
 	v->guest_efer = st->efer & ~(uint64_t)(EFER_LMA | EFER_SVME);
 	v->vmcb->control.event_inj = 0;
+	v->nmi_pending = false;
 	v->flush_tlb = true;
 	vcpu->regs = st->regs;
 	return 0;
 }
 
+/* Injected at the next VMRUN that has no event to deliver again (svm_vcpu_run). */
 void svm_vcpu_inject_nmi(struct vcpu *vcpu)
 {
-	vcpu->virt->vmcb->control.event_inj = 2 | SVM_EVENT_TYPE_NMI | SVM_EVENT_VALID;
+	vcpu->virt->nmi_pending = true;
+}
+
+/*
+ * EVENTINJ holds one event: an event whose delivery the last exit interrupted goes first (the
+ * guest would lose it otherwise), and the NMI waits for a later entry.
+ */
+static void inject_pending_nmi(struct virt_vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+
+	if (!v->nmi_pending || (c->event_inj & SVM_EVENT_VALID))
+		return;
+	c->event_inj = 2 | SVM_EVENT_TYPE_NMI | SVM_EVENT_VALID;
+	v->nmi_pending = false;
 }
 
 /* Exits that carry nothing but their reason (and, for virtualization instructions, a name). */
@@ -198,6 +214,7 @@ void svm_vcpu_run(struct vcpu *vcpu, struct vm_exit *exit)
 
 	vmcb->control.tlb_control = v->flush_tlb ? SVM_TLB_FLUSH_ALL : 0;
 	v->flush_tlb = false;
+	inject_pending_nmi(v);
 	vmcb->save.rax = vcpu->regs.rax;
 	svm_vmrun(v->vmcb_pa, &vcpu->regs, svm_host_state_pa());
 	vcpu->regs.rax = vmcb->save.rax;
