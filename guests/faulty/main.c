@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, cache instructions, endless loop) per mode=. */
+/* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, cache instructions, IPIs out, endless loop) per mode=. */
 #include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
 #include "lib/string.h"
@@ -30,6 +30,9 @@
 #define XAPIC_LVT_TIMER	 0x320
 #define XAPIC_TIMER_INIT 0x380
 #define XAPIC_TIMER_DIV	 0x3E0
+#define XAPIC_ICR_LOW	 0x300
+#define XAPIC_ICR_HIGH	 0x310
+#define ICR_ALL_BUT_SELF (3u << 18)
 #define TIMER_PERIODIC	 (1u << 17)
 #define TIMER_DIV_1	 0xB
 #define STORM_VECTOR	 0x30 /* no gate in its IDT: each tick would be a #GP */
@@ -168,6 +171,29 @@ static void faulty_tpr_fault(void)
 }
 
 /*
+ * 4-byte ICR writes, each a valid xAPIC access, aimed at an APIC ID outside the VM: INIT
+ * (assert), STARTUP, NMI, a fixed vector and SMI; then an INIT to all but itself (nobody, in a
+ * one-vCPU VM). None may reach that pCPU; the hypervisor drops and counts each.
+ */
+static void faulty_ipi_escape(const char *apic_text)
+{
+	static const uint32_t icr_lows[] = { 0x4500, 0x4610, 0x4400, 0x4040, 0x4200 };
+	uint64_t apic_id;
+
+	if (!parse_u64(apic_text, 10, &apic_id) || apic_id > 0xFE ||
+	    !guest_map_uncached(XAPIC_BASE, 1)) {
+		guest_printf("faulty: unknown mode\n");
+		return;
+	}
+	for (unsigned int i = 0; i < sizeof(icr_lows) / sizeof(icr_lows[0]); i++) {
+		faulty_xapic_write(XAPIC_ICR_HIGH, (uint32_t)apic_id << 24);
+		faulty_xapic_write(XAPIC_ICR_LOW, icr_lows[i]);
+	}
+	faulty_xapic_write(XAPIC_ICR_LOW, ICR_ALL_BUT_SELF | 0x4500);
+	guest_printf("faulty: ICR writes to APIC ID %lu done\n", apic_id);
+}
+
+/*
  * Kicks its watchdog every KICK_PERIOD_MS until a byte arrives on its vUART, then stops kicking
  * and spins without a single VM exit: only the housekeeping pCPU can then notice the watchdog.
  */
@@ -233,6 +259,8 @@ void guest_main(const struct cairn_start_info *si)
 		faulty_svm_insn_loop(mode + strlen("svm-insn-loop="));
 	else if (strcmp(mode, "tpr-fault") == 0)
 		faulty_tpr_fault();
+	else if (mode_is(mode, "ipi-escape="))
+		faulty_ipi_escape(mode + strlen("ipi-escape="));
 	else if (strcmp(mode, "kick-until-input") == 0)
 		faulty_kick_until_input();
 	else

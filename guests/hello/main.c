@@ -98,10 +98,15 @@ static void hello_hypercall_tests(const struct cairn_start_info *si)
 	guest_printf("svm: vmload raised %s\n", exception_name(vector));
 }
 
-/* Without hypercall rights the hypervisor should inject #UD. */
+/* Without hypercall rights the hypervisor should inject #UD, for either vendor's instruction. */
 static void hello_try_vmmcall(void)
 {
 	hc_vmmcall(HC_GET_API_VERSION, (uint64_t)&api_version, 0);
+}
+
+static void hello_try_vmcall(void)
+{
+	hc_vmcall(HC_GET_API_VERSION, (uint64_t)&api_version, 0);
 }
 
 void guest_main(const struct cairn_start_info *si)
@@ -113,6 +118,8 @@ void guest_main(const struct cairn_start_info *si)
 	} else if (arg_present("try-hypercall")) {
 		guest_printf("hypercall: without permission raised %s\n",
 			     exception_name(catch_exception(hello_try_vmmcall, NULL)));
+		guest_printf("hypercall: vmcall without permission raised %s\n",
+			     exception_name(catch_exception(hello_try_vmcall, NULL)));
 	}
 	guest_printf("hello: done\n");
 	guest_poweroff();

@@ -413,6 +413,15 @@ def _stuck_in_service():
     return found
 
 
+BANNER = re.compile(r"^cairn: Cairn partitioning hypervisor \S+ \(x86-64, ([^)]+)\)", re.M)
+
+
+def _backends():
+    """The vendor backends ("AMD SVM", "Intel VMX") the test's machines booted, from their
+    banners: QEMU's TCG gives SVM, Bochs VMX (docs/testing.md)."""
+    return sorted({b.group(1) for m in _machines for b in [BANNER.search(m.text())] if b})
+
+
 def _run_with_retries(name, fn):
     """Runs one test, once more for the known hang and QEMU's own crashes (below); returns
     (passed, the lines to print, seconds)."""
@@ -449,10 +458,12 @@ def _run_with_retries(name, fn):
                    f"running it once more (docs/testing.md)")
         error, crashed = _run_one(fn)
     elapsed = time.monotonic() - start
+    backends = _backends()
+    where = "".join(f", {b}" for b in backends)
     if error is None:
-        out.append(f"ok - integration: {name} ({elapsed:.1f}s)")
-        return True, out, elapsed
-    out.append(f"not ok - integration: {name} ({elapsed:.1f}s)")
+        out.append(f"ok - integration: {name} ({elapsed:.1f}s{where})")
+        return True, out, elapsed, backends
+    out.append(f"not ok - integration: {name} ({elapsed:.1f}s{where})")
     out += [f"#   {line}" for line in error.rstrip().splitlines()]
     for m in _machines:
         out.append(f"#   serial tail of {m.name} ({m.log_path}):")
@@ -460,7 +471,7 @@ def _run_with_retries(name, fn):
         if getattr(m, "diagnostics", None):
             out.append(f"#   state of {m.name} after the failure (hypervisor shell: vcpus, stats):")
             out += [f"#   | {line}" for line in m.diagnostics]
-    return False, out, elapsed
+    return False, out, elapsed, backends
 
 
 # Tests run CAIRN_TEST_JOBS at a time (default 2: each QEMU keeps about one host core busy, the
@@ -492,6 +503,7 @@ def run_all(selected=None):
               if not selected or any(s in t[0] for s in selected)]
     order = [chosen[k][0] for k in _order([t for _, t in chosen])]
     passed = failed = 0
+    by_backend = {}
     if JOBS == 1 or len(order) <= 1:
         results = map(_run_indexed, order)
         pool = None
@@ -499,12 +511,17 @@ def run_all(selected=None):
         pool = multiprocessing.get_context("fork").Pool(JOBS, maxtasksperchild=1)
         results = pool.imap_unordered(_run_indexed, order)
     try:
-        for ok, lines, _ in results:
+        for ok, lines, _, backends in results:
             passed += ok
             failed += not ok
+            for b in backends:
+                by_backend.setdefault(b, [0, 0])[0 if ok else 1] += 1
             print("\n".join(lines), flush=True)
     finally:
         if pool:
             pool.close()
             pool.join()
+    print("# integration tests by vendor backend: " + ("; ".join(
+        f"{b}: {n[0]} passed, {n[1]} failed" for b, n in sorted(by_backend.items())) or "none"),
+        flush=True)
     return passed, failed

@@ -5,7 +5,9 @@ import time
 
 from bochs import boot_bochs
 from harness import BUILD, check, test
-from test_partitions import beats, exit_stats, expect_beating
+from test_partitions import (FAULTS, beats, exit_stats, expect_beating, expect_faults_stopped,
+                             expect_ipis_dropped, expect_no_hypercall_right)
+from test_service_vm import expect_nmi_backtraces
 
 ISO = os.path.join(BUILD, "cairn.iso")
 PROBE_ISO = os.path.join(BUILD, "bochs", "vmx-probe.iso")
@@ -57,22 +59,19 @@ IPS = 25_000_000
 
 
 # One boot of configs/bochs-partitions.scn covers the partition tests (test_partitions.py) that
-# need no QEMU: Bochs runs 8 CPUs on one host thread, so each boot is dear. Hypercalls, CPUID,
-# three faulty guests, the shell's pause/resume/stop and console switch, a watchdog reset.
-FAULTS = {
-    # VMRUN is an invalid opcode on Intel: the #UD goes back to the guest, which has no IDT.
-    "svmer": r"triple-fault: triple fault \(shutdown\)",
-    "wild": r"mem-fault: access to \(write\) guest-physical 0x100000000, which is not mapped",
-    "icr": r"mem-fault: LAPIC access of 8 bytes at offset 0x300",
-}
+# need no QEMU: Bochs runs 12 CPUs on one host thread, so each boot is dear. Hypercalls with and
+# without the right, CPUID, the faulty guests of test-faults.scn, IPIs aimed outside a partition,
+# the shell's pause/resume/stop and console switch, both watchdog outcomes (stopped, reset).
+# VMRUN is an invalid opcode on Intel: its #UD goes to the guest (no intercept, unlike SVM's
+# "injecting #UD" line), which has no IDT: the same triple fault.
 
 
-@test("Bochs (VMX) partitions: hypercalls, faults stopped alone, shell lifecycle, watchdog reset")
+@test("Bochs (VMX) partitions: hypercalls, faults and IPIs out stopped alone, shell lifecycle, watchdogs")
 def bochs_partitions():
     started = time.monotonic()
-    m = boot_bochs("bochs-partitions", PARTITIONS_ISO, cpus=8, megs=512, ips=IPS, timeout=420)
+    m = boot_bochs("bochs-partitions", PARTITIONS_ISO, cpus=12, megs=512, ips=IPS, timeout=480)
     m.wait_for(r"cairn: Cairn partitioning hypervisor [^\n]*\(x86-64, Intel VMX\)", 60)
-    m.wait_for(r"cairn: pCPUs online: 8 of 8", 60)
+    m.wait_for(r"cairn: pCPUs online: 12 of 12", 60)
     m.wait_for(r"cairn: ready", 60)
     ready = time.monotonic() - started
     # hello: CPUID and the hypercalls, VMCALL native and VMMCALL through #UD (the mirror of SVM)
@@ -87,10 +86,10 @@ def bochs_partitions():
     m.wait_for(r"^\[hello\] hypercall: from CPL 3 raised #GP error 0x0$", 10)
     m.wait_for(r"^\[hello\] svm: vmload raised #UD$", 10)
     m.wait_for(r"^\[hello\] hello: done$", 10)
-    # faulty guests: each stopped alone, with the reason
-    for vm, reason in FAULTS.items():
-        m.wait_for(rf"cairn: vm {vm} fault: {reason}[^\n]*\(vCPU 0, RIP 0x[0-9a-f]+\)", 60)
-        m.wait_for(rf"cairn: vm {vm} stopped", 20)
+    expect_no_hypercall_right(m, "nohc")
+    # faulty guests: each stopped alone, with the reason; IPIs out of a partition dropped
+    expect_faults_stopped(m, FAULTS, timeout=60)
+    expect_ipis_dropped(m, "escaper", 1, timeout=60)
     expect_beating(m, "beat", more=3, timeout=60)
     stats = exit_stats(m, "hello")
     check(stats.get("hypercall", 0) >= 1, f"VMCALL exits {stats}")
@@ -112,7 +111,10 @@ def bochs_partitions():
     m.wait_for(r"\[beat\] echo beat: ping 42$", 60)
     m.send("\x1d")
     m.wait_for(r"cairn: console input back to the hypervisor shell", 30)
-    # the watchdog: phoenix stops kicking and is reset, twice
+    # the watchdog: guarded stops kicking and is stopped; phoenix is reset, twice
+    m.wait_for(r"^\[guarded\] heartbeat guarded: stopped kicking the watchdog$", 60)
+    m.wait_for(r"cairn: vm guarded fault: watchdog expired \(no kick for 1000 ms\)", 60)
+    m.wait_for(r"cairn: vm guarded stopped", 20)
     m.wait_for(r"cairn: vm phoenix: resetting \(watchdog expired", 120)
     m.wait_for(r"cairn: vm phoenix: reset done \(1 so far\)", 30)
     start = m.text().rindex("reset done (1 so far)")
@@ -127,7 +129,7 @@ def bochs_partitions():
 SERVICE_ISO = os.path.join(BUILD, "bochs", "service.iso")
 
 
-@test("Bochs (VMX): the stock Debian Service VM boots on both pCPUs to its shell, which answers")
+@test("Bochs (VMX): the stock Debian Service VM boots on both pCPUs to its shell, which answers; NMIs")
 def bochs_service_vm():
     """configs/bochs-service.scn: the Service VM alone, 2 pCPUs, 1 GiB. About 3 minutes of one
     host core (Bochs is one thread), run beside the QEMU tests."""
@@ -144,5 +146,6 @@ def bochs_service_vm():
     # Typed slowly: at 20 ms a byte the Service VM lost characters under Bochs (docs/bochs.md).
     m.send("echo typed-$((6*7))\r", pace=0.25)
     m.wait_for(r"typed-42\s*$", 60)
+    expect_nmi_backtraces(m, 2, pace=0.25)  # virtual NMIs under VMX (NMI exiting, NMI window)
     check("FATAL" not in m.text() and "vm service fault" not in m.text(),
           "a hypervisor exception or a Service VM fault")

@@ -31,13 +31,23 @@ def port_exits(line):
     return {port: int(n) for port, n in re.findall(r" (0x[0-9a-f]+) (\d+)", line)}
 
 
-@test("Service VM: its shell answers typed commands on the console")
+def expect_nmi_backtraces(m, cpus, **send_args):
+    """sysrq l: the CPU that takes it prints its backtrace and sends every other CPU an NMI (a
+    KVM_HC_SEND_IPI with NMI delivery, or an ICR write), which the hypervisor injects as a
+    virtual NMI; each prints "NMI backtrace for cpu N". The write returns when all have (or 10 s)."""
+    m.send("echo l>/proc/sysrq-trigger;echo nmi-$(dmesg|grep -c 'NMI backtrace for')\r", **send_args)
+    got = int(m.wait_for(r"nmi-(\d+)\s*$", 60).group(1))
+    check(got == cpus, f"{got} of {cpus} CPUs printed an NMI backtrace")
+
+
+@test("Service VM: its shell answers typed commands on the console; NMIs between its CPUs")
 def service_vm_shell():
     m = boot_scenario("service", name="service-vm-shell")
     m.wait_for(r"cairn-svm: ready$", LINUX_BOOT)
     m.wait_for(r"/ # ", 30)
     m.send("echo typed-$((6*7))\r")
     m.wait_for(r"typed-42\s*$", 30)
+    expect_nmi_backtraces(m, SVM_PCPUS)
     # Linux took KVM's paravirtual IPIs; multi-destination IPIs then arrive as one hypercall.
     m.send("dmesg | grep -o 'setup PV IPIs'\r")
     m.wait_for(r"setup PV IPIs\s*$", 30)
