@@ -82,9 +82,12 @@ ROWS = [
         "jailhouse": ["paging.c", "include/jailhouse/paging.h", "arch/x86/paging.c",
                       "arch/x86/include/asm/paging.h", "arch/x86/include/asm/paging_modes.h"],
     }),
-    ("vendor", "vendor backend (Cairn: SVM; ACRN: VMX; Jailhouse: both)", {
+    ("vendor", "vendor backend (Cairn: SVM and VMX; ACRN: VMX; Jailhouse: both)", {
         "cairn": ["arch/x86/svm/msrpm.*", "arch/x86/svm/svm*", "arch/x86/svm/vmcb.h",
-                  "arch/x86/vmx/vmx*", "arch/x86/vmx/vmcs.h", "include/core/virt.h"],
+                  "arch/x86/vmx/vmx*", "arch/x86/vmx/vmcs.h", "include/core/virt.h",
+                  "arch/x86/vmx/msr_bitmap.*", "arch/x86/virt_backend.c",
+                  "include/x86/virt_backend.h", "arch/x86/plain_exit.c",
+                  "include/x86/plain_exit.h"],
         "acrn": ["arch/x86/guest/vmcs.c", "include/arch/x86/asm/guest/vmcs.h",
                  "arch/x86/guest/vmx_asm.S", "arch/x86/vmx.c", "include/arch/x86/asm/vmx.h"],
         "jailhouse": ["arch/x86/vmx.c", "arch/x86/vmx-vmexit.S", "arch/x86/include/asm/vmx.h",
@@ -93,7 +96,7 @@ ROWS = [
     ("npt", "nested paging, guest memory", {
         "cairn": ["arch/x86/svm/npt.*", "arch/x86/vmx/ept.*", "arch/x86/stage2_pt.c",
                   "include/x86/stage2_pt.h", "core/guest_mem.c", "include/core/guest_mem.h",
-                  "include/core/guest_ram.h", "arch/x86/guest/guest_walk.c",
+                  "include/core/guest_ram.h", "arch/x86/guest/guest_walk.c", "include/x86/guest/guest_walk.h",
                   "core/user_vm_mem.c", "include/core/user_vm_mem.h"],
         "acrn": ["arch/x86/guest/ept.c", "include/arch/x86/asm/guest/ept.h",
                  "arch/x86/guest/guest_memory.c", "include/arch/x86/asm/guest/guest_memory.h"],
@@ -106,6 +109,7 @@ ROWS = [
                   "arch/x86/guest/exceptions.c", "arch/x86/guest/halt.c",
                   "arch/x86/guest/virt_insn.c", "arch/x86/guest/cache_insn.c",
                   "arch/x86/guest/mmio_decode.c", "include/x86/guest/mmio_decode.h",
+                  "arch/x86/guest/mmio_insn_cache.c", "include/x86/guest/mmio_insn_cache.h",
                   "arch/x86/guest/kvm_pv.c", "include/x86/guest/kvm_pv.h"],
         "acrn": ["arch/x86/guest/vmexit.c", "include/arch/x86/asm/guest/vmexit.h",
                  "arch/x86/guest/vcpuid.c", "include/arch/x86/asm/guest/vcpuid.h",
@@ -135,6 +139,7 @@ ROWS = [
     }),
     ("irq", "virtual LAPIC/IOAPIC, interrupt routing", {
         "cairn": ["arch/x86/guest/lapic_pt.c", "include/x86/guest/lapic_pt.h",
+                  "arch/x86/guest/x2apic.c", "include/x86/guest/x2apic.h",
                   "arch/x86/guest/ioapic_pt.c", "include/x86/guest/ioapic_pt.h",
                   "arch/x86/guest/vioapic.c", "include/x86/guest/vioapic.h",
                   "arch/x86/guest/irq_route.c", "include/x86/guest/irq_route.h",
@@ -180,6 +185,8 @@ ROWS = [
                   "core/service_vm.c", "include/core/service_vm.h", "core/service_cpu.c",
                   "include/core/service_cpu.h", "core/user_vm.c", "include/core/user_vm.h",
                   "arch/x86/guest/vm_arch.c", "include/x86/guest/vm_arch.h",
+                  "core/housekeeping.c", "include/core/housekeeping.h",
+                  "include/core/vcpu_mode.h",
                   "arch/x86/guest/ap_start.c", "arch/x86/guest/entry_state.c",
                   "include/x86/guest/entry_state.h", "include/x86/vcpu_state.h",
                   "arch/x86/guest/partition_entry.c", "include/core/hypervisor.h"],
@@ -192,6 +199,7 @@ ROWS = [
     ("loader", "guest loading and virtual platform: Linux/ELF, e820, VM ACPI", {
         "cairn": ["arch/x86/guest/linux_boot.c", "include/x86/guest/linux_boot.h",
                   "arch/x86/guest/service_linux.c", "arch/x86/guest/service_platform.c",
+                  "arch/x86/guest/partition_platform.c",
                   "include/x86/guest/service_boot.h", "arch/x86/guest/user_platform.c",
                   "arch/x86/guest/boot_tables.c", "include/x86/guest/boot_tables.h",
                   "acpi/acpi_vm_tables.c", "include/acpi/acpi_vm_tables.h"],
@@ -217,6 +225,7 @@ ROWS = [
     ("console", "console, shell, logging, vUART", {
         "cairn": ["core/console.c", "include/core/console.h", "core/shell.c",
                   "include/core/shell.h", "core/vm_log.c", "include/core/vm_log.h",
+                  "core/vm_stats.c",
                   "devices/vuart.c", "include/devices/vuart.h", "drivers/uart16550.c",
                   "include/drivers/uart16550.h", "arch/x86/guest/vcpu_dump.c",
                   "include/x86/guest/vcpu_dump.h"],
