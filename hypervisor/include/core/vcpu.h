@@ -16,6 +16,10 @@ struct vcpu_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
+/* The world switches (x86/vcpu_regs_asm.h) take the fields as 15 consecutive quadwords. */
+_Static_assert(__builtin_offsetof(struct vcpu_regs, r15) == 14 * 8 &&
+		       sizeof(struct vcpu_regs) == 15 * 8,
+	       "struct vcpu_regs is not the layout x86/vcpu_regs_asm.h expects");
 
 enum vcpu_state {
 	VCPU_OFFLINE, /* created, not started (or waiting for a start IPI) */

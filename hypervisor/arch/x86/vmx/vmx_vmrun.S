@@ -1,23 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The VMX world switch: host RSP into the VMCS, guest GPRs in, VMLAUNCH/VMRESUME, guest GPRs out. */
 #include "x86/boot_defs.h"
-
-/* Offsets in struct vcpu_regs (core/vcpu.h) */
-#define REG_RAX 0
-#define REG_RBX 8
-#define REG_RCX 16
-#define REG_RDX 24
-#define REG_RSI 32
-#define REG_RDI 40
-#define REG_RBP 48
-#define REG_R8  56
-#define REG_R9  64
-#define REG_R10 72
-#define REG_R11 80
-#define REG_R12 88
-#define REG_R13 96
-#define REG_R14 104
-#define REG_R15 112
+#include "x86/vcpu_regs_asm.h"
 
 #define VMCS_HOST_RSP 0x6C14	/* vmcs.h (its constants carry a C suffix) */
 
@@ -40,21 +24,8 @@ vmx_vmrun:
 	vmwrite %rsp, %rax
 	jbe vmrun_failed	/* CF or ZF: the VMWRITE failed */
 	testb %sil, %sil	/* flags kept across the loads below (MOV changes none) */
-	movq REG_RAX(%rdi), %rax
-	movq REG_RBX(%rdi), %rbx
-	movq REG_RCX(%rdi), %rcx
-	movq REG_RDX(%rdi), %rdx
-	movq REG_RSI(%rdi), %rsi
-	movq REG_RBP(%rdi), %rbp
-	movq REG_R8(%rdi), %r8
-	movq REG_R9(%rdi), %r9
-	movq REG_R10(%rdi), %r10
-	movq REG_R11(%rdi), %r11
-	movq REG_R12(%rdi), %r12
-	movq REG_R13(%rdi), %r13
-	movq REG_R14(%rdi), %r14
-	movq REG_R15(%rdi), %r15
-	movq REG_RDI(%rdi), %rdi
+	guest_gprs_load rdi
+	movq REG_rdi(%rdi), %rdi
 	jnz 1f
 	vmlaunch
 	jmp vmrun_failed
@@ -68,22 +39,9 @@ vmrun_failed:
 vmx_vmexit_entry:
 	pushq %rdi		/* guest RDI */
 	movq 8(%rsp), %rdi	/* regs */
-	movq %rax, REG_RAX(%rdi)
-	movq %rbx, REG_RBX(%rdi)
-	movq %rcx, REG_RCX(%rdi)
-	movq %rdx, REG_RDX(%rdi)
-	movq %rsi, REG_RSI(%rdi)
-	movq %rbp, REG_RBP(%rdi)
-	movq %r8, REG_R8(%rdi)
-	movq %r9, REG_R9(%rdi)
-	movq %r10, REG_R10(%rdi)
-	movq %r11, REG_R11(%rdi)
-	movq %r12, REG_R12(%rdi)
-	movq %r13, REG_R13(%rdi)
-	movq %r14, REG_R14(%rdi)
-	movq %r15, REG_R15(%rdi)
+	guest_gprs_store rdi
 	popq %rax
-	movq %rax, REG_RDI(%rdi)
+	movq %rax, REG_rdi(%rdi)
 	addq $8, %rsp		/* regs */
 	xorl %eax, %eax
 vmrun_out:
