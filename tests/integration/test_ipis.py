@@ -46,9 +46,15 @@ def ipis_dropped(m, vm):
 
 
 def check_pv(delta, what):
-    """With PV IPIs: a hypercall a broadcast."""
-    check(delta.get("hypercall", 0) >= RUNS, f"{what}: {delta.get('hypercall', 0)} hypercalls for "
-          f"{RUNS} broadcasts: {delta}")
+    """With PV IPIs: a hypercall a broadcast, nearly always. Linux sends a broadcast's IPIs only to
+    the destinations whose call queue was empty; when just one needs one, it goes as a
+    single-destination IPI, which KVM's PV code leaves on the native ICR route (two trapped
+    writes, no hypercall). Seen in CI: 994 hypercalls for 1,000 broadcasts. Withheld, there are
+    none, so 95 % still tells the two apart."""
+    calls = delta.get("hypercall", 0)
+    check(calls >= RUNS * 95 // 100, f"{what}: {calls} hypercalls for {RUNS} broadcasts: {delta}")
+    check(calls <= RUNS * 105 // 100, f"{what}: {calls} hypercalls for {RUNS} broadcasts, more than one "
+          f"each: {delta}")
 
 
 def check_no_pv(delta, dests, what):
@@ -79,7 +85,7 @@ def service_vm_without_pv_ipis():
     check("vm service fault" not in m.text(), "the Service VM faulted")
 
 
-@test("IPIs: a Linux User VM on 3 vCPUs takes PV send-IPI (1,000 broadcasts, a hypercall each), "
+@test("IPIs: a Linux User VM on 3 vCPUs takes PV send-IPI (1,000 broadcasts, 95 % or more by hypercall), "
       "then booted again with cairn-dm --no_pv_ipi does not (ICR writes, no hypercall); every "
       "broadcast arrives both ways; the Service VM's own KVM_HC_SEND_IPI (cairn-probe) reaches its "
       "3 other CPUs, drops an APIC ID outside it and refuses a logical destination")
