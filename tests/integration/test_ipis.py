@@ -49,8 +49,8 @@ def check_pv(delta, what):
     """With PV IPIs: a hypercall a broadcast, nearly always. Linux sends a broadcast's IPIs only to
     the destinations whose call queue was empty; when just one needs one, it goes as a
     single-destination IPI, which KVM's PV code leaves on the native ICR route (two trapped
-    writes, no hypercall). Seen in CI: 994 hypercalls for 1,000 broadcasts. Withheld, there are
-    none, so 95 % still tells the two apart."""
+    writes, no hypercall). CI once saw 994 hypercalls for 1,000 broadcasts, the other 6 most likely
+    so (not traced). Withheld, there are none, so 95 % still tells the two apart."""
     calls = delta.get("hypercall", 0)
     check(calls >= RUNS * 95 // 100, f"{what}: {calls} hypercalls for {RUNS} broadcasts: {delta}")
     check(calls <= RUNS * 105 // 100, f"{what}: {calls} hypercalls for {RUNS} broadcasts, more than one "
