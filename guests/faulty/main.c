@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, cache instructions, IPIs out, endless loop) per mode=. */
+/* faulty: misbehaves on purpose (triple fault, SVM instruction, wild access, cache instructions, IPIs out, delivery into MMIO, endless loop) per mode=. */
 #include "cairn/guest_boot.h"
 #include "cairn/hypercall.h"
 #include "lib/string.h"
@@ -231,6 +231,22 @@ static void faulty_cache_insns(void)
 	guest_printf("faulty: cache instructions done\n");
 }
 
+/*
+ * An exception whose delivery pushes onto a stack in the LAPIC page (writes to it are emulated):
+ * no instruction made that access, so there is nothing to emulate; the hypervisor stops the VM.
+ * The gate for #BP is a working one (guests/lib/desc.c, no IST): only the stack is wrong.
+ */
+static void faulty_deliver_into_mmio(void)
+{
+	if (!guest_map_uncached(XAPIC_BASE, 1)) {
+		guest_printf("faulty: unknown mode\n");
+		return;
+	}
+	guest_printf("faulty: int3 with the stack in the LAPIC page\n");
+	asm volatile("mov %0, %%rsp\n\tint3\n1:\tjmp 1b" : : "r"(XAPIC_BASE + 0x400) : "memory");
+	__builtin_unreachable();
+}
+
 static bool mode_is(const char *mode, const char *prefix)
 {
 	return strncmp(mode, prefix, strlen(prefix)) == 0;
@@ -261,6 +277,8 @@ void guest_main(const struct cairn_start_info *si)
 		faulty_tpr_fault();
 	else if (mode_is(mode, "ipi-escape="))
 		faulty_ipi_escape(mode + strlen("ipi-escape="));
+	else if (strcmp(mode, "deliver-into-mmio") == 0)
+		faulty_deliver_into_mmio();
 	else if (strcmp(mode, "kick-until-input") == 0)
 		faulty_kick_until_input();
 	else

@@ -59,7 +59,7 @@ IPS = 25_000_000
 
 
 # One boot of configs/bochs-partitions.scn covers the partition tests (test_partitions.py) that
-# need no QEMU: Bochs runs 12 CPUs on one host thread, so each boot is dear. Hypercalls with and
+# need no QEMU: Bochs runs 13 CPUs on one host thread, so each boot is dear. Hypercalls with and
 # without the right, CPUID, the faulty guests of test-faults.scn, IPIs aimed outside a partition,
 # the shell's pause/resume/stop and console switch, both watchdog outcomes (stopped, reset).
 # VMRUN is an invalid opcode on Intel: its #UD goes to the guest (no intercept, unlike SVM's
@@ -69,9 +69,9 @@ IPS = 25_000_000
 @test("Bochs (VMX) partitions: hypercalls, faults and IPIs out stopped alone, shell lifecycle, watchdogs")
 def bochs_partitions():
     started = time.monotonic()
-    m = boot_bochs("bochs-partitions", PARTITIONS_ISO, cpus=12, megs=512, ips=IPS, timeout=480)
+    m = boot_bochs("bochs-partitions", PARTITIONS_ISO, cpus=13, megs=512, ips=IPS, timeout=480)
     m.wait_for(r"cairn: Cairn partitioning hypervisor [^\n]*\(x86-64, Intel VMX\)", 60)
-    m.wait_for(r"cairn: pCPUs online: 12 of 12", 60)
+    m.wait_for(r"cairn: pCPUs online: 13 of 13", 60)
     m.wait_for(r"cairn: ready", 60)
     ready = time.monotonic() - started
     # hello: CPUID and the hypercalls, VMCALL native and VMMCALL through #UD (the mirror of SVM)

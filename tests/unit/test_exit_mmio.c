@@ -221,6 +221,28 @@ TEST(faults_outside_any_device_or_fetches_stop_the_vm)
 	EXPECT_EQ(dev.accesses, 0);
 }
 
+TEST(an_event_delivery_reaching_the_device_stops_the_vm_without_emulating_rip)
+{
+	setup();
+	/* A decodable store at RIP, but the fault is INT3's push onto a stack in the device. */
+	fake_vcpu_put_insn(vcpu, (const uint8_t[]){ 0x89, 0x18 }, 2);
+	struct vm_exit exit = { .reason = EXIT_MEM_FAULT,
+				.delivering = true,
+				.delivering_vector = 3,
+				.mem = { .gpa = DEV_GPA + 0x3F8, .write = true, .present = true } };
+	EXPECT_EQ(fake_run_exit(vcpu, &exit), -1);
+	EXPECT_STREQ(
+		fake_vm_fault_text(NULL),
+		"delivering vector 3, the CPU wrote emulated guest-physical 0xfed403f8 (an IDT, "
+		"GDT or stack in device memory)");
+	EXPECT_EQ(dev.accesses, 0);
+	EXPECT_EQ(fake_vcpu(vcpu)->rip, FAKE_CODE_GPA);
+	/* The same store, by the instruction itself: emulated. */
+	exit.delivering = false;
+	EXPECT_EQ(fake_run_exit(vcpu, &exit), 0);
+	EXPECT_EQ(dev.accesses, 1);
+}
+
 /* --- The per-vCPU cache of the last trapped instruction (x86/guest/mmio_insn_cache.c) --- */
 
 #define PTE_PRESENT_RW_USER 0x7ull

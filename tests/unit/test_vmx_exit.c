@@ -135,6 +135,27 @@ TEST(ept_violation_fetch_from_an_unmapped_page)
 	EXPECT_FALSE(e.mem.present);
 }
 
+TEST(ept_violation_during_an_event_delivery_says_which_event)
+{
+	struct vmx_exit_record r = record(48);
+
+	/* INT3's push onto a stack in write-trapped memory: IDT-vectoring info valid, vector 3. */
+	r.qualification = (1 << 1) | (1 << 3) | (1 << 7) | (1 << 8);
+	r.guest_physical = 0xFEE003F8;
+	r.idt_vectoring_info = INFO_VALID | TYPE_SW_EXC | 3;
+	struct vm_exit e = decode(&r, 0);
+	EXPECT_EQ(e.reason, EXIT_MEM_FAULT);
+	EXPECT_TRUE(e.delivering);
+	EXPECT_EQ(e.delivering_vector, 3);
+	r.idt_vectoring_info = TYPE_HW_EXC | 14; /* no valid bit: stale, no delivery */
+	e = decode(&r, 0);
+	EXPECT_FALSE(e.delivering);
+	r.idt_vectoring_info = 0;
+	e = decode(&r, 0);
+	EXPECT_FALSE(e.delivering);
+	EXPECT_EQ(e.delivering_vector, 0);
+}
+
 TEST(ept_violation_present_means_any_permission_bit)
 {
 	static const uint64_t allowed[] = { 1 << 3, 1 << 4, 1 << 5, 7 << 3 };

@@ -27,6 +27,13 @@ enum exit_reason {
 struct vm_exit {
 	enum exit_reason reason;
 	uint64_t vendor_code; /* the raw exit code, for logs */
+	/*
+	 * The exit interrupted the delivery of an event (an interrupt, NMI or exception, whose
+	 * vector this is) through the guest's IDT, GDT or stack: the backend delivers it again at
+	 * the next entry. A memory fault then is the delivery's access, not the instruction's.
+	 */
+	bool delivering;
+	uint8_t delivering_vector;
 	union {
 		struct {
 			uint16_t port;

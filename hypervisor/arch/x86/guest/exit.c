@@ -19,7 +19,20 @@ static bool mmio_emulated(struct vcpu *vcpu, const struct vm_exit *exit)
 
 static int handle_mem_fault(struct vcpu *vcpu, const struct vm_exit *exit)
 {
-	if (mmio_emulated(vcpu, exit))
+	bool emulated = mmio_emulated(vcpu, exit);
+
+	/*
+	 * An event's delivery (its IDT gate, GDT descriptor or stack push) reached emulated memory:
+	 * there is no instruction to emulate (the one at RIP did not make this access), so the guest
+	 * stops, as under KVM. Device memory never holds a working IDT, GDT or stack.
+	 */
+	if (emulated && exit->delivering)
+		return vcpu_fault(vcpu,
+				  "delivering vector %u, the CPU %s emulated guest-physical 0x%lx "
+				  "(an IDT, GDT or stack in device memory)",
+				  exit->delivering_vector, exit->mem.write ? "wrote" : "read",
+				  exit->mem.gpa);
+	if (emulated)
 		return guest_mmio_exit(vcpu, exit);
 	return vcpu_fault(vcpu, "%s %s guest-physical 0x%lx, %s",
 			  exit->mem.fetch ? "instruction fetch from" : "access to",

@@ -153,6 +153,8 @@ static void decode_exit(const struct vmcb *vmcb, const struct vcpu_regs *regs, s
 
 	memset(exit, 0, sizeof(*exit));
 	exit->vendor_code = vmcb->control.exit_code;
+	exit->delivering = vmcb->control.exit_int_info & SVM_EVENT_VALID;
+	exit->delivering_vector = (uint8_t)vmcb->control.exit_int_info;
 	if (code == SVM_EXIT_INVALID) {
 		exit->reason = EXIT_ENTRY_FAILED;
 	} else if (code >= SVM_EXIT_EXCEPTION_BASE && code < SVM_EXIT_EXCEPTION_BASE + 32) {
@@ -262,6 +264,11 @@ static bool vector_has_error_code(uint8_t v)
 	return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
 }
 
+/*
+ * Only instruction exits inject (#UD, #GP), and no instruction exit interrupts a delivery: the
+ * event slot holds no requeued event to lose (an exit during a delivery that would need
+ * emulation stops the VM instead: x86/guest/exit.c).
+ */
 void svm_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code)
 {
 	struct vmcb_control *c = &vcpu->virt->vmcb->control;

@@ -93,6 +93,8 @@ void vmx_decode_exit(const struct vmx_exit_record *r, const struct vcpu_regs *re
 
 	memset(exit, 0, sizeof(*exit));
 	exit->vendor_code = r->exit_reason;
+	exit->delivering = r->idt_vectoring_info & INTR_INFO_VALID;
+	exit->delivering_vector = (uint8_t)r->idt_vectoring_info;
 	if (r->vm_instruction_error) {
 		exit->reason = EXIT_ENTRY_FAILED;
 		exit->vendor_code = VMX_VENDOR_CODE_VMFAIL | r->vm_instruction_error;

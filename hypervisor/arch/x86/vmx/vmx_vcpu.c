@@ -419,6 +419,11 @@ static bool vector_has_error_code(uint8_t v)
 	return v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30;
 }
 
+/*
+ * Only instruction exits inject (#UD, #GP), and no instruction exit interrupts a delivery: the
+ * event slot holds no requeued event to lose (an exit during a delivery that would need
+ * emulation stops the VM instead: x86/guest/exit.c).
+ */
 void vmx_vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, uint32_t error_code)
 {
 	struct vmx_vcpu *v = vmx_vcpu(vcpu);
